@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "BankChannelGateway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gateway", targets: ["GatewayHost"]),
+        .executable(name: "gatewayctl", targets: ["gatewayctl"]),
+        .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
+        // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
+        .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
+    ],
+    dependencies: [
+        .package(path: "Sources/ChannelKit"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // The Jiangnan Rural Commercial Bank wire protocol (signing, messages, result codes), shared by the
+        // channel plugin and the bank simulator. Self-contained: Foundation and swift-crypto only.
+        .target(
+            name: "JiangnanProtocol",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Channels/JiangnanProtocol",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Jiangnan",
+            dependencies: [
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                "JiangnanProtocol",
+            ],
+            path: "Sources/Channels/Jiangnan",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "JiangnanSimulator",
+            dependencies: [
+                "JiangnanProtocol",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Channels/JiangnanSimulator",
+            swiftSettings: strict
+        ),
+        // Plain Codable messages of the admin API, shared by the gateway and gatewayctl.
+        .target(name: "GatewayAPI", swiftSettings: strict),
+        .executableTarget(
+            name: "GatewayHost",
+            dependencies: [
+                "GatewayAPI",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "gatewayctl",
+            dependencies: [
+                "GatewayAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "JiangnanTests",
+            dependencies: ["JiangnanProtocol", "Jiangnan", .product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "GatewayHostTests",
+            dependencies: [
+                "GatewayHost",
+                "GatewayAPI",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

@@ -1,0 +1,8 @@
+import Foundation
+import Hummingbird
+import AsyncHTTPClient
+import GRDB
+import Yams
+import Crypto
+import ServiceLifecycle
+import ArgumentParser
