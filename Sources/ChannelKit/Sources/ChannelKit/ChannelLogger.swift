@@ -1,4 +1,5 @@
 /// Severity of a channel's log message.
+@frozen
 public enum ChannelLogLevel: String, Hashable, Comparable, Sendable, Codable {
     /// Fine detail for debugging.
     case debug

@@ -12,6 +12,7 @@ import Foundation
 /// documented code says so), so the gateway may try another channel.
 public struct ChannelOutcome: Hashable, Sendable, Codable {
     /// The three outcomes a bank answer can have.
+    @frozen
     public enum Status: String, Hashable, Sendable, Codable {
         /// Confirmed by the bank.
         case succeeded

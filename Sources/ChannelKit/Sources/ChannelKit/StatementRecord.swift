@@ -3,6 +3,7 @@ import Foundation
 /// One transaction line of a bank statement, normalized.
 public struct StatementRecord: Hashable, Sendable, Codable {
     /// Final states a statement reports.
+    @frozen
     public enum Status: String, Hashable, Sendable, Codable {
         /// The transaction succeeded on that business date.
         case succeeded

@@ -1,4 +1,5 @@
 /// Whether a transaction is a payment or a refund of one.
+@frozen
 public enum TransactionKind: String, Hashable, Sendable, Codable {
     /// A charge of the payer.
     case payment

@@ -1,0 +1,53 @@
+import Hummingbird
+
+/// An error a merchant sees: a stable machine code, an HTTP status and a human message (never a secret).
+struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    var description: String { "\(status.code) \(code): \(message)" }
+
+    static func invalidJSON(_ message: String) -> GatewayError { .init(.badRequest, "invalid_json", message) }
+    static func invalidRequest(_ message: String) -> GatewayError { .init(.badRequest, "invalid_request", message) }
+    static func invalidAmount(_ message: String) -> GatewayError { .init(.unprocessableContent, "invalid_amount", message) }
+    static func amountTooLarge(_ message: String) -> GatewayError { .init(.unprocessableContent, "amount_too_large", message) }
+    static func unknownCurrency(_ code: String) -> GatewayError {
+        .init(.unprocessableContent, "unknown_currency", "'\(code.prefix(16))' is not an ISO 4217 currency code")
+    }
+    static func unsupportedCurrency(_ message: String) -> GatewayError {
+        .init(.unprocessableContent, "unsupported_currency", message)
+    }
+    static func unknownChannel(_ id: String) -> GatewayError {
+        .init(.unprocessableContent, "unknown_channel", "no channel '\(id.prefix(64))' is configured")
+    }
+    static func channelOffline(_ id: String) -> GatewayError {
+        .init(.unprocessableContent, "channel_offline", "channel '\(id)' is offline")
+    }
+    static func channelUnavailable(_ id: String) -> GatewayError {
+        .init(.serviceUnavailable, "channel_unavailable", "channel '\(id)' is not ready (see the admin API)")
+    }
+    static func noChannel(_ currency: String) -> GatewayError {
+        .init(.unprocessableContent, "no_channel_available", "no online channel accepts \(currency)")
+    }
+    static func idempotencyConflict(_ message: String) -> GatewayError { .init(.conflict, "idempotency_conflict", message) }
+    static func notRefundable(_ message: String) -> GatewayError { .init(.conflict, "payment_not_refundable", message) }
+    static func refundExceedsRemaining(_ remaining: Int64, _ currency: String) -> GatewayError {
+        .init(
+            .unprocessableContent, "refund_exceeds_remaining",
+            "the refund exceeds what remains refundable (\(remaining) minor units of \(currency), counting pending refunds)")
+    }
+    static func paymentNotFound() -> GatewayError { .init(.notFound, "payment_not_found", "no such payment") }
+    static func refundNotFound() -> GatewayError { .init(.notFound, "refund_not_found", "no such refund") }
+    static func merchantMissing() -> GatewayError {
+        .init(.unauthorized, "merchant_unidentified", "the X-Merchant-Id header is missing or invalid")
+    }
+    static let internalError = GatewayError(
+        .internalServerError, "internal_error", "an internal error occurred; the request id is in the logs")
+}

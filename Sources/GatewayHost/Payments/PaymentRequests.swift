@@ -1,0 +1,28 @@
+import ChannelKit
+import Foundation
+
+/// A validated request to create a payment.
+struct NewPayment: Sendable {
+    var merchantId: String
+    var merchantOrderId: String
+    var amount: Money
+    var subject: String
+    var channelId: String?
+    var notifyURL: String?
+    var metadata: [String: String]?
+}
+
+/// A validated request to refund a payment.
+struct NewRefund: Sendable {
+    var merchantId: String
+    var paymentId: String
+    var merchantRefundId: String
+    var amount: Int64
+    var reason: String
+}
+
+/// The answer to a create call: the stored record and whether it was created by this call.
+struct Created<Record: Sendable>: Sendable {
+    var record: Record
+    var isNew: Bool
+}

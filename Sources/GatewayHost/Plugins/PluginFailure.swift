@@ -1,0 +1,24 @@
+/// Why a plugin file could not be used: a stable code for tooling and a reason for ops.
+struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Stable failure codes, as the admin API reports them.
+    enum Code: String, Sendable {
+        case notLoadable = "not_loadable"
+        case noEntryPoint = "no_entry_point"
+        case channelKitVersionMismatch = "channelkit_version_mismatch"
+        case compilerMismatch = "compiler_mismatch"
+        case newerChannelKit = "newer_channelkit"
+        case initFailed = "init_failed"
+        case invalidManifest = "invalid_manifest"
+        case duplicateId = "duplicate_id"
+    }
+
+    var code: Code
+    var reason: String
+
+    init(_ code: Code, _ reason: String) {
+        self.code = code
+        self.reason = reason
+    }
+
+    var description: String { "\(code.rawValue): \(reason)" }
+}

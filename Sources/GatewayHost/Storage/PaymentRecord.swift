@@ -1,0 +1,105 @@
+import ChannelKit
+import Foundation
+
+/// Where a payment or refund stands. The only transitions are
+/// processing → succeeded | declined | pending and pending → succeeded | declined.
+enum TransactionStatus: String, Codable, Sendable {
+    /// Stored, the bank is being called (or the gateway stopped while calling it).
+    case processing
+    /// The bank's answer is not known yet; resolved later by query or notification.
+    case pending
+    /// Confirmed by the bank. Final.
+    case succeeded
+    /// Refused by the bank, or never sent. Final.
+    case declined
+
+    /// Whether no transition leaves this status.
+    var isFinal: Bool { self == .succeeded || self == .declined }
+
+    /// Whether `next` is an allowed transition from this status.
+    func canMove(to next: TransactionStatus) -> Bool {
+        switch (self, next) {
+        case (.processing, .succeeded), (.processing, .declined), (.processing, .pending),
+            (.pending, .succeeded), (.pending, .declined):
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// A payment as stored. `id` is also the transaction id the bank sees.
+struct PaymentRecord: Sendable, Equatable {
+    var id: String
+    var merchantId: String
+    var merchantOrderId: String
+    var channelId: String
+    var amount: Int64
+    var currency: String
+    var subject: String
+    var notifyURL: String?
+    var metadata: [String: String]?
+    var status: TransactionStatus
+    var bankTransactionId: String?
+    var bankCode: String?
+    var bankMessage: String?
+    var notProcessed: Bool
+    var createdAt: Date
+    var updatedAt: Date
+    var finishedAt: Date?
+}
+
+/// A refund as stored. `id` is also the refund id the bank sees.
+struct RefundRecord: Sendable, Equatable {
+    var id: String
+    var paymentId: String
+    var merchantId: String
+    var merchantRefundId: String
+    var amount: Int64
+    var currency: String
+    var reason: String
+    var status: TransactionStatus
+    var bankTransactionId: String?
+    var bankCode: String?
+    var bankMessage: String?
+    var notProcessed: Bool
+    var createdAt: Date
+    var updatedAt: Date
+    var finishedAt: Date?
+}
+
+/// One stored state change: the audit trail.
+struct TransitionRecord: Sendable, Equatable {
+    var transactionId: String
+    var kind: TransactionKind
+    var from: TransactionStatus?
+    var to: TransactionStatus
+    var cause: String
+    var bankCode: String?
+    var at: Date
+}
+
+/// A state change to apply to a stored payment or refund.
+struct OutcomeUpdate: Sendable {
+    var status: TransactionStatus
+    var bankTransactionId: String?
+    var bankCode: String?
+    var bankMessage: String?
+    var notProcessed: Bool
+    var finishedAt: Date?
+    var cause: String
+
+    init(_ outcome: ChannelOutcome, cause: String, now: Date) {
+        switch outcome.status {
+        case .succeeded: status = .succeeded
+        case .declined: status = .declined
+        case .pending: status = .pending
+        }
+        bankTransactionId = outcome.bankTransactionId
+        bankCode = outcome.bankCode
+        bankMessage = outcome.bankMessage
+        notProcessed = outcome.notProcessed
+        finishedAt = status.isFinal ? (outcome.finishedAt ?? now) : nil
+        self.cause = cause
+    }
+}

@@ -1,0 +1,254 @@
+import ChannelKit
+import Foundation
+import GRDB
+
+/// The embedded ledger: SQLite in WAL mode with `synchronous=FULL`, so that a committed state change
+/// survives a crash or power loss. Writes are serialized by SQLite; every check-then-insert runs inside one
+/// write transaction.
+final class SQLitePaymentStore: PaymentStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) `ledger.sqlite` under `directory` and migrates it to the latest schema.
+    init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        pool = try DatabasePool(path: directory.appendingPathComponent("ledger.sqlite").path, configuration: configuration)
+        // GRDB sets synchronous=NORMAL on the writer when it enables WAL; money needs FULL. Set it on the
+        // writer connection and read it back.
+        let synchronous = try pool.writeWithoutTransaction { db -> Int in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+        guard synchronous == 2 else {
+            throw StoreError("could not set PRAGMA synchronous = FULL on the ledger (got \(synchronous))")
+        }
+        try SQLiteMigrations.migrator.migrate(pool)
+    }
+
+    // MARK: payments
+
+    func insertPayment(_ payment: PaymentRecord) async throws -> PaymentInsertResult {
+        try await pool.write { db in
+            if let existing = try Self.fetchPayment(
+                db, where: "merchant_id = ? AND merchant_order_id = ?",
+                [payment.merchantId, payment.merchantOrderId])
+            {
+                return .existing(existing)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
+                        notify_url, metadata, status, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    payment.id, payment.merchantId, payment.merchantOrderId, payment.channelId, payment.amount,
+                    payment.currency, payment.subject, payment.notifyURL, try Self.encodeMetadata(payment.metadata),
+                    payment.status.rawValue, Self.ms(payment.createdAt), Self.ms(payment.updatedAt),
+                ])
+            try Self.recordTransition(
+                db, id: payment.id, kind: .payment, from: nil, to: payment.status, cause: "created", bankCode: nil,
+                at: payment.createdAt)
+            return .inserted(payment)
+        }
+    }
+
+    func payment(id: String) async throws -> PaymentRecord? {
+        try await pool.read { db in try Self.fetchPayment(db, where: "id = ?", [id]) }
+    }
+
+    func payment(merchantId: String, merchantOrderId: String) async throws -> PaymentRecord? {
+        try await pool.read { db in
+            try Self.fetchPayment(db, where: "merchant_id = ? AND merchant_order_id = ?", [merchantId, merchantOrderId])
+        }
+    }
+
+    func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord? {
+        try await pool.write { db in
+            guard let current = try Self.fetchPayment(db, where: "id = ?", [id]) else { return nil }
+            guard current.status.canMove(to: update.status) else { return current }
+            try db.execute(
+                sql: """
+                    UPDATE payments SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
+                        bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?
+                    WHERE id = ? AND status = ?
+                    """,
+                arguments: [
+                    update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
+                    update.notProcessed, Self.ms(now), update.finishedAt.map(Self.ms), id, current.status.rawValue,
+                ])
+            try Self.recordTransition(
+                db, id: id, kind: .payment, from: current.status, to: update.status, cause: update.cause,
+                bankCode: update.bankCode, at: now)
+            return try Self.fetchPayment(db, where: "id = ?", [id])
+        }
+    }
+
+    // MARK: refunds
+
+    func insertRefund(_ refund: RefundRecord, paymentAmount: Int64) async throws -> RefundInsertResult {
+        try await pool.write { db in
+            if let existing = try Self.fetchRefund(
+                db, where: "merchant_id = ? AND merchant_refund_id = ?", [refund.merchantId, refund.merchantRefundId])
+            {
+                return .existing(existing)
+            }
+            guard let payment = try Self.fetchPayment(db, where: "id = ?", [refund.paymentId]) else {
+                throw StoreError("payment \(refund.paymentId) vanished")
+            }
+            guard payment.status == .succeeded else { return .paymentNotRefundable(payment) }
+            let committed = try Self.committedRefunds(db, paymentId: refund.paymentId)
+            guard committed + refund.amount <= payment.amount else {
+                return .exceedsRemaining(remaining: payment.amount - committed)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason,
+                        status, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    refund.id, refund.paymentId, refund.merchantId, refund.merchantRefundId, refund.amount,
+                    refund.currency, refund.reason, refund.status.rawValue, Self.ms(refund.createdAt),
+                    Self.ms(refund.updatedAt),
+                ])
+            try Self.recordTransition(
+                db, id: refund.id, kind: .refund, from: nil, to: refund.status, cause: "created", bankCode: nil,
+                at: refund.createdAt)
+            return .inserted(refund)
+        }
+    }
+
+    func refund(id: String) async throws -> RefundRecord? {
+        try await pool.read { db in try Self.fetchRefund(db, where: "id = ?", [id]) }
+    }
+
+    func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord? {
+        try await pool.write { db in
+            guard let current = try Self.fetchRefund(db, where: "id = ?", [id]) else { return nil }
+            guard current.status.canMove(to: update.status) else { return current }
+            try db.execute(
+                sql: """
+                    UPDATE refunds SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
+                        bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?
+                    WHERE id = ? AND status = ?
+                    """,
+                arguments: [
+                    update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
+                    update.notProcessed, Self.ms(now), update.finishedAt.map(Self.ms), id, current.status.rawValue,
+                ])
+            try Self.recordTransition(
+                db, id: id, kind: .refund, from: current.status, to: update.status, cause: update.cause,
+                bankCode: update.bankCode, at: now)
+            return try Self.fetchRefund(db, where: "id = ?", [id])
+        }
+    }
+
+    func refundTotals(paymentId: String) async throws -> (committed: Int64, succeeded: Int64) {
+        try await pool.read { db in
+            let committed = try Self.committedRefunds(db, paymentId: paymentId)
+            let succeeded =
+                try Int64.fetchOne(
+                    db, sql: "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status = 'succeeded'",
+                    arguments: [paymentId]) ?? 0
+            return (committed, succeeded)
+        }
+    }
+
+    func transitions(transactionId: String) async throws -> [TransitionRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM transitions WHERE transaction_id = ? ORDER BY seq", arguments: [transactionId]
+            ).map { row in
+                TransitionRecord(
+                    transactionId: row["transaction_id"],
+                    kind: TransactionKind(rawValue: row["kind"]) ?? .payment,
+                    from: (row["from_status"] as String?).flatMap(TransactionStatus.init(rawValue:)),
+                    to: TransactionStatus(rawValue: row["to_status"]) ?? .processing,
+                    cause: row["cause"], bankCode: row["bank_code"], at: Self.date(row["at"]))
+            }
+        }
+    }
+
+    // MARK: row mapping
+
+    private static func committedRefunds(_ db: Database, paymentId: String) throws -> Int64 {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT COALESCE(SUM(amount), 0) FROM refunds
+                WHERE payment_id = ? AND status IN ('processing', 'pending', 'succeeded')
+                """,
+            arguments: [paymentId]) ?? 0
+    }
+
+    private static func recordTransition(
+        _ db: Database, id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus,
+        cause: String, bankCode: String?, at: Date
+    ) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, ms(at)])
+    }
+
+    private static func fetchPayment(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
+        -> PaymentRecord?
+    {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payments WHERE \(clause)", arguments: arguments) else {
+            return nil
+        }
+        return PaymentRecord(
+            id: row["id"], merchantId: row["merchant_id"], merchantOrderId: row["merchant_order_id"],
+            channelId: row["channel_id"], amount: row["amount"], currency: row["currency"], subject: row["subject"],
+            notifyURL: row["notify_url"], metadata: decodeMetadata(row["metadata"]),
+            status: TransactionStatus(rawValue: row["status"]) ?? .pending,
+            bankTransactionId: row["bank_transaction_id"], bankCode: row["bank_code"],
+            bankMessage: row["bank_message"], notProcessed: row["not_processed"],
+            createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
+            finishedAt: (row["finished_at"] as Int64?).map(date))
+    }
+
+    private static func fetchRefund(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
+        -> RefundRecord?
+    {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE \(clause)", arguments: arguments) else {
+            return nil
+        }
+        return RefundRecord(
+            id: row["id"], paymentId: row["payment_id"], merchantId: row["merchant_id"],
+            merchantRefundId: row["merchant_refund_id"], amount: row["amount"], currency: row["currency"],
+            reason: row["reason"], status: TransactionStatus(rawValue: row["status"]) ?? .pending,
+            bankTransactionId: row["bank_transaction_id"], bankCode: row["bank_code"],
+            bankMessage: row["bank_message"], notProcessed: row["not_processed"],
+            createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
+            finishedAt: (row["finished_at"] as Int64?).map(date))
+    }
+
+    private static func encodeMetadata(_ metadata: [String: String]?) throws -> String? {
+        guard let metadata else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(metadata), as: UTF8.self)
+    }
+
+    private static func decodeMetadata(_ text: String?) -> [String: String]? {
+        guard let text else { return nil }
+        return try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+    }
+
+    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+    static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+}
+
+/// A ledger failure that is the gateway's fault (never the merchant's).
+struct StoreError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,8 +1,0 @@
-import Foundation
-import Hummingbird
-import AsyncHTTPClient
-import GRDB
-import Yams
-import Crypto
-import ServiceLifecycle
-import ArgumentParser
