@@ -42,6 +42,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Write {\"merchant_port\",\"admin_port\",\"pid\"} here once listening.")
     var readyFile: String?
 
+    @Option(help: "Shift the clock channels use for bank request timestamps by this many ms (test environments with a simulated bank clock).")
+    var channelClockOffsetMs: Int64 = 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -68,7 +71,8 @@ struct GatewayCommand: AsyncParsableCommand {
             configuration: Gateway.Configuration(
                 configDirectory: URL(fileURLWithPath: configDir), pluginsDirectory: URL(fileURLWithPath: pluginsDir),
                 dataDirectory: URL(fileURLWithPath: dataDir), host: host, port: merchantPort, adminHost: adminHost,
-                adminPort: adminPort, publicURL: publicBase, readyFile: readyFile, version: Self.version),
+                adminPort: adminPort, publicURL: publicBase, readyFile: readyFile, version: Self.version,
+                channelClockOffset: .milliseconds(channelClockOffsetMs)),
             logger: logger)
         try await gateway.run()
     }

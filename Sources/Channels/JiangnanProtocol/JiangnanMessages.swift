@@ -168,30 +168,61 @@ public enum JiangnanTime {
             format: "%04d-%02d-%02dT%02d:%02d:%02d+08:00", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
     }
 
-    /// Parses `yyyy-MM-ddTHH:mm:ss+08:00`; `nil` for anything else.
+    /// Parses `yyyy-MM-ddTHH:mm:ss+08:00`; `nil` for anything else (including impossible dates such as
+    /// Feb 30 or 24:00:00).
     public static func parse(_ text: String) -> Date? {
-        let u = Array(text.utf8)
-        guard u.count == 25, text.hasSuffix("+08:00") else { return nil }
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// Parses the UTF-8 bytes of `yyyy-MM-ddTHH:mm:ss+08:00` without Foundation calendars; `nil` for
+    /// anything else.
+    public static func parse<Bytes: RandomAccessCollection>(utf8 bytes: Bytes) -> Date? where Bytes.Element == UInt8 {
+        if let parsed = bytes.withContiguousStorageIfAvailable({ parse(utf8: $0) }) { return parsed }
+        return Array(bytes).withUnsafeBufferPointer { parse(utf8: $0) }
+    }
+
+    /// Parses the UTF-8 bytes of `yyyy-MM-ddTHH:mm:ss+08:00` without Foundation calendars (fast enough for
+    /// millions of statement lines); `nil` for anything else.
+    public static func parse(utf8 u: UnsafeBufferPointer<UInt8>) -> Date? {
+        guard u.count == 25 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int? {
             var v = 0
             for i in from..<(from + len) {
-                guard (48...57).contains(u[i]) else { return nil }
-                v = v * 10 + Int(u[i] - 48)
+                let c = u[i]
+                guard c >= 48, c <= 57 else { return nil }
+                v = v * 10 + Int(c - 48)
             }
             return v
         }
-        guard u[4] == 45, u[7] == 45, u[10] == 84, u[13] == 58, u[16] == 58,
+        // "yyyy-MM-ddTHH:mm:ss+08:00"
+        guard u[4] == 45, u[7] == 45, u[10] == 84, u[13] == 58, u[16] == 58, u[19] == 43, u[20] == 48,
+            u[21] == 56, u[22] == 58, u[23] == 48, u[24] == 48,
             let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
-            let s = num(17, 2)
+            let s = num(17, 2), y >= 1, (1...12).contains(mo), d >= 1, d <= daysInMonth(y, mo), h <= 23, mi <= 59,
+            s <= 59
         else { return nil }
-        var comps = DateComponents()
-        (comps.year, comps.month, comps.day, comps.hour, comps.minute, comps.second) = (y, mo, d, h, mi, s)
-        guard let date = calendar.date(from: comps) else { return nil }
-        // Reject dates that the calendar normalized (e.g. Feb 30).
-        let back = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        guard back.year == y, back.month == mo, back.day == d, back.hour == h, back.minute == mi, back.second == s
-        else { return nil }
-        return date
+        let seconds = Int64(daysFromCivil(y, mo, d)) * 86_400 + Int64(h * 3600 + mi * 60 + s) - 8 * 3600
+        return Date(timeIntervalSince1970: TimeInterval(seconds))
+    }
+
+    /// Days of a month of the proleptic Gregorian calendar.
+    static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
     }
 
     /// The business date (`yyyyMMdd`) of an instant, in the bank's zone.

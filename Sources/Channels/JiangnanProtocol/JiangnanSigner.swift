@@ -8,6 +8,9 @@ import Foundation
 public struct JiangnanSigner: Sendable {
     private let key: SymmetricKey
 
+    /// The HMAC key, for the signing helpers in other files of this module.
+    var symmetricKey: SymmetricKey { key }
+
     /// A signer for the secret of one merchant number.
     public init(secret: String) {
         self.key = SymmetricKey(data: Data(secret.utf8))

@@ -10,6 +10,7 @@ struct ChannelBootstrapper: Sendable {
     var publicURL: URL
     var credentials: CredentialResolver
     var transportFactory: @Sendable (ChannelTimeouts) -> any HTTPTransport
+    var clock: any ChannelClock = SystemChannelClock()
     var selfCheckTimeout: Duration = .seconds(10)
     var logger: Logger
 
@@ -108,7 +109,7 @@ struct ChannelBootstrapper: Sendable {
         channelLogger[metadataKey: "channel"] = "\(config.id)"
         let context = ChannelContext(
             configuration: configuration, transport: transportFactory(config.timeouts),
-            logger: GatewayChannelLogger(logger: channelLogger), clock: SystemChannelClock(),
+            logger: GatewayChannelLogger(logger: channelLogger), clock: clock,
             notifyURL: publicURL.appendingPathComponent("v1/notify/\(config.id)"))
         let channel: any PaymentChannel
         do {

@@ -33,7 +33,8 @@ struct ChannelRegistry: Sendable {
                         errorCode: nil, error: nil, channelKitAPI: info.channelKitAPI, swiftCompiler: info.swiftCompiler)
                 case .failed(let failure, let info):
                     AdminPlugin(
-                        file: record.fileName, id: nil, version: nil, state: .failed, errorCode: failure.code.rawValue,
+                        file: record.fileName, id: failure.pluginId, version: failure.pluginVersion, state: .failed,
+                        errorCode: failure.code.rawValue,
                         error: failure.reason, channelKitAPI: info?.channelKitAPI, swiftCompiler: info?.swiftCompiler)
                 case .checked(let info):
                     AdminPlugin(

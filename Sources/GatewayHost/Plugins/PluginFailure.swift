@@ -14,10 +14,15 @@ struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
     var code: Code
     var reason: String
+    /// The plugin's id and version, when the failure came after the manifest was read (e.g. a duplicate id).
+    var pluginId: String?
+    var pluginVersion: String?
 
-    init(_ code: Code, _ reason: String) {
+    init(_ code: Code, _ reason: String, pluginId: String? = nil, pluginVersion: String? = nil) {
         self.code = code
         self.reason = reason
+        self.pluginId = pluginId
+        self.pluginVersion = pluginVersion
     }
 
     var description: String { "\(code.rawValue): \(reason)" }

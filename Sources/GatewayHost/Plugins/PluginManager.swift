@@ -57,7 +57,8 @@ struct PluginManager: Sendable {
             try Self.validate(manifest)
             if let owner = takenIds[manifest.id] {
                 throw PluginFailure(
-                    .duplicateId, "duplicate plugin id '\(manifest.id)': already loaded from \(owner); this file is refused")
+                    .duplicateId, "duplicate plugin id '\(manifest.id)': already loaded from \(owner); this file is refused",
+                    pluginId: manifest.id, pluginVersion: manifest.version)
             }
             return PluginRecord(fileName: name, state: .started(described, plugin, manifest))
         } catch {

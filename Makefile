@@ -1,0 +1,45 @@
+# Entry points. `make run` starts a demo gateway with the Jiangnan channel and bank simulator;
+# `make test` runs every test. Both install missing Debian packages first (scripts/install-deps.sh).
+#
+# SWIFT_BUILD_FLAGS is passed to `swift build`; the tests that run `make run` inside `swift test` pass
+# --ignore-lock there, since `swift test` holds the .build lock while tests run.
+
+SWIFT ?= swift
+SWIFT_BUILD_FLAGS ?=
+RUN_DIR ?= .run
+export RUN_DIR
+
+.PHONY: all build run test bench clean-run deps test-deps
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+test-deps:
+	scripts/install-deps.sh --test
+
+build: deps
+	$(SWIFT) build $(SWIFT_BUILD_FLAGS)
+
+run: build
+	scripts/run-demo.sh
+
+# The tests find the built products in GATEWAY_BIN_DIR, the plugin fixtures in GATEWAY_FIXTURES_DIR,
+# the bank simulator in JIANGNAN_SIM_BIN and schemathesis in SCHEMATHESIS.
+test: test-deps build
+	@if [ -f scripts/build-fixtures.sh ]; then bash scripts/build-fixtures.sh "$(CURDIR)/.build/fixtures"; fi
+	bin="$$($(SWIFT) build --show-bin-path)" && \
+	GATEWAY_BIN_DIR="$$bin" \
+	GATEWAY_FIXTURES_DIR="$(CURDIR)/.build/fixtures" \
+	JIANGNAN_SIM_BIN="$$bin/jiangnan-sim" \
+	SCHEMATHESIS="$(CURDIR)/.build/venv/bin/schemathesis" \
+	$(SWIFT) test
+
+bench:
+	@echo "bench: no benchmarks yet; they arrive with issue 3."
+
+# Removes the demo's state (ledger, installed plugins, configs, logs) under RUN_DIR.
+clean-run:
+	@case "$(RUN_DIR)" in ""|/|.|..) echo "clean-run: refusing to remove RUN_DIR='$(RUN_DIR)'" >&2; exit 1;; esac
+	rm -rf -- "$(RUN_DIR)"

@@ -1,0 +1,191 @@
+import ChannelKit
+import Foundation
+import JiangnanProtocol
+
+/// Parses one data line of a Jiangnan statement:
+/// `trade_date,finished_at,out_trade_no,trade_no,type,amount,fee,currency,status,orig_out_trade_no`.
+///
+/// Works on the line's bytes: no Foundation formatters, one `String` per text field kept.
+struct JiangnanStatementLine {
+    /// What a line turned out to be.
+    enum Result {
+        /// A valid transaction line.
+        case record(StatementRecord)
+        /// Why the line is not a valid transaction line.
+        case issue(String)
+    }
+
+    /// The number of fields of a data line.
+    static let fieldCount = 10
+    /// The largest amount or fee, in fen.
+    static let maximumAmount = JiangnanRules.maximumAmount
+
+    /// Positions of `yyyy`, `MM`, `dd` in `finished_at` and in `trade_date`.
+    static let datePositions = [(0, 0), (1, 1), (2, 2), (3, 3), (5, 4), (6, 5), (8, 6), (9, 7)]
+    static let pay = Array("PAY".utf8)
+    static let refund = Array("REFUND".utf8)
+    static let success = Array(JiangnanStatus.success.utf8)
+    static let failed = Array(JiangnanStatus.failed.utf8)
+
+    /// The statement's business date as `yyyyMMdd` bytes.
+    let expectedDate: [UInt8]
+    /// The currency's code as bytes.
+    let currencyCode: [UInt8]
+    /// The statement's business date.
+    let businessDate: BusinessDate
+    /// CNY.
+    let currency: Currency
+
+    init(businessDate: BusinessDate, currency: Currency) {
+        self.businessDate = businessDate
+        self.expectedDate = Array(businessDate.compact.utf8)
+        self.currencyCode = Array(currency.code.utf8)
+        self.currency = currency
+    }
+
+    /// Parses `line` (without its `\n`). `commas` is scratch space reused across lines.
+    func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, commas: inout [Int]) -> Result {
+        commas.removeAll(keepingCapacity: true)
+        for index in line.indices where line[index] == UInt8(ascii: ",") { commas.append(index) }
+        guard commas.count == Self.fieldCount - 1 else {
+            return .issue("expected \(Self.fieldCount) comma-separated fields, found \(commas.count + 1)")
+        }
+        func field(_ n: Int) -> UnsafeBufferPointer<UInt8> {
+            let start = n == 0 ? line.startIndex : commas[n - 1] + 1
+            let end = n == Self.fieldCount - 1 ? line.endIndex : commas[n]
+            return UnsafeBufferPointer(rebasing: line[start..<end])
+        }
+        var problems: [String] = []
+
+        // trade_date
+        let tradeDate = field(0)
+        var date: BusinessDate?
+        if Self.equal(tradeDate, expectedDate) {
+            date = businessDate
+        } else {
+            if tradeDate.count == 8, let value = Self.number(tradeDate) {
+                date = BusinessDate(year: Int(value / 10000), month: Int(value / 100 % 100), day: Int(value % 100))
+            }
+            problems.append(
+                date == nil
+                    ? "bad trade_date '\(Self.text(tradeDate))'"
+                    : "trade_date \(Self.text(tradeDate)) is not the statement's date \(businessDate.compact)")
+        }
+
+        // finished_at, on trade_date in UTC+8
+        let finished = field(1)
+        let finishedAt = JiangnanTime.parse(utf8: finished)
+        if finishedAt == nil {
+            problems.append("bad finished_at '\(Self.text(finished))'")
+        } else if tradeDate.count == 8, !Self.datePositions.allSatisfy({ finished[$0.0] == tradeDate[$0.1] }) {
+            problems.append("finished_at \(Self.text(finished)) is not on trade_date \(Self.text(tradeDate))")
+        }
+
+        // ids
+        let outTradeNo = field(2)
+        if !Self.isCallerId(outTradeNo) { problems.append("bad out_trade_no '\(Self.text(outTradeNo))'") }
+        let tradeNo = field(3)
+        if !Self.isCallerId(tradeNo) { problems.append("bad trade_no '\(Self.text(tradeNo))'") }
+
+        // type
+        let typeField = field(4)
+        var kind: TransactionKind?
+        if Self.equal(typeField, Self.pay) {
+            kind = .payment
+        } else if Self.equal(typeField, Self.refund) {
+            kind = .refund
+        } else {
+            problems.append("unknown type '\(Self.text(typeField))' (expected PAY or REFUND)")
+        }
+
+        // amount, fee
+        let amountField = field(5)
+        let amount = Self.number(amountField)
+        if amount == nil || amount! < 1 || amount! > Self.maximumAmount {
+            problems.append("bad amount '\(Self.text(amountField))' (expected 1 to \(Self.maximumAmount) fen)")
+        }
+        let feeField = field(6)
+        let fee = Self.number(feeField)
+        if fee == nil || fee! > Self.maximumAmount {
+            problems.append("bad fee '\(Self.text(feeField))' (expected 0 to \(Self.maximumAmount) fen)")
+        }
+
+        // currency
+        let currencyField = field(7)
+        if !Self.equal(currencyField, currencyCode) {
+            problems.append("bad currency '\(Self.text(currencyField))' (expected \(currency.code))")
+        }
+
+        // status
+        let statusField = field(8)
+        var status: StatementRecord.Status?
+        if Self.equal(statusField, Self.success) {
+            status = .succeeded
+        } else if Self.equal(statusField, Self.failed) {
+            status = .failed
+        } else {
+            problems.append("unknown status '\(Self.text(statusField))' (expected SUCCESS or FAILED)")
+        }
+
+        // orig_out_trade_no
+        let original = field(9)
+        if kind == .payment, !original.isEmpty {
+            problems.append("orig_out_trade_no must be empty for PAY, got '\(Self.text(original))'")
+        } else if kind == .refund, !Self.isCallerId(original) {
+            problems.append("bad orig_out_trade_no '\(Self.text(original))' for REFUND")
+        }
+
+        guard problems.isEmpty, let date, let kind, let amount, let fee, let status else {
+            return .issue(problems.joined(separator: "; "))
+        }
+        return .record(
+            StatementRecord(
+                lineNumber: lineNumber, businessDate: date, finishedAt: finishedAt,
+                transactionId: Self.string(outTradeNo), bankTransactionId: Self.string(tradeNo), kind: kind,
+                amount: Money(minorUnits: amount, currency: currency), fee: Money(minorUnits: fee, currency: currency),
+                status: status, originalTransactionId: kind == .refund ? Self.string(original) : nil))
+    }
+
+    /// Whether two byte strings are equal.
+    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ other: [UInt8]) -> Bool {
+        guard bytes.count == other.count else { return false }
+        guard !other.isEmpty else { return true }
+        return other.withUnsafeBufferPointer { memcmp(bytes.baseAddress!, $0.baseAddress!, bytes.count) == 0 }
+    }
+
+    /// A non-negative decimal integer of 1–18 digits (no sign, no spaces), or `nil`.
+    static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var value: Int64 = 0
+        for byte in bytes {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// 1–64 bytes of `[A-Za-z0-9_-]`.
+    static func isCallerId(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                continue
+            default:
+                return false
+            }
+        }
+        return true
+    }
+
+    /// The bytes as a string.
+    static func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The bytes as text (invalid UTF-8 repaired), cut to 80 bytes for messages.
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: bytes.prefix(80), as: UTF8.self)
+    }
+}

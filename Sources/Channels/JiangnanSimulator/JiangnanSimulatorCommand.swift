@@ -1,0 +1,126 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `jiangnan-sim`: a faithful simulator of the Jiangnan Rural Commercial Bank merchant interface v2.3.
+@main
+struct JiangnanSimulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jiangnan-sim",
+        abstract: "Simulates the Jiangnan Rural Commercial Bank payment interface (v2.3) for tests and demos.")
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free port.")
+    var port = 9100
+
+    @Option(name: .customLong("merchant"), help: "A merchant number and its secret, NO=SECRET (repeatable).")
+    var merchants: [String] = []
+
+    @Option(help: "Write {\"event\":\"listening\",\"host\":…,\"port\":N} here (atomically) once listening.")
+    var readyFile: String?
+
+    @Option(help: "Simulator clock = real time + this many milliseconds.")
+    var clockOffsetMs: Int64 = 0
+
+    @Option(help: "Freeze the simulator clock at this Unix time in milliseconds.")
+    var fixedClockMs: Int64?
+
+    @Option(help: "Seconds between notification attempts (comma-separated, fractions allowed).")
+    var notifyDelays = "15,15,30,180,600,1200,1800"
+
+    @Option(help: "How long a [sim:processing] payment stays PROCESSING, in milliseconds.")
+    var processingDelayMs = 2000
+
+    @Option(help: "How long a [sim:slow] payment's answer is delayed, in milliseconds.")
+    var slowResponseMs = 5000
+
+    @Option(help: "The bank's fee in basis points of a successful payment (round half up).")
+    var feeBp: Int64 = 10
+
+    mutating func validate() throws {
+        if merchants.isEmpty {
+            throw ValidationError("at least one --merchant NO=SECRET is required")
+        }
+        if MerchantDirectory(pairs: merchants) == nil {
+            throw ValidationError("--merchant takes NO=SECRET, each number once")
+        }
+        if parsedNotifyDelays == nil {
+            throw ValidationError("--notify-delays takes non-negative seconds separated by commas")
+        }
+        if fixedClockMs != nil && clockOffsetMs != 0 {
+            throw ValidationError("--fixed-clock-ms and --clock-offset-ms exclude each other")
+        }
+        guard SimulatorClock.validMilliseconds.contains(clockOffsetMs),
+            fixedClockMs.map(SimulatorClock.validMilliseconds.contains) ?? true
+        else { throw ValidationError("clock values must be within ±year 9999 in milliseconds") }
+        guard (0...10_000).contains(feeBp) else { throw ValidationError("--fee-bp must be 0…10000") }
+        guard processingDelayMs >= 0, slowResponseMs >= 0 else {
+            throw ValidationError("delays must not be negative")
+        }
+        guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+    }
+
+    private var parsedNotifyDelays: [Double]? {
+        let values = notifyDelays.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 >= 0 && $0.isFinite } ?? false }) else { return nil }
+        return values.compactMap { $0 }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "jiangnan-sim")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
+
+        guard let directory = MerchantDirectory(pairs: merchants), let delays = parsedNotifyDelays else {
+            throw ValidationError("invalid options")
+        }
+        let clock = SimulatorClock(fixedClockMs.map { .fixed($0) } ?? .offset(clockOffsetMs))
+        let ledger = BankLedger(feeBasisPoints: feeBp)
+        let queue = JobQueue()
+        // A notification attempt to a closed port fails at once (and is retried on the notify schedule).
+        var clientConfiguration = HTTPClient.Configuration()
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
+        clientConfiguration.timeout.connect = .seconds(5)
+        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let notifier = Notifier(
+            client: client, queue: queue, clock: clock, ledger: ledger, merchants: directory, retryDelays: delays,
+            logger: logger)
+
+        let router = Router(context: SimRequestContext.self)
+        BankAPI(
+            clock: clock, ledger: ledger, authenticator: RequestAuthenticator(merchants: directory, ledger: ledger),
+            signer: ResponseSigner(clock: clock), notifier: notifier, queue: queue,
+            processingDelayMilliseconds: processingDelayMs, slowResponseMilliseconds: slowResponseMs, logger: logger
+        ).register(on: router)
+        ControlAPI(clock: clock, ledger: ledger).register(on: router)
+
+        let announcer = ReadyAnnouncer(host: host, readyFile: readyFile, logger: logger)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "jiangnan-sim"),
+            services: [queue],
+            onServerRunning: { channel in
+                announcer.announce(port: channel.localAddress?.port ?? 0)
+            },
+            logger: logger)
+        logger.info(
+            "starting",
+            metadata: ["merchants": "\(directory.merchantNumbers)", "clock": "\(clock.mode)", "fee_bp": "\(feeBp)"])
+
+        let outcome: Result<Void, any Error>
+        do {
+            try await app.runService()
+            outcome = .success(())
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await client.shutdown()
+        logger.info("stopped")
+        try outcome.get()
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+import Logging
+
+/// Announces the bound listener: one stdout line and, when asked, the ready file (written atomically), both
+/// `{"event":"listening","host":"…","port":N}`.
+struct ReadyAnnouncer: Sendable {
+    let host: String
+    let readyFile: String?
+    let logger: Logger
+
+    /// Announces `port`.
+    func announce(port: Int) {
+        let line = Self.readyJSON(host: host, port: port)
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        if let readyFile {
+            do {
+                try Data(line.utf8).write(to: URL(fileURLWithPath: readyFile), options: .atomic)
+            } catch {
+                logger.error("cannot write ready file", metadata: ["path": "\(readyFile)", "error": "\(error)"])
+            }
+        }
+        logger.info("listening", metadata: ["host": "\(host)", "port": "\(port)"])
+    }
+
+    /// The ready JSON, keys in the documented order.
+    static func readyJSON(host: String, port: Int) -> String {
+        let encodedHost = (try? JSONEncoder().encode(host)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+        return #"{"event":"listening","host":\#(encodedHost),"port":\#(port)}"#
+    }
+}

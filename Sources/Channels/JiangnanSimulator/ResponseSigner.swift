@@ -1,0 +1,57 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JiangnanProtocol
+
+/// Encodes bank answers and signs them with METHOD `RESP` and the request's TARGET.
+struct ResponseSigner: Sendable {
+    let clock: SimulatorClock
+
+    /// The HTTP response for a reply; unsigned when `signer` is `nil` (unknown merchant number).
+    func response(for reply: BankReply, target: String, signer: JiangnanSigner?) -> Response {
+        let body: Data
+        let contentType: String
+        switch reply.payload {
+        case .statement(let csv):
+            body = Data(csv.utf8)
+            contentType = "text/csv"
+        case .none:
+            body = Self.encode(JiangnanEnvelope<JiangnanEmpty>(code: reply.code, msg: Self.message(reply.code), data: nil))
+            contentType = "application/json"
+        case .trade(let data):
+            body = Self.encode(JiangnanEnvelope(code: reply.code, msg: Self.message(reply.code), data: data))
+            contentType = "application/json"
+        case .refund(let data):
+            body = Self.encode(JiangnanEnvelope(code: reply.code, msg: Self.message(reply.code), data: data))
+            contentType = "application/json"
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        if let signer {
+            let timestamp = String(clock.nowMilliseconds)
+            let nonce = Self.freshNonce(prefix: "r-")
+            headers[HeaderName.timestamp] = timestamp
+            headers[HeaderName.nonce] = nonce
+            headers[HeaderName.signature] = signer.signature(
+                method: "RESP", target: target, timestamp: timestamp, nonce: nonce, body: body)
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A random nonce of `[A-Za-z0-9-]`, 26 characters with the default prefix.
+    static func freshNonce(prefix: String) -> String {
+        let digits = Array("0123456789abcdef")
+        return prefix + String((0..<24).map { _ in digits[Int.random(in: 0..<16)] })
+    }
+
+    private static func message(_ code: String) -> String {
+        JiangnanCode.message(for: code)
+    }
+
+    private static func encode<Value: Encodable>(_ value: Value) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding these plain structs cannot fail.
+        return (try? encoder.encode(value)) ?? Data(#"{"code":"9999","msg":"system error","data":{}}"#.utf8)
+    }
+}

@@ -1,0 +1,64 @@
+import ChannelKit
+import Foundation
+
+/// Downloads a channel's statement for a business date through its plugin into the data directory and
+/// parses it through the same plugin. The file is written under a temporary name and renamed when complete.
+struct StatementFetcher: Sendable {
+    var registry: ChannelRegistry
+    var directory: URL
+
+    struct Summary: Encodable, Sendable {
+        var channel: String
+        var business_date: String
+        var file: String
+        var bytes: Int64
+        var record_count: Int
+        var issue_count: Int
+        var trailer: StatementTrailer?
+        var records: [StatementRecord]?
+        var issues: [StatementIssue]
+    }
+
+    func fetch(channelId: String, date: BusinessDate, includeRecords: Bool) async throws -> Summary {
+        guard let entry = registry.channel(channelId) else { throw GatewayError.unknownChannel(channelId) }
+        guard let channel = entry.channel else { throw GatewayError.channelUnavailable(channelId) }
+        guard entry.capabilities?.statementFormat != nil else {
+            throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")
+        }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let final = directory.appendingPathComponent("\(channelId)-\(date.compact).statement")
+        let partial = directory.appendingPathComponent(".\(channelId)-\(date.compact).\(UUID().uuidString).partial")
+        let file: StatementFile
+        do {
+            file = try await channel.downloadStatement(StatementRequest(businessDate: date, destination: partial))
+        } catch let error as ChannelError {
+            try? FileManager.default.removeItem(at: partial)
+            switch error.code {
+            case .statementNotReady:
+                throw GatewayError(.conflict, "statement_not_ready", "the bank has no statement for \(date) yet")
+            case .invalidRequest:
+                throw GatewayError(.unprocessableContent, "invalid_date", "the bank refused the date \(date)")
+            default:
+                throw GatewayError(.badGateway, "statement_unavailable", "the statement could not be downloaded: \(error.message)")
+            }
+        }
+        _ = try? FileManager.default.removeItem(at: final)
+        try FileManager.default.moveItem(at: partial, to: final)
+        let stored = StatementFile(
+            businessDate: file.businessDate, location: final, byteCount: file.byteCount, contentType: file.contentType)
+        var records: [StatementRecord] = []
+        var issues: [StatementIssue] = []
+        var count = 0
+        var trailer: StatementTrailer?
+        for try await batch in channel.parseStatement(stored, batchSize: 10_000) {
+            count += batch.records.count
+            if includeRecords { records.append(contentsOf: batch.records) }
+            issues.append(contentsOf: batch.issues)
+            if let found = batch.trailer { trailer = found }
+        }
+        return Summary(
+            channel: channelId, business_date: date.description, file: final.lastPathComponent, bytes: stored.byteCount,
+            record_count: count, issue_count: issues.count, trailer: trailer, records: includeRecords ? records : nil,
+            issues: issues)
+    }
+}

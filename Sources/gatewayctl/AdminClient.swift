@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// Fetches admin API resources. One short-lived `HTTPClient` per call, shut down before returning.
+struct AdminClient: Sendable {
+    /// The admin API base URL.
+    let url: AdminURL
+    /// How long a whole request may take.
+    let timeout: TimeAmount
+
+    /// GETs `path` and returns the body of a 2xx answer.
+    func get(_ path: String) async throws(AdminClientError) -> [UInt8] {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: min(timeout, .seconds(2)), read: timeout)
+        // A refused connection should fail the request at once instead of being retried until the deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        let target = url.appending(path: path)
+        let timeout = timeout
+        let result: Result<[UInt8], AdminClientError>
+        do {
+            result = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+                var request = HTTPClientRequest(url: target)
+                request.headers.add(name: "Accept", value: "application/json")
+                let response = try await client.execute(request, timeout: timeout)
+                let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+                guard (200..<300).contains(response.status.code) else {
+                    return .failure(.httpStatus(Int(response.status.code), reason: response.status.reasonPhrase,
+                        body: String(buffer: body), url: target))
+                }
+                return .success(Array(buffer: body))
+            }
+        } catch {
+            throw .unreachable(url: url.base, reason: Self.describe(error))
+        }
+        return try result.get()
+    }
+
+    /// A short human reason for a transport error: "connection refused", "timed out", ….
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as HTTPClientError where error == .connectTimeout:
+            return "connection timed out"
+        case let error as HTTPClientError
+        where error == .deadlineExceeded || error == .readTimeout || error == .writeTimeout:
+            return "no answer in time"
+        case let error as HTTPClientError where error == .remoteConnectionClosed:
+            return "connection closed by the server"
+        case let error as NIOConnectionError:
+            if let first = error.connectionErrors.first?.error { return describe(first) }
+            if let dns = error.dnsAAAAError ?? error.dnsAError { return "host not found: \(dns)" }
+            return "cannot connect"
+        case let error as IOError:
+            return errnoText(error.errnoCode)
+        case is ChannelError:
+            return "\(error)"
+        case let error as HTTPClientError:
+            return error.shortDescription
+        default:
+            return "\(error)"
+        }
+    }
+
+    private static func errnoText(_ code: Int32) -> String {
+        switch code {
+        case ECONNREFUSED: return "connection refused"
+        case ETIMEDOUT: return "connection timed out"
+        case EHOSTUNREACH, ENETUNREACH: return "no route to host"
+        default: return String(cString: strerror(code)).lowercased()
+        }
+    }
+}

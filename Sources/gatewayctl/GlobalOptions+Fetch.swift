@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+
+extension GlobalOptions {
+    /// GETs an admin API path; on failure prints the reason to stderr and throws the documented exit code.
+    func fetch(_ path: String) async throws -> [UInt8] {
+        let client = AdminClient(url: try adminURL, timeout: .seconds(Int64(timeout)))
+        do {
+            return try await client.get(path)
+        } catch {
+            throw Self.fail(error)
+        }
+    }
+
+    /// Decodes an admin API answer, or fails with exit 4.
+    func decode<Value: Decodable>(_ type: Value.Type, from body: [UInt8], path: String) throws -> Value {
+        do {
+            return try JSONDecoder().decode(type, from: Data(body))
+        } catch {
+            throw Self.fail(.unreadable(url: (try? adminURL.appending(path: path)) ?? path, reason: "\(error)"))
+        }
+    }
+
+    /// Prints an answer as pretty JSON, or as received when it is not JSON.
+    func printJSON(_ body: [UInt8]) {
+        let data = Data(body)
+        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+            let pretty = try? JSONSerialization.data(
+                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
+        {
+            print(String(decoding: pretty, as: UTF8.self))
+        } else {
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    /// Reports `error` on stderr and returns the exit code to throw.
+    static func fail(_ error: AdminClientError) -> ExitCode {
+        FileHandle.standardError.write(Data((error.message + "\n").utf8))
+        return error.exitCode
+    }
+}

@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+
+/// `make run` as a person uses it: it starts the demo, prints a pay command that works when pasted, and
+/// stops the gateway and the bank simulator on SIGTERM.
+@Suite("make run (demo)")
+struct MakeRunTests {
+    /// The package root, derived from this file's location (`Tests/GatewayHostTests/`).
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("make run prints a pay command that succeeds, and SIGTERM stops everything", .timeLimit(.minutes(10)))
+    func makeRunServesThePrintedPayCommand() async throws {
+        let runDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("gateway-tests/make-run-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: runDirectory) }
+        let outputFile = runDirectory.appendingPathComponent("make-run.log")
+        guard FileManager.default.createFile(atPath: outputFile.path, contents: nil) else {
+            throw MakeRunFailure("cannot create \(outputFile.path)")
+        }
+        let output = try FileHandle(forWritingTo: outputFile)
+
+        let merchantPort = try Self.freePort()
+        var adminPort = try Self.freePort()
+        while adminPort == merchantPort { adminPort = try Self.freePort() }
+
+        var environment = ProcessInfo.processInfo.environment
+        // An independent make, not a sub-make of the `make test` that may be running us.
+        for name in ["MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"] { environment[name] = nil }
+        environment["RUN_DIR"] = runDirectory.appendingPathComponent("run").path
+        environment["MERCHANT_PORT"] = String(merchantPort)
+        environment["ADMIN_PORT"] = String(adminPort)
+
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // `swift test` holds the .build lock while tests run; the build inside `make run` is then a no-op check.
+        make.arguments = ["make", "--no-print-directory", "run", "SWIFT_BUILD_FLAGS=--ignore-lock"]
+        make.currentDirectoryURL = Self.packageRoot
+        make.environment = environment
+        make.standardInput = FileHandle.nullDevice
+        make.standardOutput = output
+        make.standardError = output
+        try make.run()
+        try output.close()
+        // Foundation starts the child as the leader of a new process group: make, the demo script, the
+        // gateway and the simulator are all in it.
+        let group = make.processIdentifier
+        var stopped = false
+        defer {
+            if !stopped {
+                kill(-group, SIGKILL)
+                make.waitUntilExit()
+            }
+        }
+        func log() -> String {
+            "--- make run output ---\n" + ((try? String(contentsOf: outputFile, encoding: .utf8)) ?? "")
+        }
+
+        // Builds are done when `make test` runs this, but allow for a build from scratch.
+        let payCommand = try await Self.waitForPayCommand(in: outputFile, while: make, timeout: .seconds(300), log: log)
+        #expect(payCommand.hasPrefix("curl "), "\(payCommand)\n\(log())")
+        #expect(payCommand.contains("127.0.0.1:\(merchantPort)/v1/payments"), "\(payCommand)\n\(log())")
+
+        let runDir = runDirectory.appendingPathComponent("run")
+        let gatewayPid = try Self.pid(in: runDir.appendingPathComponent("gateway.pid"))
+        let simulatorPid = try Self.pid(in: runDir.appendingPathComponent("jiangnan-sim.pid"))
+        #expect(Self.isRunning(gatewayPid) && Self.isRunning(simulatorPid), "\(log())")
+
+        let (status, answer) = try Self.shell(payCommand)
+        #expect(status == 0, "pay command failed (\(status)): \(answer)\n\(log())")
+        let json = try #require(
+            try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
+            "pay command did not answer a JSON object: \(answer)\n\(log())")
+        #expect(json["status"] as? String == "succeeded", "\(answer)\n\(log())")
+        #expect((json["id"] as? String)?.hasPrefix("pay_") == true, "\(answer)")
+
+        kill(-group, SIGTERM)
+        let deadline = ContinuousClock.now + .seconds(60)
+        while make.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!make.isRunning, "make run still running 60 s after SIGTERM\n\(log())")
+        let processesDeadline = ContinuousClock.now + .seconds(10)
+        while Self.isRunning(gatewayPid) || Self.isRunning(simulatorPid), ContinuousClock.now < processesDeadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!Self.isRunning(gatewayPid), "gateway (pid \(gatewayPid)) still running after SIGTERM\n\(log())")
+        #expect(!Self.isRunning(simulatorPid), "jiangnan-sim (pid \(simulatorPid)) still running after SIGTERM\n\(log())")
+        if !make.isRunning {
+            stopped = true
+        }
+        if Self.isRunning(gatewayPid) { kill(gatewayPid, SIGKILL) }
+        if Self.isRunning(simulatorPid) { kill(simulatorPid, SIGKILL) }
+    }
+
+    /// Waits for the line after `pay command:` in the output file.
+    static func waitForPayCommand(
+        in file: URL, while process: Process, timeout: Duration, log: () -> String
+    ) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            // The command line counts once it is complete, i.e. followed by a line break.
+            if let marker = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "pay command:" }),
+                marker + 2 < lines.count
+            {
+                let command = lines[marker + 1].trimmingCharacters(in: .whitespaces)
+                if !command.isEmpty { return command }
+            }
+            guard process.isRunning else {
+                throw MakeRunFailure("make run exited (status \(process.terminationStatus)) before printing a pay command\n\(log())")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw MakeRunFailure("no pay command from make run within \(timeout)\n\(log())")
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Runs `command` with /bin/sh; returns its exit status and stdout+stderr.
+    static func shell(_ command: String) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let pipe = Pipe()
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Reads a pid file.
+    static func pid(in file: URL) throws -> pid_t {
+        let text = try String(contentsOf: file, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let pid = pid_t(text), pid > 0 else { throw MakeRunFailure("\(file.path) holds no pid: '\(text)'") }
+        return pid
+    }
+
+    /// Whether `pid` exists and is not a zombie.
+    static func isRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).prefix(1)
+        return state != "Z" && state != "X"
+    }
+
+    /// A TCP port on 127.0.0.1 that is free right now.
+    static func freePort() throws -> Int {
+        let socketFD = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socketFD >= 0 else { throw MakeRunFailure("socket() failed: errno \(errno)") }
+        defer { close(socketFD) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
+                bind(socketFD, address, length) == 0 && getsockname(socketFD, address, &length) == 0
+            }
+        }
+        guard bound else { throw MakeRunFailure("bind() failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+/// Why the make run test could not go on.
+struct MakeRunFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+/// A running `gateway`, started on ephemeral ports with the command line of docs/HELPER-NOTES.md. It writes
+/// no configuration itself: the test fills the config and plugins directories first.
+final class GatewayProcess {
+    /// What the gateway writes to its `--ready-file`.
+    struct Ready: Decodable {
+        let merchantPort: Int
+        let adminPort: Int
+        let pid: Int32
+
+        enum CodingKeys: String, CodingKey {
+            case merchantPort = "merchant_port"
+            case adminPort = "admin_port"
+            case pid
+        }
+    }
+
+    /// The process.
+    let process: ManagedProcess
+    /// `http://127.0.0.1:<merchant_port>`.
+    let merchantURL: URL
+    /// `http://127.0.0.1:<admin_port>`.
+    let adminURL: URL
+
+    private init(process: ManagedProcess, ready: Ready) {
+        self.process = process
+        merchantURL = URL(string: "http://127.0.0.1:\(ready.merchantPort)")!
+        adminURL = URL(string: "http://127.0.0.1:\(ready.adminPort)")!
+    }
+
+    /// Starts `gateway` and waits for its ready file. The data dir is `<directory>/gateway-data`.
+    /// `publicURL` only ends up in notify URLs given to banks; the default points at the discard port.
+    static func start(
+        in directory: TestDirectory, configDirectory: URL, pluginsDirectory: URL,
+        environment: [String: String] = [:], publicURL: String? = "http://127.0.0.1:9",
+        extraArguments: [String] = [], dataDirectory: URL? = nil, timeout: Duration = .seconds(60)
+    ) async throws -> GatewayProcess {
+        let dataDirectory = try dataDirectory ?? directory.subdirectory("gateway-data")
+        let readyFile = directory.path("gateway-ready-\(UUID().uuidString.prefix(6)).json")
+        let process = try ManagedProcess(
+            name: "gateway", executable: try BuildProducts.product("gateway"),
+            arguments: [
+                "--config-dir", configDirectory.path, "--plugins-dir", pluginsDirectory.path,
+                "--data-dir", dataDirectory.path,
+                "--host", "127.0.0.1", "--port", "0", "--admin-host", "127.0.0.1", "--admin-port", "0",
+                "--ready-file", readyFile.path,
+            ] + (publicURL.map { ["--public-url", $0] } ?? []) + extraArguments,
+            environment: environment, directory: directory)
+        let ready = try await process.waitForReadyFile(readyFile, as: Ready.self, timeout: timeout)
+        return GatewayProcess(process: process, ready: ready)
+    }
+
+    /// The merchant API URL for `path` (e.g. `/v1/payments`).
+    func merchant(_ path: String) -> URL { URL(string: merchantURL.absoluteString + path)! }
+
+    /// The admin API URL for `path` (e.g. `/admin/channels`).
+    func admin(_ path: String) -> URL { URL(string: adminURL.absoluteString + path)! }
+
+    /// Stops the gateway with SIGTERM (SIGKILL after a grace period); returns its exit status.
+    @discardableResult
+    func terminate() async -> Int32 { await process.terminate() }
+
+    /// Its stdout and stderr so far.
+    func readLog() -> String { process.readLog() }
+}

@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+
+/// An HTTP response as tests look at it.
+struct HTTPResult: Sendable {
+    /// The status code.
+    let status: Int
+    /// The body.
+    let body: Data
+    /// The header fields, in order.
+    let headers: [(name: String, value: String)]
+
+    /// The body as UTF-8 text, for messages.
+    var text: String { String(decoding: body, as: UTF8.self) }
+
+    /// Decodes the body as JSON.
+    func decode<T: Decodable>(_ type: T.Type = T.self) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: body)
+        } catch {
+            throw HarnessError("cannot decode \(T.self) from HTTP \(status) body: \(text)\n\(error)")
+        }
+    }
+}
+
+/// A tiny JSON client over the process-wide `HTTPClient.shared` (a singleton that needs no shutdown, so no
+/// test can leak or double-shut a client). Only loopback URLs are used.
+enum TestHTTP {
+    /// GETs `url`.
+    static func get(_ url: URL, headers: [String: String] = [:]) async throws -> HTTPResult {
+        try await send("GET", url, body: nil, headers: headers)
+    }
+
+    /// POSTs `json` encoded as JSON.
+    static func post(_ url: URL, json: some Encodable, headers: [String: String] = [:]) async throws -> HTTPResult {
+        try await post(url, body: JSONEncoder().encode(json), headers: headers)
+    }
+
+    /// POSTs raw bytes with `Content-Type: application/json`.
+    static func post(_ url: URL, body: Data, headers: [String: String] = [:]) async throws -> HTTPResult {
+        try await send("POST", url, body: body, headers: headers)
+    }
+
+    private static func send(_ method: String, _ url: URL, body: Data?, headers: [String: String]) async throws
+        -> HTTPResult
+    {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .init(rawValue: method)
+        request.headers.add(name: "Accept", value: "application/json")
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(body)
+        }
+        for (name, value) in headers {
+            request.headers.replaceOrAdd(name: name, value: value)
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 16 << 20)
+        return HTTPResult(
+            status: Int(response.status.code), body: Data(buffer.readableBytesView),
+            headers: response.headers.map { (name: $0.name, value: $0.value) })
+    }
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# Runs the gateway with the Jiangnan channel against the Jiangnan bank simulator, for a demo or a smoke
+# test. Expects a finished `swift build` (`make run` does both). Stays in the foreground; Ctrl-C or SIGTERM
+# stops the gateway and the simulator.
+#
+# State lives under RUN_DIR (default .run/): data/ (ledger), plugins/, channel-configs/, logs/, *.ready, *.pid.
+#
+# Environment:
+#   RUN_DIR         state directory, relative to the repository root or absolute (default .run)
+#   MERCHANT_PORT   merchant API port (default 8080, or a free port when 8080 is taken)
+#   ADMIN_PORT      admin API port (default 8081, or a free port when 8081 is taken)
+#   START_TIMEOUT   seconds to wait for each process to become ready (default 60)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+# The merchant number and signing secret of the demo merchant, as published in the bank's interface document.
+demo_merchant_no=JN8800001
+demo_secret=jn-demo-secret-0001
+
+run_dir=${RUN_DIR:-.run}
+[[ $run_dir == /* ]] || run_dir=$root/$run_dir
+data_dir=$run_dir/data
+plugins_dir=$run_dir/plugins
+config_dir=$run_dir/channel-configs
+log_dir=$run_dir/logs
+start_timeout=${START_TIMEOUT:-60}
+
+say() { printf '%s\n' "$*"; }
+fail() { printf 'run-demo: %s\n' "$*" >&2; exit 1; }
+# A path for display: relative to the repository root when it is inside it.
+shown() { local path=$1; [[ $path == "$root"/* ]] && path=${path#"$root"/}; printf '%s' "$path"; }
+
+# --- binaries ------------------------------------------------------------------------------------------
+bin=$(swift build --show-bin-path)
+for file in gateway jiangnan-sim gatewayctl libJiangnan.so; do
+    [[ -f $bin/$file ]] || fail "$(shown "$bin")/$file is missing; build first (make build)"
+done
+
+# --- a process of ours still running from an earlier demo in the same RUN_DIR? -------------------------
+# True while pid $1 runs (a zombie counts as gone).
+running() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ $(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' <<<"$stat") != Z ]]
+}
+for name in gateway jiangnan-sim; do
+    pid_file=$run_dir/$name.pid
+    if [[ -s $pid_file ]]; then
+        pid=$(<"$pid_file")
+        if running "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "/$name "; then
+            fail "$name from an earlier demo in $(shown "$run_dir") is still running (pid $pid); stop it first"
+        fi
+    fi
+done
+
+mkdir -p "$data_dir" "$plugins_dir" "$config_dir" "$log_dir"
+
+# --- ports ---------------------------------------------------------------------------------------------
+# True when nothing is bound to 127.0.0.1:$1.
+port_free() {
+    if command -v python3 >/dev/null; then
+        python3 -c 'import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT leftovers do not count
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)' "$1"
+    else
+        ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+    fi
+}
+# Prints a free port other than $1.
+free_port() {
+    local port
+    if command -v python3 >/dev/null; then
+        while :; do
+            port=$(python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+            [[ $port != "$1" ]] && break
+        done
+    else
+        for ((port = 18080; port < 19080; port++)); do
+            [[ $port != "$1" ]] && port_free "$port" && break
+        done
+    fi
+    printf '%s' "$port"
+}
+# Prints $1 when free and not $2, else a free port.
+pick_port() {
+    if [[ $1 != "${2:-}" ]] && port_free "$1"; then printf '%s' "$1"; else free_port "${2:-0}"; fi
+}
+merchant_port=${MERCHANT_PORT:-$(pick_port 8080)}
+admin_port=${ADMIN_PORT:-$(pick_port 8081 "$merchant_port")}
+
+# --- stop what we started, whatever happens ------------------------------------------------------------
+sim_pid=
+gateway_pid=
+cleanup() {
+    local status=$?
+    trap '' INT TERM
+    local pids=() pid
+    for pid in $gateway_pid $sim_pid; do
+        if running "$pid"; then
+            kill -TERM "$pid" 2>/dev/null || true
+            pids+=("$pid")
+        fi
+    done
+    if ((${#pids[@]} > 0)); then
+        say "Stopping the gateway and the bank simulator..."
+        local deadline=$((SECONDS + 20)) alive
+        while :; do
+            alive=()
+            for pid in "${pids[@]}"; do running "$pid" && alive+=("$pid"); done
+            ((${#alive[@]} == 0)) && break
+            if ((SECONDS >= deadline)); then
+                say "run-demo: killing ${alive[*]}, still running 20 s after SIGTERM" >&2
+                kill -KILL "${alive[@]}" 2>/dev/null || true
+                break
+            fi
+            sleep 0.1
+        done
+        for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    fi
+    rm -f "$run_dir/gateway.pid" "$run_dir/jiangnan-sim.pid"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits until file $1 exists and is not empty, while pid $2 (called $3, logging to $4) runs.
+wait_ready() {
+    local deadline=$((SECONDS + start_timeout))
+    until [[ -s $1 ]]; do
+        if ! running "$2"; then
+            say "run-demo: $3 exited before it was ready. Last lines of $(shown "$4"):" >&2
+            tail -n 40 "$4" >&2
+            exit 1
+        fi
+        if ((SECONDS >= deadline)); then
+            say "run-demo: $3 not ready after $start_timeout s. Last lines of $(shown "$4"):" >&2
+            tail -n 40 "$4" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+# The number after "key": in a JSON file ($1 file, $2 key).
+json_number() { sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*([0-9]+).*/\1/p" "$1" | head -n 1; }
+
+# --- bank simulator ------------------------------------------------------------------------------------
+rm -f "$run_dir/jiangnan-sim.ready" "$run_dir/gateway.ready"
+"$bin/jiangnan-sim" --host 127.0.0.1 --port 0 --merchant "$demo_merchant_no=$demo_secret" \
+    --ready-file "$run_dir/jiangnan-sim.ready" >"$log_dir/jiangnan-sim.log" 2>&1 &
+sim_pid=$!
+echo "$sim_pid" >"$run_dir/jiangnan-sim.pid"
+wait_ready "$run_dir/jiangnan-sim.ready" "$sim_pid" "the bank simulator" "$log_dir/jiangnan-sim.log"
+sim_port=$(json_number "$run_dir/jiangnan-sim.ready" port)
+[[ -n $sim_port ]] || fail "no port in $(shown "$run_dir")/jiangnan-sim.ready: $(<"$run_dir/jiangnan-sim.ready")"
+
+# --- plugin and channel config -------------------------------------------------------------------------
+# Never overwrite a .so in place (a running process may have it mapped): copy to a temporary name, then rename.
+tmp_plugin=$plugins_dir/.libJiangnan.so.partial.$$
+cp "$bin/libJiangnan.so" "$tmp_plugin"
+mv -f "$tmp_plugin" "$plugins_dir/libJiangnan.so"
+
+tmp_config=$config_dir/.jiangnan.yaml.partial.$$
+sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:$sim_port#" channel-configs/jiangnan.yaml >"$tmp_config"
+grep -q "^endpoint: http://127.0.0.1:$sim_port\$" "$tmp_config" || fail "channel-configs/jiangnan.yaml has no endpoint line"
+mv -f "$tmp_config" "$config_dir/jiangnan.yaml"
+
+# --- gateway (the only process that gets the channel secret) -------------------------------------------
+JIANGNAN_SECRET=$demo_secret "$bin/gateway" \
+    --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" \
+    --host 127.0.0.1 --port "$merchant_port" --admin-host 127.0.0.1 --admin-port "$admin_port" \
+    --public-url "http://127.0.0.1:$merchant_port" --ready-file "$run_dir/gateway.ready" \
+    >"$log_dir/gateway.log" 2>&1 &
+gateway_pid=$!
+echo "$gateway_pid" >"$run_dir/gateway.pid"
+wait_ready "$run_dir/gateway.ready" "$gateway_pid" "the gateway" "$log_dir/gateway.log"
+merchant_port=$(json_number "$run_dir/gateway.ready" merchant_port)
+admin_port=$(json_number "$run_dir/gateway.ready" admin_port)
+merchant_url=http://127.0.0.1:$merchant_port
+admin_url=http://127.0.0.1:$admin_port
+if [[ $bin -ef $root/.build/debug ]]; then gatewayctl=.build/debug/gatewayctl; else gatewayctl=$(shown "$bin/gatewayctl"); fi
+
+say ""
+say "The gateway is running with the Jiangnan channel against the Jiangnan bank simulator."
+say "  merchant API    $merchant_url   (described in docs/openapi.yaml)"
+say "  admin API       $admin_url"
+say "  bank simulator  http://127.0.0.1:$sim_port  (merchant $demo_merchant_no)"
+say "  state and logs  $(shown "$run_dir")/  (logs/gateway.log, logs/jiangnan-sim.log)"
+say ""
+say "Channels and plugins:"
+"$bin/gatewayctl" channels --admin-url "$admin_url" 2>&1 | sed 's/^./  &/' || true
+say ""
+say "Inspect them again with:"
+say "  $gatewayctl channels --admin-url $admin_url"
+say "  (or: export GATEWAY_ADMIN_URL=$admin_url; $gatewayctl channels)"
+say ""
+say "pay command:"
+say "curl -sS -X POST $merchant_url/v1/payments -H 'Content-Type: application/json' -H 'X-Merchant-Id: demo-merchant' -d '{\"merchant_order_id\":\"demo-$(date +%s)\",\"amount\":12345,\"currency\":\"CNY\",\"subject\":\"Demo tea\",\"channel\":\"jiangnan\"}'"
+say ""
+say "Press Ctrl-C to stop the gateway and the bank simulator."
+
+# --- foreground until a signal, or until one of the two exits ------------------------------------------
+status=0
+wait -n "$gateway_pid" "$sim_pid" || status=$?
+# A Ctrl-C reaches every process of the group, so a child may beat our own trap: give the trap a moment to run.
+sleep 0.5
+if ! running "$gateway_pid"; then
+    fail "the gateway exited (status $status); see $(shown "$log_dir")/gateway.log"
+fi
+fail "the bank simulator exited (status $status); see $(shown "$log_dir")/jiangnan-sim.log"
