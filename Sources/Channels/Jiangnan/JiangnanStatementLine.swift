@@ -46,7 +46,11 @@ struct JiangnanStatementLine {
     /// Parses `line` (without its `\n`). `commas` is scratch space reused across lines.
     func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, commas: inout [Int]) -> Result {
         commas.removeAll(keepingCapacity: true)
-        for index in line.indices where line[index] == UInt8(ascii: ",") { commas.append(index) }
+        var index = 0
+        while index < line.count {
+            if line[index] == 0x2C { commas.append(index) }  // ","
+            index += 1
+        }
         guard commas.count == Self.fieldCount - 1 else {
             return .issue("expected \(Self.fieldCount) comma-separated fields, found \(commas.count + 1)")
         }
@@ -157,9 +161,12 @@ struct JiangnanStatementLine {
     static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
         var value: Int64 = 0
-        for byte in bytes {
-            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte >= 0x30, byte <= 0x39 else { return nil }  // 0-9
+            value = value * 10 + Int64(byte &- 0x30)
+            index += 1
         }
         return value
     }
@@ -167,16 +174,20 @@ struct JiangnanStatementLine {
     /// 1–64 bytes of `[A-Za-z0-9_-]`.
     static func isCallerId(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard !bytes.isEmpty, bytes.count <= 64 else { return false }
-        for byte in bytes {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "-"):
-                continue
-            default:
-                return false
+        return idBytes.withUnsafeBufferPointer { table in
+            var index = 0
+            while index < bytes.count {
+                if !table[Int(bytes[index])] { return false }
+                index += 1
             }
+            return true
         }
-        return true
+    }
+
+    /// Which bytes may appear in a caller id.
+    static let idBytes: [Bool] = (0..<256).map { byte in
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x5F
+            || byte == 0x2D
     }
 
     /// The bytes as a string.

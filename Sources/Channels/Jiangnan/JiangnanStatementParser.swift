@@ -195,7 +195,7 @@ final class JiangnanStatementParser: @unchecked Sendable {
             issue(line.isEmpty ? "empty line after the trailer" : "line after the #TOTAL trailer")
             return
         }
-        if line.first == UInt8(ascii: "#") {
+        if line.first == 0x23 {  // "#"
             if let parsed = Self.parseTrailer(line, lineNumber: lineNumber) {
                 trailer = parsed
                 trailerLine = String(decoding: line, as: UTF8.self)
