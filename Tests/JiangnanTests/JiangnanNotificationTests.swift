@@ -53,6 +53,10 @@ import Testing
         #expect(refunded.events.first?.kind == .refund)
         #expect(refunded.events.first?.transactionId == "ref_1")
         #expect(refunded.events.first?.outcome.status == .succeeded)
+        let refundFailed = try await channel.handleNotification(
+            Self.notification(event: "refund.finished", data: refundData("ref_2", payment: "pay_1", amount: 2000, status: "FAILED")))
+        #expect(refundFailed.events.first?.outcome.status == .declined)
+        #expect(refundFailed.events.first?.outcome.bankCode == "FAILED")
 
         // With a query string in the notify URL, TARGET includes it.
         let withQuery = Self.notification(data: tradeData("pay_3", amount: 1), target: "/v1/notify/jiangnan?x=1")

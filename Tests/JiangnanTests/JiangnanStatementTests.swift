@@ -233,6 +233,8 @@ import Testing
             ("html", .raw(HTTPResponseMessage(status: 200, headers: [HTTPHeaderField("Content-Type", "text/html")], body: Data("<html>".utf8))), .statementUnavailable),
             ("timeout", .fail(TransportError(.timedOut, "slow")), .statementUnavailable),
             ("unsigned csv", .raw(unsigned), nil),
+            ("csv without content type", .raw(HTTPResponseMessage(status: 200, body: Self.csvBody)), nil),
+            ("envelope without content type", .raw(HTTPResponseMessage(status: 200, body: Data(#"{"code":"3005"}"#.utf8))), .statementUnavailable),
         ]
         for (name, action, expected) in cases {
             let bank = FakeBank { _ in action }

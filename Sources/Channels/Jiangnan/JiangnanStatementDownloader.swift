@@ -5,7 +5,7 @@ import JiangnanProtocol
 /// Downloads a statement: `GET /api/v1/statement?date=yyyyMMdd`, signed with an empty body, streamed to the
 /// destination file by the gateway's transport.
 ///
-/// - `200` with `text/csv`: the file. When the answer is signed, the signature (METHOD `RESP`) is checked over
+/// - `200` with `text/csv` (or with no Content-Type and not a JSON object): the file. When the answer is signed, the signature (METHOD `RESP`) is checked over
 ///   the file's bytes; a bad one deletes the file and throws ``ChannelError/Code/statementUnavailable``.
 /// - a signed JSON envelope: `3005` → ``ChannelError/Code/statementNotReady``, `4001` →
 ///   ``ChannelError/Code/invalidRequest``, anything else → ``ChannelError/Code/statementUnavailable``.
@@ -38,7 +38,8 @@ struct JiangnanStatementDownloader: Sendable {
         }
 
         let contentType = response.headers.value(for: "Content-Type")
-        let isCSV = contentType.map { $0.lowercased().hasPrefix("text/csv") } ?? false
+        // Without a Content-Type, an answer that does not start like a JSON object is taken for the file.
+        let isCSV = contentType.map { $0.lowercased().hasPrefix("text/csv") } ?? !startsWithBrace(file)
         guard isCSV else {
             try handleEnvelope(file: file, headers: response.headers, target: target, sentAt: sentAt, contentType)
         }
@@ -108,6 +109,12 @@ struct JiangnanStatementDownloader: Sendable {
             logger.warning("statement refused", metadata: ["target": target, "code": head.code])
             throw ChannelError(.statementUnavailable, "statement refused: \(text)", bankCode: head.code)
         }
+    }
+
+    private func startsWithBrace(_ file: URL) -> Bool {
+        guard let handle = try? FileHandle(forReadingFrom: file) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 1))?.first == UInt8(ascii: "{")
     }
 
     private func remove(_ file: URL) {

@@ -58,7 +58,8 @@ struct JiangnanTransactionState: Sendable, Equatable {
         }
     }
 
-    /// What this state means for the transaction. `bankCode` is the envelope's code (`0000`).
+    /// What this state means for the transaction. `bankCode` is the envelope's code (`0000`); a `FAILED`
+    /// outcome carries `fail_code` instead (or `FAILED` when the bank gave none, as for refunds).
     func outcome(currency: Currency, bankCode: String, logger: any ChannelLogger) -> ChannelOutcome {
         let bankId = bankTransactionId.isEmpty ? nil : bankTransactionId
         switch status {
@@ -76,7 +77,7 @@ struct JiangnanTransactionState: Sendable, Equatable {
             return .pending(reason: "processing", bankCode: bankCode, bankTransactionId: bankId)
         case JiangnanStatus.failed:
             return .declined(
-                bankCode: failCode.isEmpty ? bankCode : failCode,
+                bankCode: failCode.isEmpty ? JiangnanStatus.failed : failCode,
                 message: failMessage.isEmpty ? (failCode.isEmpty ? "failed" : JiangnanCode.message(for: failCode)) : failMessage,
                 bankTransactionId: bankId)
         default:

@@ -99,6 +99,18 @@ final class ManagedProcess {
         }
     }
 
+    /// Waits for the process to exit by itself (SIGKILL after `timeout`); returns its exit status.
+    func waitForExit(timeout: Duration = .seconds(30)) async -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return await terminate(grace: .zero)
+    }
+
+    /// The process's stdout only.
+    func readStdout() -> String { (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "" }
+
     /// The process's stdout and stderr so far.
     func readLog() -> String {
         let out = (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? ""
