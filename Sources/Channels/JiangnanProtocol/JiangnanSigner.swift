@@ -6,37 +6,31 @@ import Foundation
 ///
 /// Requests and notifications use the HTTP method; responses use `RESP` and the request's TARGET.
 public struct JiangnanSigner: Sendable {
-    private let key: SymmetricKey
-
     /// The HMAC key, for the signing helpers in other files of this module.
-    var symmetricKey: SymmetricKey { key }
+    let symmetricKey: SymmetricKey
 
     /// A signer for the secret of one merchant number.
     public init(secret: String) {
-        self.key = SymmetricKey(data: Data(secret.utf8))
+        self.symmetricKey = SymmetricKey(data: Data(secret.utf8))
     }
 
     /// The signature of one message.
     public func signature(method: String, target: String, timestamp: String, nonce: String, body: Data) -> String {
-        let text = Self.stringToSign(method: method, target: target, timestamp: timestamp, nonce: nonce, body: body)
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: key)
-        return Self.hex(mac)
+        signature(method: method, target: target, timestamp: timestamp, nonce: nonce, bodyHash: Self.bodyHash(body))
     }
 
     /// Checks a signature in constant time.
     public func isValid(
         _ signature: String, method: String, target: String, timestamp: String, nonce: String, body: Data
     ) -> Bool {
-        let text = Self.stringToSign(method: method, target: target, timestamp: timestamp, nonce: nonce, body: body)
-        guard let given = Self.bytes(fromHex: signature) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(given, authenticating: Data(text.utf8), using: key)
+        isValid(signature, method: method, target: target, timestamp: timestamp, nonce: nonce, bodyHash: Self.bodyHash(body))
     }
 
     /// The signed string S.
     public static func stringToSign(method: String, target: String, timestamp: String, nonce: String, body: Data)
         -> String
     {
-        "\(method)\n\(target)\n\(timestamp)\n\(nonce)\n\(bodyHash(body))"
+        stringToSign(method: method, target: target, timestamp: timestamp, nonce: nonce, bodyHash: bodyHash(body))
     }
 
     /// `lowercase_hex(SHA256(body))`.
@@ -55,7 +49,6 @@ public struct JiangnanSigner: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func hex(_ mac: HashedAuthenticationCode<SHA256>) -> String { hex(Array(mac)) }
     static func hex(_ digest: SHA256Digest) -> String { hex(Array(digest)) }
 
     static func bytes(fromHex text: String) -> Data? {

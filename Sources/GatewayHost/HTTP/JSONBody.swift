@@ -29,15 +29,15 @@ enum JSONBody {
             throw GatewayError(.contentTooLarge, "payload_too_large", "the body exceeds \(maximumBytes) bytes")
         }
         let data = Data(buffer: buffer)
-        guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
-            throw GatewayError.invalidJSON("the body is not valid JSON")
-        }
         do {
             return try JSONDecoder().decode(T.self, from: data)
         } catch let error as DecodingError {
+            // Only on failure: tell "not JSON at all" from "JSON of the wrong shape". The decoder's own error
+            // cannot (it reports a fractional integer as corrupt data at the root, too).
+            guard (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) != nil else {
+                throw GatewayError.invalidJSON("the body is not valid JSON")
+            }
             throw GatewayError.invalidRequest(describe(error))
-        } catch let error as GatewayError {
-            throw error
         }
     }
 

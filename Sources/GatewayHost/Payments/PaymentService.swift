@@ -18,6 +18,9 @@ struct PaymentService: Sendable {
     // MARK: payments
 
     func createPayment(_ request: NewPayment) async throws -> Created<PaymentRecord> {
+        // A replay is answered from the ledger before any channel is chosen: the channel may have gone offline
+        // since, and the stored answer must still come back. `insertPayment` checks again inside its write
+        // transaction, which is what makes concurrent first requests safe.
         if let existing = try await store.payment(merchantId: request.merchantId, merchantOrderId: request.merchantOrderId) {
             return Created(record: try replay(existing, request), isNew: false)
         }
@@ -67,12 +70,11 @@ struct PaymentService: Sendable {
     }
 
     private func refreshed(_ payment: PaymentRecord) async throws -> PaymentRecord {
-        guard needsQuery(payment.status, updatedAt: payment.updatedAt, channelId: payment.channelId),
-            let currency = Currency(code: payment.currency)
+        guard
+            let outcome = await queryIfOpen(
+                payment.id, .payment, status: payment.status, updatedAt: payment.updatedAt, amount: payment.amount,
+                currency: payment.currency, channelId: payment.channelId)
         else { return payment }
-        let query = QueryRequest(
-            transactionId: payment.id, kind: .payment, expectedAmount: Money(minorUnits: payment.amount, currency: currency))
-        guard let outcome = await queryBank(payment.channelId, query) else { return payment }
         return try await store.updatePayment(id: payment.id, with: OutcomeUpdate(outcome, cause: "query", now: now()), at: now())
             ?? payment
     }
@@ -156,12 +158,10 @@ struct PaymentService: Sendable {
             throw GatewayError.refundNotFound()
         }
         guard let payment = try await store.payment(id: refund.paymentId),
-            needsQuery(refund.status, updatedAt: refund.updatedAt, channelId: payment.channelId),
-            let currency = Currency(code: refund.currency)
+            let outcome = await queryIfOpen(
+                refund.id, .refund, status: refund.status, updatedAt: refund.updatedAt, amount: refund.amount,
+                currency: refund.currency, channelId: payment.channelId)
         else { return refund }
-        let query = QueryRequest(
-            transactionId: refund.id, kind: .refund, expectedAmount: Money(minorUnits: refund.amount, currency: currency))
-        guard let outcome = await queryBank(payment.channelId, query) else { return refund }
         return try await store.updateRefund(id: refund.id, with: OutcomeUpdate(outcome, cause: "query", now: now()), at: now())
             ?? refund
     }
@@ -178,9 +178,6 @@ struct PaymentService: Sendable {
             result = try await channel.handleNotification(notification)
         } catch let error as ChannelError where error.code == .unsupported {
             throw GatewayError(.notFound, "notifications_unsupported", "channel '\(channelId)' receives no notifications")
-        } catch let error as ChannelError {
-            logger.warning("notification rejected", metadata: ["channel": "\(channelId)", "reason": "\(error.message)"])
-            throw GatewayError(.badRequest, "invalid_notification", "the notification could not be verified")
         } catch {
             logger.warning("notification rejected", metadata: ["channel": "\(channelId)", "reason": "\(error)"])
             throw GatewayError(.badRequest, "invalid_notification", "the notification could not be verified")
@@ -251,6 +248,18 @@ struct PaymentService: Sendable {
             logger.error("channel call failed; outcome unknown", metadata: ["channel": "\(channelId)", "operation": "\(operation)", "error": "\(error)"])
             return .pending(reason: "channel error: \(error)")
         }
+    }
+
+    /// For an open (pending, or stale processing) transaction: the bank's current answer; nil when there is
+    /// nothing to ask or nothing new was learned.
+    private func queryIfOpen(
+        _ id: String, _ kind: TransactionKind, status: TransactionStatus, updatedAt: Date, amount: Int64,
+        currency: String, channelId: String
+    ) async -> ChannelOutcome? {
+        guard needsQuery(status, updatedAt: updatedAt, channelId: channelId), let currency = Currency(code: currency)
+        else { return nil }
+        return await queryBank(
+            channelId, QueryRequest(transactionId: id, kind: kind, expectedAmount: Money(minorUnits: amount, currency: currency)))
     }
 
     private func queryBank(_ channelId: String, _ query: QueryRequest) async -> ChannelOutcome? {

@@ -70,20 +70,9 @@ final class SQLitePaymentStore: PaymentStore {
     func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord? {
         try await pool.write { db in
             guard let current = try Self.fetchPayment(db, where: "id = ?", [id]) else { return nil }
-            guard current.status.canMove(to: update.status) else { return current }
-            try db.execute(
-                sql: """
-                    UPDATE payments SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
-                        bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?
-                    WHERE id = ? AND status = ?
-                    """,
-                arguments: [
-                    update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
-                    update.notProcessed, Self.ms(now), update.finishedAt.map(Self.ms), id, current.status.rawValue,
-                ])
-            try Self.recordTransition(
-                db, id: id, kind: .payment, from: current.status, to: update.status, cause: update.cause,
-                bankCode: update.bankCode, at: now)
+            guard try Self.apply(update, to: "payments", kind: .payment, id: id, from: current.status, at: now, db) else {
+                return current
+            }
             return try Self.fetchPayment(db, where: "id = ?", [id])
         }
     }
@@ -130,20 +119,9 @@ final class SQLitePaymentStore: PaymentStore {
     func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord? {
         try await pool.write { db in
             guard let current = try Self.fetchRefund(db, where: "id = ?", [id]) else { return nil }
-            guard current.status.canMove(to: update.status) else { return current }
-            try db.execute(
-                sql: """
-                    UPDATE refunds SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
-                        bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?
-                    WHERE id = ? AND status = ?
-                    """,
-                arguments: [
-                    update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
-                    update.notProcessed, Self.ms(now), update.finishedAt.map(Self.ms), id, current.status.rawValue,
-                ])
-            try Self.recordTransition(
-                db, id: id, kind: .refund, from: current.status, to: update.status, cause: update.cause,
-                bankCode: update.bankCode, at: now)
+            guard try Self.apply(update, to: "refunds", kind: .refund, id: id, from: current.status, at: now, db) else {
+                return current
+            }
             return try Self.fetchRefund(db, where: "id = ?", [id])
         }
     }
@@ -184,6 +162,29 @@ final class SQLitePaymentStore: PaymentStore {
                 WHERE payment_id = ? AND status IN ('processing', 'pending', 'succeeded')
                 """,
             arguments: [paymentId]) ?? 0
+    }
+
+    /// Moves one payment or refund row from `from` to `update.status` and records the transition, inside the
+    /// caller's write transaction. Returns false (and changes nothing) when the move is not allowed.
+    private static func apply(
+        _ update: OutcomeUpdate, to table: String, kind: TransactionKind, id: String, from: TransactionStatus,
+        at now: Date, _ db: Database
+    ) throws -> Bool {
+        guard from.canMove(to: update.status) else { return false }
+        try db.execute(
+            sql: """
+                UPDATE \(table) SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
+                    bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?
+                WHERE id = ? AND status = ?
+                """,
+            arguments: [
+                update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
+                update.notProcessed, ms(now), update.finishedAt.map(ms), id, from.rawValue,
+            ])
+        try recordTransition(
+            db, id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
+            at: now)
+        return true
     }
 
     private static func recordTransition(

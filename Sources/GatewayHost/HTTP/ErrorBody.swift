@@ -1,14 +1,8 @@
 import Foundation
 import Hummingbird
 
-extension GatewayError: HTTPResponseError {
-    /// `{"error": {"code": "...", "message": "..."}}` with the error's status.
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        ErrorBody(error: .init(code: code, message: message)).response(status: status)
-    }
-}
-
-/// The JSON body of every error answer.
+/// The JSON body of every error answer: `{"error": {"code": "...", "message": "..."}}`. `ErrorMiddleware`
+/// is the one place that turns errors into it.
 struct ErrorBody: Codable, Sendable {
     struct Detail: Codable, Sendable {
         var code: String
