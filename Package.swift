@@ -95,7 +95,8 @@ let package = Package(
         .testTarget(
             name: "JiangnanTests",
             dependencies: [
-                "JiangnanProtocol", "Jiangnan", .product(name: "ChannelKit", package: "ChannelKit"),
+                "JiangnanProtocol", "Jiangnan", "JiangnanSimulator",
+                .product(name: "ChannelKit", package: "ChannelKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

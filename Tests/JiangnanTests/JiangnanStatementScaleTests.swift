@@ -12,7 +12,7 @@ import Testing
     @Test(.enabled(if: rows > 0)) func parsesALargeStatement() async throws {
         let url = temporaryFile()
         defer { try? FileManager.default.removeItem(at: url) }
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let out = try FileHandle(forWritingTo: url)
         var chunk = Data(capacity: 1 << 21)
         chunk.append(contentsOf: (JiangnanRules.statementHeader + "\n").utf8)

@@ -25,17 +25,23 @@ struct ResponseSigner: Sendable {
             body = Self.encode(JiangnanEnvelope(code: reply.code, msg: Self.message(reply.code), data: data))
             contentType = "application/json"
         }
-        var headers = HTTPFields()
+        var headers = signer.map { signatureHeaders(body: body, target: target, signer: $0) } ?? HTTPFields()
         headers[.contentType] = contentType
-        if let signer {
-            let timestamp = String(clock.nowMilliseconds)
-            let nonce = Self.freshNonce(prefix: "r-")
-            headers[HeaderName.timestamp] = timestamp
-            headers[HeaderName.nonce] = nonce
-            headers[HeaderName.signature] = signer.signature(
-                method: "RESP", target: target, timestamp: timestamp, nonce: nonce, body: body)
-        }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// `X-JN-Timestamp`, `X-JN-Nonce` and `X-JN-Signature` for an answer: METHOD `RESP`, the request's TARGET,
+    /// the simulator clock's time and `nonce` (fresh unless given, as test vector 2 needs).
+    func signatureHeaders(
+        body: Data, target: String, signer: JiangnanSigner, nonce: String = Self.freshNonce(prefix: "r-")
+    ) -> HTTPFields {
+        let timestamp = String(clock.nowMilliseconds)
+        var headers = HTTPFields()
+        headers[HeaderName.timestamp] = timestamp
+        headers[HeaderName.nonce] = nonce
+        headers[HeaderName.signature] = signer.signature(
+            method: "RESP", target: target, timestamp: timestamp, nonce: nonce, body: body)
+        return headers
     }
 
     /// A random nonce of `[A-Za-z0-9-]`, 26 characters with the default prefix.
