@@ -75,9 +75,13 @@ import FoundationNetworking
         await #expect(throws: ChannelError.self) {
             _ = try await channel.downloadStatement(StatementRequest(businessDate: day, destination: destination))
         }
-        let dayMs: Int64 = 86_400_000
-        try await sim.setClockOffset(dayMs)
-        clock.offset.withLock { $0 = dayMs }
+        // Move both clocks to 01:30 (UTC+8) of the next business day: "+24 h" is not enough when the test runs
+        // between 00:00 and 01:00 bank time.
+        let startOfDay = try #require(JiangnanTime.startOfDay(day.compact))
+        let available = startOfDay.addingTimeInterval(86_400 + 90 * 60)
+        let offsetMs = Int64((available.timeIntervalSinceNow * 1000).rounded())
+        try await sim.setClockOffset(offsetMs)
+        clock.offset.withLock { $0 = offsetMs }
         let file = try await channel.downloadStatement(StatementRequest(businessDate: day, destination: destination))
         var records: [StatementRecord] = []
         var issues: [StatementIssue] = []
