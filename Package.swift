@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "gateway", targets: ["GatewayHost"]),
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
+        .executable(name: "loadgen", targets: ["LoadGenerator"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
         .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
     ],
@@ -25,6 +26,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // The Jiangnan Rural Commercial Bank wire protocol (signing, messages, result codes), shared by the
@@ -59,12 +64,34 @@ let package = Package(
             path: "Sources/Channels/JiangnanSimulator",
             swiftSettings: strict
         ),
+        // The merchant request and webhook signatures, shared by the gateway, gatewayctl, loadgen and tests.
+        .target(
+            name: "MerchantAuth",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        // A load generator that signs every request: closed loop (fixed concurrency) or open loop (constant rate).
+        .executableTarget(
+            name: "LoadGenerator",
+            dependencies: [
+                "MerchantAuth", "JiangnanProtocol",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
         // Plain Codable messages of the admin API, shared by the gateway and gatewayctl.
         .target(name: "GatewayAPI", swiftSettings: strict),
         .executableTarget(
             name: "GatewayHost",
             dependencies: [
-                "GatewayAPI",
+                "GatewayAPI", "MerchantAuth",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ChannelKit", package: "ChannelKit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -84,12 +111,17 @@ let package = Package(
         .executableTarget(
             name: "gatewayctl",
             dependencies: [
-                "GatewayAPI",
+                "GatewayAPI", "MerchantAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MerchantAuthTests",
+            dependencies: ["MerchantAuth"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -108,7 +140,8 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI",
+                "GatewayAPI", "MerchantAuth",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "ChannelKit", package: "ChannelKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
