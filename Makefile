@@ -8,6 +8,8 @@ SWIFT ?= swift
 SWIFT_BUILD_FLAGS ?=
 RUN_DIR ?= .run
 export RUN_DIR
+PG_TEST_DIR ?= $(CURDIR)/.build/postgres
+PG_TEST_PORT ?= 55432
 
 .PHONY: all build run test bench clean-run deps test-deps
 
@@ -26,14 +28,20 @@ run: build
 	scripts/run-demo.sh
 
 # The tests find the built products in GATEWAY_BIN_DIR, the plugin fixtures in GATEWAY_FIXTURES_DIR,
-# the bank simulator in JIANGNAN_SIM_BIN and schemathesis in SCHEMATHESIS.
+# the bank simulator in JIANGNAN_SIM_BIN, schemathesis in SCHEMATHESIS and a PostgreSQL server in
+# GATEWAY_TEST_POSTGRES_URL: a private cluster in PG_TEST_DIR on 127.0.0.1:PG_TEST_PORT (scripts/postgres.sh),
+# stopped afterwards, pass or fail, unless it was already running before.
 test: test-deps build
 	@if [ -f scripts/build-fixtures.sh ]; then bash scripts/build-fixtures.sh "$(CURDIR)/.build/fixtures"; fi
+	if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
+		trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
+	pg_url="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
 	bin="$$($(SWIFT) build --show-bin-path)" && \
 	GATEWAY_BIN_DIR="$$bin" \
 	GATEWAY_FIXTURES_DIR="$(CURDIR)/.build/fixtures" \
 	JIANGNAN_SIM_BIN="$$bin/jiangnan-sim" \
 	SCHEMATHESIS="$(CURDIR)/.build/venv/bin/schemathesis" \
+	GATEWAY_TEST_POSTGRES_URL="$$pg_url" \
 	$(SWIFT) test
 
 bench:

@@ -10,6 +10,9 @@
 #   MERCHANT_PORT   merchant API port (default 8080, or a free port when 8080 is taken)
 #   ADMIN_PORT      admin API port (default 8081, or a free port when 8081 is taken)
 #   START_TIMEOUT   seconds to wait for each process to become ready (default 60)
+#   GATEWAY_MERCHANT_DEMO_SECRET
+#                   the secret of the demo merchant `demo` of merchants.yaml (default: its documented demo
+#                   secret, demo-merchant-secret); given to the gateway process only
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -18,6 +21,18 @@ root=$PWD
 # The merchant number and signing secret of the demo merchant, as published in the bank's interface document.
 demo_merchant_no=JN8800001
 demo_secret=jn-demo-secret-0001
+
+# The gateway's demo merchant (merchants.yaml) and its documented demo secret (docs/MERCHANT-AUTH.md), unless
+# the caller brought their own.
+merchants_file=$root/merchants.yaml
+merchant_id=demo
+merchant_secret_variable=GATEWAY_MERCHANT_DEMO_SECRET
+merchant_secret=${GATEWAY_MERCHANT_DEMO_SECRET:-}
+merchant_secret_is_demo=false
+if [[ -z $merchant_secret ]]; then
+    merchant_secret=demo-merchant-secret
+    merchant_secret_is_demo=true
+fi
 
 run_dir=${RUN_DIR:-.run}
 [[ $run_dir == /* ]] || run_dir=$root/$run_dir
@@ -56,6 +71,7 @@ for name in gateway jiangnan-sim; do
 done
 
 mkdir -p "$data_dir" "$plugins_dir" "$config_dir" "$log_dir"
+[[ -f $merchants_file ]] || fail "$(shown "$merchants_file") is missing"
 
 # --- ports ---------------------------------------------------------------------------------------------
 # True when nothing is bound to 127.0.0.1:$1.
@@ -174,9 +190,9 @@ sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:$sim_port#" channel-configs/ji
 grep -q "^endpoint: http://127.0.0.1:$sim_port\$" "$tmp_config" || fail "channel-configs/jiangnan.yaml has no endpoint line"
 mv -f "$tmp_config" "$config_dir/jiangnan.yaml"
 
-# --- gateway (the only process that gets the channel secret) -------------------------------------------
-JIANGNAN_SECRET=$demo_secret "$bin/gateway" \
-    --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" \
+# --- gateway (the only process that gets the channel secret and the merchant's secret) ---------------------
+JIANGNAN_SECRET=$demo_secret GATEWAY_MERCHANT_DEMO_SECRET=$merchant_secret "$bin/gateway" \
+    --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" --merchants "$merchants_file" \
     --host 127.0.0.1 --port "$merchant_port" --admin-host 127.0.0.1 --admin-port "$admin_port" \
     --public-url "http://127.0.0.1:$merchant_port" --ready-file "$run_dir/gateway.ready" \
     >"$log_dir/gateway.log" 2>&1 &
@@ -189,11 +205,27 @@ merchant_url=http://127.0.0.1:$merchant_port
 admin_url=http://127.0.0.1:$admin_port
 if [[ $bin -ef $root/.build/debug ]]; then gatewayctl=.build/debug/gatewayctl; else gatewayctl=$(shown "$bin/gatewayctl"); fi
 
+# The printed commands carry the documented demo secret, so that they work when pasted into another shell; a
+# secret the caller brought stays out of the output (their shell has it already).
+if [[ $merchant_secret_is_demo == true ]]; then
+    with_secret="$merchant_secret_variable=$merchant_secret "
+else
+    with_secret=
+fi
+order_id=demo-$(date +%s)
+signing="--merchant-id $merchant_id --secret-env $merchant_secret_variable"
+body='{"merchant_order_id":"'"$order_id"'","amount":12345,"currency":"CNY","subject":"Demo tea","channel":"jiangnan"}'
+
 say ""
 say "The gateway is running with the Jiangnan channel against the Jiangnan bank simulator."
-say "  merchant API    $merchant_url   (described in docs/openapi.yaml)"
+say "  merchant API    $merchant_url   (described in docs/openapi.yaml; requests are signed: docs/MERCHANT-AUTH.md)"
 say "  admin API       $admin_url"
 say "  bank simulator  http://127.0.0.1:$sim_port  (merchant $demo_merchant_no)"
+if [[ $merchant_secret_is_demo == true ]]; then
+    say "  merchant        $merchant_id  ($(shown "$merchants_file"); secret: the documented demo secret $merchant_secret)"
+else
+    say "  merchant        $merchant_id  ($(shown "$merchants_file"); secret: your $merchant_secret_variable)"
+fi
 say "  state and logs  $(shown "$run_dir")/  (logs/gateway.log, logs/jiangnan-sim.log)"
 say ""
 say "Channels and plugins:"
@@ -203,8 +235,15 @@ say "Inspect them again with:"
 say "  $gatewayctl channels --admin-url $admin_url"
 say "  (or: export GATEWAY_ADMIN_URL=$admin_url; $gatewayctl channels)"
 say ""
+say "Pay as merchant $merchant_id: gatewayctl signs the request and prints the payment (--json for the raw answer;"
+say "a subject tag such as [sim:insufficient-funds] picks a bank scenario, see README.md)."
 say "pay command:"
-say "curl -sS -X POST $merchant_url/v1/payments -H 'Content-Type: application/json' -H 'X-Merchant-Id: demo-merchant' -d '{\"merchant_order_id\":\"demo-$(date +%s)\",\"amount\":12345,\"currency\":\"CNY\",\"subject\":\"Demo tea\",\"channel\":\"jiangnan\"}'"
+say "$with_secret$gatewayctl pay --url $merchant_url $signing --amount 12345 --currency CNY --subject 'Demo tea' --channel jiangnan"
+say ""
+say "Or sign with gatewayctl and send with curl (sign prints the curl command; this runs it at once, since a"
+say "signature is good for one request within 5 minutes; run it again to see the idempotent replay):"
+say "signed curl command:"
+say "eval \"\$($with_secret$gatewayctl sign $signing --curl $merchant_url POST /v1/payments --body '$body')\""
 say ""
 say "Press Ctrl-C to stop the gateway and the bank simulator."
 

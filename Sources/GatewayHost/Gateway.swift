@@ -20,12 +20,25 @@ struct Gateway: Sendable {
         var version: String
         var channelClockOffset: Duration = .zero
         var environment: [String: String] = ProcessInfo.processInfo.environment
+        /// The merchants file (`--merchants`).
+        var merchantsFile: URL
+        /// `postgres://…`: use PostgreSQL instead of the embedded SQLite ledger.
+        var databaseURL: String?
+        var payments = PaymentService.Configuration()
+        /// nil: no recovery worker (tests of notifications switch it off).
+        var recovery: RecoveryWorker.Configuration? = .init()
+        var webhooks: WebhookDispatcher.Configuration? = .init()
+        /// The ledger's clock (shifted only by `--clock-offset-ms` in tests).
+        var clock: @Sendable () -> Date = { Date() }
     }
 
     var configuration: Configuration
     var registry: ChannelRegistry
     var payments: PaymentService
+    var merchants: MerchantDirectory
     var transports: TransportRegistry
+    /// The PostgreSQL ledger, whose connection pool runs as a service; nil with SQLite.
+    var postgres: PostgresPaymentStore?
     var logger: Logger
 
     static func make(configuration: Configuration, logger: Logger) async throws -> Gateway {
@@ -37,17 +50,31 @@ struct Gateway: Sendable {
             credentials: CredentialResolver(environment: configuration.environment),
             transportFactory: { transports.make($0) }, clock: OffsetChannelClock(offset: configuration.channelClockOffset),
             logger: logger)
+        let merchants = try MerchantDirectory.load(file: configuration.merchantsFile, environment: configuration.environment)
+        logger.info("merchants loaded", metadata: ["count": "\(merchants.ids.count)"])
         let registry = await bootstrapper.bootstrap(plugins: plugins)
-        let store = try SQLitePaymentStore(directory: configuration.dataDirectory)
-        let payments = PaymentService(store: store, registry: registry, logger: logger)
+        let store: any PaymentStore
+        var postgres: PostgresPaymentStore?
+        if let url = configuration.databaseURL {
+            let pg = try PostgresPaymentStore(url: url, logger: logger)
+            postgres = pg
+            store = pg
+        } else {
+            store = try SQLitePaymentStore(directory: configuration.dataDirectory)
+        }
+        let payments = PaymentService(
+            store: store, registry: registry, configuration: configuration.payments, logger: logger,
+            now: configuration.clock)
         return Gateway(
-            configuration: configuration, registry: registry, payments: payments, transports: transports, logger: logger)
+            configuration: configuration, registry: registry, payments: payments, merchants: merchants,
+            transports: transports, postgres: postgres, logger: logger)
     }
 
     /// The merchant API's router (also used by the test that checks every route is in docs/openapi.yaml).
-    static func merchantRouter(payments: PaymentService) -> Router<BasicRequestContext> {
+    static func merchantRouter(payments: PaymentService, merchants: MerchantDirectory) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: MerchantAuthenticator(merchants: merchants, store: payments.store))
         MerchantAPI(payments: payments).addRoutes(to: router)
         return router
     }
@@ -61,11 +88,23 @@ struct Gateway: Sendable {
     }
 
     func run() async throws {
+        guard let postgres else { return try await serve() }
+        // The PostgreSQL pool runs for as long as the gateway does; migrations run once it is up and before
+        // any listener opens.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await postgres.run() }
+            try await postgres.migrate()
+            try await serve()
+            group.cancelAll()
+        }
+    }
+
+    private func serve() async throws {
         let reporter = ReadyReporter(path: configuration.readyFile) { [logger] merchantPort, adminPort in
             logger.info("gateway ready", metadata: ["merchant_port": "\(merchantPort)", "admin_port": "\(adminPort)"])
         }
 
-        let merchantRouter = Self.merchantRouter(payments: payments)
+        let merchantRouter = Self.merchantRouter(payments: payments, merchants: merchants)
         let merchantApp = Application(
             router: merchantRouter,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
@@ -83,13 +122,26 @@ struct Gateway: Sendable {
             onServerRunning: { channel in await reporter.adminListening(on: channel.localAddress?.port ?? 0) },
             logger: logger)
 
+        // Started in this order, stopped in reverse: the merchant listener first, the channel transports last.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: TransportShutdownService(transports: transports.all))
+        ]
+        services.append(.init(service: LedgerMaintenance(payments: payments, logger: logger)))
+        services.append(.init(service: ChannelSelfCheckService(registry: registry, logger: logger)))
+        if let recovery = configuration.recovery {
+            services.append(.init(service: RecoveryWorker(payments: payments, configuration: recovery, logger: logger)))
+        } else {
+            logger.warning("the recovery worker is switched off: open payments are resolved only by notifications")
+        }
+        if let webhooks = configuration.webhooks {
+            services.append(
+                .init(service: WebhookDispatcher(payments: payments, merchants: merchants, configuration: webhooks, logger: logger)))
+        }
+        services.append(.init(service: adminApp))
+        services.append(.init(service: merchantApp))
         let group = ServiceGroup(
             configuration: .init(
-                services: [
-                    .init(service: TransportShutdownService(transports: transports.all)),
-                    .init(service: adminApp),
-                    .init(service: merchantApp),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

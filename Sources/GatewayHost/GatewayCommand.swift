@@ -3,6 +3,8 @@ import ChannelKit
 import Foundation
 import Hummingbird
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
 /// `gateway`: the bank channel gateway process.
@@ -45,6 +47,39 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Shift the clock channels use for bank request timestamps by this many ms (test environments with a simulated bank clock).")
     var channelClockOffsetMs: Int64 = 0
 
+    @Option(help: "The merchants file (YAML: id, secret_env|secret_file, notify_url); see docs/MERCHANT-AUTH.md.")
+    var merchants = "merchants.yaml"
+
+    @Option(help: "postgres://user@host:port/db: keep the ledger in PostgreSQL (several gateways may share it). Default: SQLite under --data-dir. Also GATEWAY_DATABASE_URL.")
+    var databaseURL: String?
+
+    @Option(help: "Seconds between recovery checks of an open payment, comma-separated; the last repeats.")
+    var recoverySchedule = "1,2,5,10,30,60,120,300"
+
+    @Option(help: "How often the recovery worker looks for due checks, in milliseconds.")
+    var recoveryPollMs = 250
+
+    @Flag(help: "Do not run the recovery worker (open payments are then resolved only by bank notifications).")
+    var noRecovery = false
+
+    @Option(help: "Seconds after which an open payment or refund is flagged for ops (needs_attention, metric).")
+    var pendingAlertAfter = 900
+
+    @Option(help: "Longest a copy of a request waits for the first copy's bank call, in ms (default: the channel's timeouts + 5 s).")
+    var inFlightWaitMs: Int?
+
+    @Option(help: "Delay before the second webhook attempt in ms; doubles with each further attempt (capped at 1 h).")
+    var webhookRetryBaseMs = 5000
+
+    @Option(help: "Webhook attempts before an event is given up.")
+    var webhookMaxAttempts = 12
+
+    @Option(help: "Webhook request timeout in ms.")
+    var webhookTimeoutMs = 10000
+
+    @Option(help: "Shift the gateway's own clock (ledger times, recovery schedule, finality windows) by this many ms. For test environments that simulate elapsed time; never in production.")
+    var clockOffsetMs: Int64 = 0
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -55,6 +90,22 @@ struct GatewayCommand: AsyncParsableCommand {
         if let publicURL, URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url must be an absolute http(s) URL")
         }
+        guard (try? Self.schedule(recoverySchedule)) != nil else {
+            throw ValidationError("--recovery-schedule must be positive seconds separated by commas, e.g. 1,2,5,10")
+        }
+        guard recoveryPollMs > 0, pendingAlertAfter > 0, webhookRetryBaseMs > 0, webhookMaxAttempts > 0, webhookTimeoutMs > 0
+        else { throw ValidationError("intervals, ages and attempt counts must be positive") }
+        if let inFlightWaitMs, inFlightWaitMs < 0 { throw ValidationError("--in-flight-wait-ms must not be negative") }
+    }
+
+    static func schedule(_ text: String) throws -> [Duration] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = try parts.map { part -> Duration in
+            guard let seconds = Double(part), seconds > 0, seconds <= 86_400 else { throw ValidationError("bad schedule") }
+            return .milliseconds(Int64(seconds * 1000))
+        }
+        guard !values.isEmpty else { throw ValidationError("bad schedule") }
+        return values
     }
 
     func run() async throws {
@@ -65,6 +116,20 @@ struct GatewayCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "gateway")
+        MetricsSystem.bootstrap(PrometheusMetricsFactory())
+        let environment = ProcessInfo.processInfo.environment
+        var payments = PaymentService.Configuration()
+        payments.recoverySchedule = try Self.schedule(recoverySchedule)
+        payments.pendingAlertAge = .seconds(pendingAlertAfter)
+        payments.inFlightWait = inFlightWaitMs.map { .milliseconds($0) }
+        let offset = TimeInterval(clockOffsetMs) / 1000
+        if clockOffsetMs != 0 { logger.warning("gateway clock shifted", metadata: ["offset_ms": "\(clockOffsetMs)"]) }
+        var recovery = RecoveryWorker.Configuration()
+        recovery.pollInterval = .milliseconds(recoveryPollMs)
+        var webhooks = WebhookDispatcher.Configuration()
+        webhooks.retryBase = .milliseconds(webhookRetryBaseMs)
+        webhooks.maxAttempts = webhookMaxAttempts
+        webhooks.timeout = .milliseconds(webhookTimeoutMs)
         let merchantPort = port == 0 ? try FreePort.find(host: host) : port
         let publicBase = URL(string: publicURL ?? "http://\(host):\(merchantPort)")!
         let gateway = try await Gateway.make(
@@ -72,7 +137,10 @@ struct GatewayCommand: AsyncParsableCommand {
                 configDirectory: URL(fileURLWithPath: configDir), pluginsDirectory: URL(fileURLWithPath: pluginsDir),
                 dataDirectory: URL(fileURLWithPath: dataDir), host: host, port: merchantPort, adminHost: adminHost,
                 adminPort: adminPort, publicURL: publicBase, readyFile: readyFile, version: Self.version,
-                channelClockOffset: .milliseconds(channelClockOffsetMs)),
+                channelClockOffset: .milliseconds(channelClockOffsetMs), environment: environment,
+                merchantsFile: URL(fileURLWithPath: merchants),
+                databaseURL: databaseURL ?? environment["GATEWAY_DATABASE_URL"], payments: payments,
+                recovery: noRecovery ? nil : recovery, webhooks: webhooks, clock: { Date() + offset }),
             logger: logger)
         try await gateway.run()
     }

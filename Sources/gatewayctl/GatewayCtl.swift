@@ -1,22 +1,27 @@
 import ArgumentParser
 
-/// `gatewayctl`: the operator's command line for a running gateway, talking to its admin API.
+/// `gatewayctl`: the command line for a running gateway: its admin API for ops, and signed merchant API
+/// requests for trying the gateway out and checking a merchant's signing.
 @main
 struct GatewayCtl: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gatewayctl",
-        abstract: "Inspect a running payments gateway through its admin API.",
+        abstract: "Inspect a running payments gateway, and send it signed merchant requests.",
         discussion: """
-            The admin API listens on loopback only. Point gatewayctl at it with --admin-url or the \
-            GATEWAY_ADMIN_URL environment variable (default \(AdminURL.fallback)).
+            channels and health read the admin API, which listens on loopback only. Point gatewayctl at it \
+            with --admin-url or the GATEWAY_ADMIN_URL environment variable (default \(AdminURL.fallback)).
+
+            sign, pay and payment speak the merchant API as a merchant: --merchant-id names it and \
+            --secret-env the environment variable holding its secret (never printed). pay and payment go to \
+            --url or GATEWAY_URL (default \(MerchantURL.fallback)). See docs/MERCHANT-AUTH.md.
 
             Exit codes:
               0   success
-              3   the admin API cannot be reached (gateway not running, wrong URL, timeout)
-              4   the admin API answered with an HTTP error, an unreadable answer, or not ok
-              64  invalid command line
+              3   the gateway cannot be reached (gateway not running, wrong URL, timeout)
+              4   HTTP error (e.g. 401 invalid_signature), unreadable answer, or not ok
+              64  invalid command line (e.g. the --secret-env variable is not set)
             """,
         version: "0.1.0",
-        subcommands: [Channels.self, Health.self]
+        subcommands: [Channels.self, Health.self, Sign.self, Pay.self, Payment.self]
     )
 }

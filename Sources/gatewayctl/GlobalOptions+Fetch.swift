@@ -24,15 +24,7 @@ extension GlobalOptions {
 
     /// Prints an answer as pretty JSON, or as received when it is not JSON.
     func printJSON(_ body: [UInt8]) {
-        let data = Data(body)
-        if let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-            let pretty = try? JSONSerialization.data(
-                withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])
-        {
-            print(String(decoding: pretty, as: UTF8.self))
-        } else {
-            print(String(decoding: data, as: UTF8.self))
-        }
+        Output.printJSON(body)
     }
 
     /// Reports `error` on stderr and returns the exit code to throw.

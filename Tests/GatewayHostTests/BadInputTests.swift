@@ -59,7 +59,7 @@ struct BadInputTests {
                 ("bad order id", payURL, with("merchant_order_id", "has space"), m1, 400, "invalid_request"),
                 ("empty subject", payURL, with("subject", ""), m1, 400, "invalid_request"),
                 ("bad notify url", payURL, with("notify_url", "ftp://x"), m1, 400, "invalid_request"),
-                ("no merchant header", payURL, with("amount", 100), [:], 401, "merchant_unidentified"),
+                ("no merchant header", payURL, with("amount", 100), [:], 401, "authentication_required"),
                 ("replay with another amount", payURL, try JSONSerialization.data(withJSONObject: [
                     "merchant_order_id": "good-1", "amount": 1001, "currency": "CNY", "subject": "Tea", "channel": "jiangnan",
                 ]), m1, 409, "idempotency_conflict"),

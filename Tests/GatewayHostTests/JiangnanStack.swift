@@ -12,10 +12,12 @@ final class JiangnanStack {
     let configDirectory: URL
     let pluginsDirectory: URL
     let dataDirectory: URL
+    /// The merchants file when the stack was started with default notify URLs (else each start writes one).
+    let merchantsFile: URL?
 
     private init(
         directory: TestDirectory, simulator: SimulatorProcess, gateway: GatewayProcess, configDirectory: URL,
-        pluginsDirectory: URL, dataDirectory: URL
+        pluginsDirectory: URL, dataDirectory: URL, merchantsFile: URL? = nil
     ) {
         self.directory = directory
         self.simulator = simulator
@@ -23,12 +25,14 @@ final class JiangnanStack {
         self.configDirectory = configDirectory
         self.pluginsDirectory = pluginsDirectory
         self.dataDirectory = dataDirectory
+        self.merchantsFile = merchantsFile
     }
 
-    /// Starts both processes. `simulatorArguments` adds simulator options; `gatewayArguments` gateway options.
+    /// Starts both processes. `simulatorArguments` adds simulator options; `gatewayArguments` gateway options;
+    /// `merchantNotifyURLs` gives test merchants a default webhook URL (merchant id → URL).
     static func start(
         _ label: String, simulatorArguments: [String] = [], gatewayArguments: [String] = [], requestTimeoutMs: Int = 1500,
-        extraConfigs: [String: String] = [:], publicURL: String? = nil
+        extraConfigs: [String: String] = [:], publicURL: String? = nil, merchantNotifyURLs: [String: String] = [:]
     ) async throws -> JiangnanStack {
         let directory = try TestDirectory(label)
         let simulator = try await SimulatorProcess.start(
@@ -42,32 +46,36 @@ final class JiangnanStack {
             try configs.appendingPathComponent(name).write(text: text)
         }
         let data = try directory.subdirectory("gateway-data")
+        let merchantsFile =
+            merchantNotifyURLs.isEmpty ? nil : try TestMerchants.writeFile(in: directory, notifyURLs: merchantNotifyURLs)
         let gateway = try await GatewayProcess.start(
             in: directory, configDirectory: configs, pluginsDirectory: plugins,
             environment: [secretVariable: SimulatorProcess.secret], publicURL: publicURL, extraArguments: gatewayArguments,
-            dataDirectory: data)
+            dataDirectory: data, merchantsFile: merchantsFile)
         return JiangnanStack(
             directory: directory, simulator: simulator, gateway: gateway, configDirectory: configs,
-            pluginsDirectory: plugins, dataDirectory: data)
+            pluginsDirectory: plugins, dataDirectory: data, merchantsFile: merchantsFile)
     }
 
-    /// Restarts the gateway on the same data directory (new ports).
-    func restartGateway(extraArguments: [String] = []) async throws {
-        await gateway.terminate()
+    /// Restarts the gateway on the same data directory (new ports); `crash` kills it with SIGKILL first.
+    func restartGateway(extraArguments: [String] = [], crash: Bool = false) async throws {
+        if crash { await gateway.process.killHard() } else { await gateway.terminate() }
         gateway = try await GatewayProcess.start(
             in: directory, configDirectory: configDirectory, pluginsDirectory: pluginsDirectory,
             environment: [Self.secretVariable: SimulatorProcess.secret], publicURL: nil, extraArguments: extraArguments,
-            dataDirectory: dataDirectory)
+            dataDirectory: dataDirectory, merchantsFile: merchantsFile)
     }
 
     /// Starts a stack, runs `body`, and stops both processes whether `body` succeeded or threw.
     static func with(
         _ label: String, simulatorArguments: [String] = [], gatewayArguments: [String] = [], requestTimeoutMs: Int = 1500,
-        extraConfigs: [String: String] = [:], publicURL: String? = nil, _ body: (JiangnanStack) async throws -> Void
+        extraConfigs: [String: String] = [:], publicURL: String? = nil, merchantNotifyURLs: [String: String] = [:],
+        _ body: (JiangnanStack) async throws -> Void
     ) async throws {
         let stack = try await start(
             label, simulatorArguments: simulatorArguments, gatewayArguments: gatewayArguments,
-            requestTimeoutMs: requestTimeoutMs, extraConfigs: extraConfigs, publicURL: publicURL)
+            requestTimeoutMs: requestTimeoutMs, extraConfigs: extraConfigs, publicURL: publicURL,
+            merchantNotifyURLs: merchantNotifyURLs)
         do {
             try await body(stack)
         } catch {
@@ -119,6 +127,8 @@ struct BankRecord: Decodable {
         var code: String?
         var out_trade_no: String?
         var out_refund_no: String?
+        /// The fault the simulator injected into this request, if any.
+        var fault: String?
     }
     struct Payment: Decodable {
         var out_trade_no: String

@@ -1,15 +1,16 @@
 import Foundation
 import Testing
 
-/// `make run` as a person uses it: it starts the demo, prints a pay command that works when pasted, and
-/// stops the gateway and the bank simulator on SIGTERM.
+/// `make run` as a person uses it: it starts the demo, prints a signed pay command (`gatewayctl pay`) and a
+/// signed curl command (`gatewayctl sign --curl`) that work when pasted, and stops the gateway and the bank
+/// simulator on SIGTERM.
 @Suite("make run (demo)")
 struct MakeRunTests {
     /// The package root, derived from this file's location (`Tests/GatewayHostTests/`).
     static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("make run prints a pay command that succeeds, and SIGTERM stops everything", .timeLimit(.minutes(10)))
+    @Test("make run prints signed pay and curl commands that succeed, and SIGTERM stops everything", .timeLimit(.minutes(10)))
     func makeRunServesThePrintedPayCommand() async throws {
         let runDirectory = FileManager.default.temporaryDirectory
             .appendingPathComponent("gateway-tests/make-run-\(UUID().uuidString.prefix(8))", isDirectory: true)
@@ -31,6 +32,8 @@ struct MakeRunTests {
         environment["RUN_DIR"] = runDirectory.appendingPathComponent("run").path
         environment["MERCHANT_PORT"] = String(merchantPort)
         environment["ADMIN_PORT"] = String(adminPort)
+        // The demo merchant's documented secret, which the demo sets and prints in its commands.
+        environment["GATEWAY_MERCHANT_DEMO_SECRET"] = nil
 
         let make = Process()
         make.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -58,22 +61,40 @@ struct MakeRunTests {
         }
 
         // Builds are done when `make test` runs this, but allow for a build from scratch.
-        let payCommand = try await Self.waitForPayCommand(in: outputFile, while: make, timeout: .seconds(300), log: log)
-        #expect(payCommand.hasPrefix("curl "), "\(payCommand)\n\(log())")
-        #expect(payCommand.contains("127.0.0.1:\(merchantPort)/v1/payments"), "\(payCommand)\n\(log())")
+        let payCommand = try await Self.waitForCommand(
+            after: "pay command:", in: outputFile, while: make, timeout: .seconds(300), log: log)
+        #expect(payCommand.contains("gatewayctl pay "), "\(payCommand)\n\(log())")
+        #expect(payCommand.contains("--url http://127.0.0.1:\(merchantPort) "), "\(payCommand)\n\(log())")
+        #expect(payCommand.contains("--merchant-id demo --secret-env GATEWAY_MERCHANT_DEMO_SECRET"), "\(payCommand)")
+        let curlCommand = try await Self.waitForCommand(
+            after: "signed curl command:", in: outputFile, while: make, timeout: .seconds(60), log: log)
+        #expect(curlCommand.contains("gatewayctl sign ") && curlCommand.contains("--curl http://127.0.0.1:\(merchantPort) "), "\(curlCommand)")
 
         let runDir = runDirectory.appendingPathComponent("run")
         let gatewayPid = try Self.pid(in: runDir.appendingPathComponent("gateway.pid"))
         let simulatorPid = try Self.pid(in: runDir.appendingPathComponent("jiangnan-sim.pid"))
         #expect(Self.isRunning(gatewayPid) && Self.isRunning(simulatorPid), "\(log())")
 
-        let (status, answer) = try Self.shell(payCommand)
-        #expect(status == 0, "pay command failed (\(status)): \(answer)\n\(log())")
+        // Pasted into a shell at the repository root, as printed: gatewayctl signs and prints the payment.
+        let (status, answer, errors) = try Self.shell(payCommand, in: Self.packageRoot)
+        #expect(status == 0, "pay command failed (\(status)): \(answer)\(errors)\n\(log())")
+        let fields = GatewayCtlTests.fields(answer)
+        #expect(fields["status"] == "succeeded", "\(answer)\n\(log())")
+        #expect(fields["payment"]?.hasPrefix("pay_") == true, "\(answer)")
+        #expect(!(answer + errors).contains("demo-merchant-secret"), "\(answer)\(errors)")
+
+        // The signed curl command: a payment, and the same again is its idempotent replay.
+        let (curlStatus, curlAnswer, curlErrors) = try Self.shell(curlCommand, in: Self.packageRoot)
+        #expect(curlStatus == 0, "signed curl command failed (\(curlStatus)): \(curlAnswer)\(curlErrors)\n\(log())")
         let json = try #require(
-            try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any],
-            "pay command did not answer a JSON object: \(answer)\n\(log())")
-        #expect(json["status"] as? String == "succeeded", "\(answer)\n\(log())")
-        #expect((json["id"] as? String)?.hasPrefix("pay_") == true, "\(answer)")
+            try? JSONSerialization.jsonObject(with: Data(curlAnswer.utf8)) as? [String: Any],
+            "signed curl command did not answer a JSON object: \(curlAnswer)\n\(log())")
+        #expect(json["status"] as? String == "succeeded", "\(curlAnswer)\n\(log())")
+        let id = try #require(json["id"] as? String, "\(curlAnswer)")
+        #expect(id.hasPrefix("pay_") && id != fields["payment"], "\(curlAnswer)")
+        let (_, replayAnswer, _) = try Self.shell(curlCommand, in: Self.packageRoot)
+        let replay = try? JSONSerialization.jsonObject(with: Data(replayAnswer.utf8)) as? [String: Any]
+        #expect(replay?["id"] as? String == id, "the replay answered another payment: \(replayAnswer)")
 
         kill(-group, SIGTERM)
         let deadline = ContinuousClock.now + .seconds(60)
@@ -94,44 +115,54 @@ struct MakeRunTests {
         if Self.isRunning(simulatorPid) { kill(simulatorPid, SIGKILL) }
     }
 
-    /// Waits for the line after `pay command:` in the output file.
-    static func waitForPayCommand(
-        in file: URL, while process: Process, timeout: Duration, log: () -> String
+    /// Waits for the line after `marker` (e.g. `pay command:`) in the output file.
+    static func waitForCommand(
+        after marker: String, in file: URL, while process: Process, timeout: Duration, log: () -> String
     ) async throws -> String {
         let deadline = ContinuousClock.now + timeout
         while true {
             let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             // The command line counts once it is complete, i.e. followed by a line break.
-            if let marker = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == "pay command:" }),
-                marker + 2 < lines.count
+            if let index = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == marker }),
+                index + 2 < lines.count
             {
-                let command = lines[marker + 1].trimmingCharacters(in: .whitespaces)
+                let command = lines[index + 1].trimmingCharacters(in: .whitespaces)
                 if !command.isEmpty { return command }
             }
             guard process.isRunning else {
-                throw MakeRunFailure("make run exited (status \(process.terminationStatus)) before printing a pay command\n\(log())")
+                throw MakeRunFailure("make run exited (status \(process.terminationStatus)) before printing '\(marker)'\n\(log())")
             }
             guard ContinuousClock.now < deadline else {
-                throw MakeRunFailure("no pay command from make run within \(timeout)\n\(log())")
+                throw MakeRunFailure("no '\(marker)' line from make run within \(timeout)\n\(log())")
             }
             try await Task.sleep(for: .milliseconds(200))
         }
     }
 
-    /// Runs `command` with /bin/sh; returns its exit status and stdout+stderr.
-    static func shell(_ command: String) throws -> (Int32, String) {
+    /// Runs `command` with /bin/sh (in `directory`, else the current one); returns its exit status, stdout and
+    /// stderr apart (notes on stderr must not spoil a JSON answer on stdout).
+    static func shell(_ command: String, in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+        let errors = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString).stderr")
+        guard FileManager.default.createFile(atPath: errors.path, contents: nil) else {
+            throw MakeRunFailure("cannot create \(errors.path)")
+        }
+        defer { try? FileManager.default.removeItem(at: errors) }
+        let errorHandle = try FileHandle(forWritingTo: errors)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", command]
+        if let directory { process.currentDirectoryURL = directory }
         let pipe = Pipe()
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = pipe
-        process.standardError = pipe
+        process.standardError = errorHandle
         try process.run()
+        try errorHandle.close()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let stderr = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self), stderr)
     }
 
     /// Reads a pid file.

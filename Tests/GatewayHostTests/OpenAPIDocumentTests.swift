@@ -1,11 +1,13 @@
 import Foundation
 import Hummingbird
+import MerchantAuth
 import Testing
 import Yams
 
 @testable import GatewayHost
 
-/// Every route the servers have is in their OpenAPI document, and every documented route exists.
+/// Every route the servers have is in their OpenAPI document, every documented route exists, and the merchant
+/// API document declares the authentication the gateway enforces.
 @Suite("OpenAPI documents")
 struct OpenAPIDocumentTests {
     @Test("the merchant router's routes are exactly those of docs/openapi.yaml")
@@ -14,7 +16,8 @@ struct OpenAPIDocumentTests {
         let store = try SQLitePaymentStore(directory: directory.url)
         let registry = ChannelRegistry(channels: [:], plugins: [], configErrors: [])
         let router = Gateway.merchantRouter(
-            payments: PaymentService(store: store, registry: registry, logger: .init(label: "test")))
+            payments: PaymentService(store: store, registry: registry, logger: .init(label: "test")),
+            merchants: MerchantDirectory([]))
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("openapi.yaml")))
     }
 
@@ -27,13 +30,57 @@ struct OpenAPIDocumentTests {
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("admin-openapi.yaml")))
     }
 
+    @Test("docs/openapi.yaml declares the four signature headers on every /v1 route but bank notifications, with the middleware's 401 codes")
+    func merchantSecurity() throws {
+        let document = try Self.document("openapi.yaml")
+        let components = try #require(document["components"] as? [String: Any])
+        let schemes = try #require(components["securitySchemes"] as? [String: [String: Any]])
+        #expect(
+            Set(schemes.values.compactMap { $0["in"] as? String == "header" ? $0["name"] as? String : nil })
+                == [
+                    MerchantSignature.Header.merchantId, MerchantSignature.Header.timestamp, MerchantSignature.Header.nonce,
+                    MerchantSignature.Header.signature,
+                ])
+        let requirement = try #require((document["security"] as? [[String: Any]])?.first)
+        #expect(Set(requirement.keys) == Set(schemes.keys), "one requirement with all four schemes")
+
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        for (path, item) in paths {
+            for (method, value) in item where ["get", "post", "put", "patch", "delete"].contains(method) {
+                let operation = try #require(value as? [String: Any])
+                let security = operation["security"] as? [Any]
+                let responses = try #require(operation["responses"] as? [String: Any])
+                if path.hasPrefix("/v1/notify/") {
+                    #expect(security?.isEmpty == true, "\(method) \(path) must not require the merchant signature")
+                } else {
+                    #expect(security == nil, "\(method) \(path) must use the document's merchant signature")
+                    #expect(responses["401"] != nil, "\(method) \(path) documents no 401")
+                }
+            }
+        }
+
+        let schemas = try #require(components["schemas"] as? [String: Any])
+        let error = try #require((schemas["AuthenticationError"] as? [String: Any])?["properties"] as? [String: Any])
+        let code = try #require(((error["error"] as? [String: Any])?["properties"] as? [String: Any])?["code"] as? [String: Any])
+        let codes = [
+            AuthError.headersMissing, AuthError.unknownMerchant, AuthError.invalidNonce, AuthError.invalidTimestamp,
+            AuthError.staleTimestamp, AuthError.invalidSignature, AuthError.replayedNonce,
+        ]
+        #expect(codes.allSatisfy { $0.status == .unauthorized })
+        #expect(Set(code["enum"] as? [String] ?? []) == Set(codes.map(\.code)))
+    }
+
+    static func document(_ file: String) throws -> [String: Any] {
+        let url = BuildProducts.repositoryRoot.appendingPathComponent("docs").appendingPathComponent(file)
+        return try #require(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
+    }
+
     static func served(_ routes: [(String, String)]) -> Set<String> {
         Set(routes.map { "\($0.0) \($0.1)" })
     }
 
     static func documented(_ file: String) throws -> Set<String> {
-        let url = BuildProducts.repositoryRoot.appendingPathComponent("docs").appendingPathComponent(file)
-        let document = try #require(try Yams.load(yaml: String(contentsOf: url, encoding: .utf8)) as? [String: Any])
+        let document = try document(file)
         let paths = try #require(document["paths"] as? [String: Any])
         var routes: Set<String> = []
         for (path, item) in paths {

@@ -19,9 +19,10 @@ struct PaymentFlowTests {
             let paymentId = try #require(paid.string("id"))
             #expect(paymentId.hasPrefix("pay_"))
 
-            // the same request again → the stored answer; the bank saw exactly one pay request for it
+            // the same request again → the same answer (status and body); the bank saw exactly one pay request
             let replay = try await stack.pay(body)
-            #expect(replay.status == 200)
+            #expect(replay.status == 201)
+            #expect(replay.body == paid.body)
             #expect(replay.string("id") == paymentId)
             #expect(replay.string("status") == "succeeded")
             #expect(replay.header("Idempotent-Replayed") == "true")
@@ -62,7 +63,8 @@ struct PaymentFlowTests {
             #expect(refund.string("status") == "succeeded")
             let refundId = try #require(refund.string("id"))
             let refundReplay = try await TestHTTP.post(refundURL, body: JSONSerialization.data(withJSONObject: refundBody), headers: ["X-Merchant-Id": "m1"])
-            #expect(refundReplay.status == 200 && refundReplay.string("id") == refundId)
+            #expect(refundReplay.status == 201 && refundReplay.string("id") == refundId)
+            #expect(refundReplay.body == refund.body)
             let tooMuch = try await TestHTTP.post(
                 refundURL,
                 body: JSONSerialization.data(withJSONObject: ["merchant_refund_id": "r-over", "amount": 10346, "reason": "x"]),

@@ -3,31 +3,36 @@ import Hummingbird
 import JiangnanProtocol
 import Logging
 
-/// The bank's merchant interface: pay, refund, query and statement, each authenticated, logged and signed.
+/// The bank's merchant interface: pay, refund, query and statement, each authenticated, logged and signed, and
+/// each pay or refund given its ``Fault`` (if any) by the ``FaultInjector``.
 struct BankAPI: Sendable {
     let clock: SimulatorClock
     let ledger: BankLedger
     let authenticator: RequestAuthenticator
-    let signer: ResponseSigner
+    let responder: FaultResponder
+    let faults: FaultInjector
     let notifier: Notifier
     let queue: JobQueue
     let processingDelayMilliseconds: Int
     let slowResponseMilliseconds: Int
+    /// How long a `late-notify` payment's notification waits before its first attempt.
+    let lateNotifyMilliseconds: Int
     let logger: Logger
 
     /// Adds the bank's routes.
     func register(on router: Router<SimRequestContext>) {
-        router.post(RouterPath(JiangnanRules.payPath)) { request, _ in
-            try await serve(request) { try await pay($0) }
+        router.post(RouterPath(JiangnanRules.payPath)) { request, context in
+            try await serve(request, context) { try await pay($0) }
         }
-        router.post(RouterPath(JiangnanRules.refundPath)) { request, _ in
-            try await serve(request) { try await refund($0) }
+        router.post(RouterPath(JiangnanRules.refundPath)) { request, context in
+            try await serve(request, context) { try await refund($0) }
         }
-        router.post(RouterPath(JiangnanRules.queryPath)) { request, _ in
-            try await serve(request) { try await query($0) }
+        router.post(RouterPath(JiangnanRules.queryPath)) { request, context in
+            if faults.isQueryUnavailable { return try await unavailable(request) }
+            return try await serve(request, context) { try await query($0) }
         }
-        router.get(RouterPath(JiangnanRules.statementPath)) { request, _ in
-            try await serve(request) { try await statement($0) }
+        router.get(RouterPath(JiangnanRules.statementPath)) { request, context in
+            try await serve(request, context) { try await statement($0) }
         }
     }
 
@@ -42,7 +47,7 @@ struct BankAPI: Sendable {
 
     /// Authenticates, processes, logs and answers one request.
     private func serve(
-        _ request: Request, _ operation: @Sendable (Exchange) async throws -> BankReply
+        _ request: Request, _ context: SimRequestContext, _ operation: @Sendable (Exchange) async throws -> BankReply
     ) async throws -> Response {
         var request = request
         let body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
@@ -64,21 +69,34 @@ struct BankAPI: Sendable {
             reply = try await operation(Exchange(merchantNo: merchantNo, target: target, body: body, now: now))
             replySigner = merchantSigner
         }
+        // A 5xx-before request never reached the bank's books: it has no result code.
+        let code = reply.fault == .serverErrorBefore ? "" : reply.code
+        await log(request, body: body, at: now, code: code, fault: reply.fault?.rawValue)
+        return await responder.response(for: reply, target: target, signer: replySigner, channel: context.channel)
+    }
+
+    /// `query_unavailable`: HTTP 503 before authentication; nothing is read into the books.
+    private func unavailable(_ request: Request) async throws -> Response {
+        var request = request
+        let body = Data(try await request.collectBody(upTo: 1 << 20).readableBytesView)
+        await log(request, body: body, at: clock.nowMilliseconds, code: "", fault: "query-unavailable")
+        return FaultResponder.unavailable()
+    }
+
+    private func log(_ request: Request, body: Data, at now: Int64, code: String, fault: String?) async {
+        let method = request.method.rawValue
+        let target = request.head.path ?? "/"
         let ids = RequestValidation.loggedIds(body)
         await ledger.log(
             RequestLogEntry(
                 at: now, method: method, target: target, merchant_no: request.headers[HeaderName.merchantNo] ?? "",
-                code: reply.code, out_trade_no: ids.outTradeNo, out_refund_no: ids.outRefundNo))
-        logger.info(
-            "request",
-            metadata: [
-                "method": "\(method)", "target": "\(target)", "code": "\(reply.code)",
-                "merchant_no": "\(request.headers[HeaderName.merchantNo] ?? "-")",
-            ])
-        if reply.delayMilliseconds > 0 {
-            try await Task.sleep(nanoseconds: UInt64(reply.delayMilliseconds) * 1_000_000)
-        }
-        return signer.response(for: reply, target: target, signer: replySigner)
+                code: code, out_trade_no: ids.outTradeNo, out_refund_no: ids.outRefundNo, fault: fault))
+        var metadata: Logger.Metadata = [
+            "method": "\(method)", "target": "\(target)", "code": "\(code)",
+            "merchant_no": "\(request.headers[HeaderName.merchantNo] ?? "-")",
+        ]
+        if let fault { metadata["fault"] = "\(fault)" }
+        logger.info("request", metadata: metadata)
     }
 
     // MARK: Operations
@@ -88,44 +106,78 @@ struct BankAPI: Sendable {
         guard body.currency == RequestValidation.supportedCurrency else {
             return .code(JiangnanCode.currencyNotSupported)
         }
-        let scenario = PayScenario(subject: body.subject)
+        let fault = faults.fault(forPaySubject: body.subject)
+        if fault == .serverErrorBefore { return .code(JiangnanCode.systemError, fault: fault) }
+        let scenario: PayScenario =
+            switch fault {
+            case .busy: .busy
+            case .processing: .processing
+            default: PayScenario(subject: body.subject)
+            }
+        var reply: BankReply
         switch await ledger.pay(merchantNo: exchange.merchantNo, body: body, scenario: scenario, now: exchange.now) {
         case .created(let payment):
             if payment.status.isFinal {
-                notifier.paymentFinished(payment)
+                notifier.paymentFinished(
+                    payment, copies: fault == .duplicateNotification ? 2 : 1,
+                    delayMilliseconds: fault == .lateNotification ? lateNotifyMilliseconds : 0)
             } else {
                 scheduleCompletion(of: payment)
             }
-            var reply = BankReply.payment(payment)
+            reply = BankReply.payment(payment)
             if scenario == .slow { reply.delayMilliseconds = slowResponseMilliseconds }
+            reply.fault = fault
             return reply
         case .existing(let payment):
-            return .payment(payment)
+            reply = .payment(payment)
         case .mismatch:
-            return .code(JiangnanCode.duplicateMismatch)
+            reply = .code(JiangnanCode.duplicateMismatch)
         case .refused(let code):
-            return .code(code)
+            reply = .code(code)
         }
+        // Faults of the answer also hit answers about known transactions; busy and processing only new ones, and
+        // the notification faults only new final ones.
+        reply.fault = Self.answerFault(fault, refused: reply.code == JiangnanCode.busy)
+        return reply
     }
 
     private func refund(_ exchange: Exchange) async throws -> BankReply {
         guard let body = RequestValidation.refundBody(exchange.body) else {
             return .code(JiangnanCode.invalidParameter)
         }
-        switch await ledger.refund(merchantNo: exchange.merchantNo, body: body, now: exchange.now) {
+        let fault = faults.fault(forRefundReason: body.reason)
+        if fault == .serverErrorBefore { return .code(JiangnanCode.systemError, fault: fault) }
+        var reply: BankReply
+        let outcome = await ledger.refund(
+            merchantNo: exchange.merchantNo, body: body, refuseNew: fault == .busy, now: exchange.now)
+        switch outcome {
         case .created(let refund):
             if let payment = await ledger.payment(merchantNo: exchange.merchantNo, outTradeNo: refund.outTradeNo) {
                 notifier.refundFinished(refund, notifyURL: payment.notifyURL)
             }
-            return .refund(refund)
+            reply = .refund(refund)
         case .existing(let refund):
-            return .refund(refund)
+            reply = .refund(refund)
         case .mismatch:
-            return .code(JiangnanCode.duplicateMismatch)
+            reply = .code(JiangnanCode.duplicateMismatch)
         case .paymentNotRefundable:
-            return .code(JiangnanCode.notFound)
+            reply = .code(JiangnanCode.notFound)
         case .exceedsPaidAmount:
-            return .code(JiangnanCode.refundExceedsPaid)
+            reply = .code(JiangnanCode.refundExceedsPaid)
+        case .refused(let code):
+            reply = .code(code)
+        }
+        reply.fault = Self.answerFault(fault, refused: reply.code == JiangnanCode.busy)
+        return reply
+    }
+
+    /// The fault to record and apply to an answer that did not create a transaction: the answer faults always,
+    /// `busy` only when it refused the request.
+    private static func answerFault(_ fault: Fault?, refused: Bool) -> Fault? {
+        switch fault {
+        case .timeout, .serverError, .serverErrorBefore, .reset, .malformed, .badSignature: fault
+        case .busy: refused ? fault : nil
+        case .processing, .duplicateNotification, .lateNotification, nil: nil
         }
     }
 

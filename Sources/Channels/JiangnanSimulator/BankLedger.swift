@@ -28,6 +28,8 @@ actor BankLedger {
         case paymentNotRefundable
         /// The refund would exceed the paid amount (2003).
         case exceedsPaidAmount
+        /// Refused without recording anything (9998).
+        case refused(code: String)
     }
 
     private struct Key: Hashable {
@@ -130,8 +132,9 @@ actor BankLedger {
 
     // MARK: Refunds
 
-    /// Handles a validated refund request. Refunds succeed at once.
-    func refund(merchantNo: String, body: JiangnanRefundBody, now: Int64) -> RefundOutcome {
+    /// Handles a validated refund request. Refunds succeed at once; with `refuseNew` (`busy`) a refund not seen
+    /// before is refused with 9998 and nothing is recorded.
+    func refund(merchantNo: String, body: JiangnanRefundBody, refuseNew: Bool = false, now: Int64) -> RefundOutcome {
         let key = Key(merchantNo: merchantNo, id: body.out_refund_no)
         if let existing = refunds[key] {
             guard existing.outTradeNo == body.out_trade_no, existing.refundAmount == body.refund_amount else {
@@ -139,6 +142,7 @@ actor BankLedger {
             }
             return .existing(existing)
         }
+        if refuseNew { return .refused(code: JiangnanCode.busy) }
         guard let payment = payments[Key(merchantNo: merchantNo, id: body.out_trade_no)], payment.status == .success
         else { return .paymentNotRefundable }
         let committed = refundedAmount(merchantNo: merchantNo, outTradeNo: body.out_trade_no)

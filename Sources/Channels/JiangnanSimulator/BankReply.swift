@@ -19,10 +19,12 @@ struct BankReply: Sendable {
     var payload: Payload = .none
     /// Delay before the answer is sent (`[sim:slow]`).
     var delayMilliseconds: Int = 0
+    /// The fault applied to this request, if any; it also decides how the answer is sent.
+    var fault: Fault?
 
     /// An answer with `data` `{}`.
-    static func code(_ code: String) -> BankReply {
-        BankReply(code: code)
+    static func code(_ code: String, fault: Fault? = nil) -> BankReply {
+        BankReply(code: code, fault: fault)
     }
 
     /// A payment answer: `1001` while `PROCESSING`, `0000` otherwise.

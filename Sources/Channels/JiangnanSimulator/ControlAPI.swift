@@ -6,10 +6,13 @@ import Hummingbird
 ///
 /// - `GET /_sim/record`: requests (including refused ones), payments, refunds and notification attempts;
 /// - `GET /_sim/clock`: the clock's state;
-/// - `POST /_sim/clock` `{"offset_ms": N}` | `{"fixed_ms": N}`: changes the clock.
+/// - `POST /_sim/clock` `{"offset_ms": N}` | `{"fixed_ms": N}`: changes the clock;
+/// - `GET /_sim/faults`, `PUT /_sim/faults`: the run's fault rates, seed and `query_unavailable` switch
+///   (see `ControlAPI+Faults.swift`).
 struct ControlAPI: Sendable {
     let clock: SimulatorClock
     let ledger: BankLedger
+    let faults: FaultInjector
 
     /// Adds the control routes.
     func register(on router: Router<SimRequestContext>) {
@@ -37,6 +40,7 @@ struct ControlAPI: Sendable {
             }
             return Self.json(clockState())
         }
+        registerFaults(on: router)
     }
 
     private struct ClockChange: Decodable {
@@ -60,7 +64,7 @@ struct ControlAPI: Sendable {
         }
     }
 
-    private static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
@@ -69,11 +73,11 @@ struct ControlAPI: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    private static func forbidden() -> Response {
+    static func forbidden() -> Response {
         json(["error": "control API is loopback only"], status: .forbidden)
     }
 
-    private static func badRequest(_ message: String) -> Response {
+    static func badRequest(_ message: String) -> Response {
         json(["error": message], status: .badRequest)
     }
 }

@@ -10,7 +10,28 @@ import NIOCore
 struct JiangnanSimulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jiangnan-sim",
-        abstract: "Simulates the Jiangnan Rural Commercial Bank payment interface (v2.3) for tests and demos.")
+        abstract: "Simulates the Jiangnan Rural Commercial Bank payment interface (v2.3) for tests and demos.",
+        discussion: """
+            A tag in a pay request's subject picks what happens to a new payment (the
+            first known tag wins; a tagged request draws no --faults fault):
+              [sim:insufficient-funds], [sim:frozen]  FAILED, 2001 / 2002
+              [sim:busy], [sim:error]   9998 / 9999, nothing recorded
+              [sim:processing]          1001, SUCCESS after --processing-delay-ms
+              [sim:slow]                SUCCESS, answered after --slow-response-ms
+            Faults, also as a tag in a refund's reason (but for the last three):
+              [sim:timeout]             recorded, answered after --timeout-delay-ms
+              [sim:5xx]                 recorded, HTTP 500 text/plain
+              [sim:5xx-before]          nothing recorded, HTTP 503 text/plain
+              [sim:reset]               recorded, connection reset, no answer
+              [sim:malformed]           recorded, HTTP 200, body not JSON
+              [sim:bad-signature]       recorded, wrong X-JN-Signature
+              [sim:busy]                9998, nothing recorded
+              [sim:processing]          see above (pay only)
+              [sim:dup-notify]          notification delivered twice (pay only)
+              [sim:late-notify]         notification after --late-notify-ms (pay only)
+            Control API (loopback only): GET /_sim/record, GET|POST /_sim/clock,
+            GET|PUT /_sim/faults. See docs/SIMULATOR.md.
+            """)
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -42,6 +63,22 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
     @Option(help: "The bank's fee in basis points of a successful payment (round half up).")
     var feeBp: Int64 = 10
 
+    @Option(help: "How long a [sim:timeout] answer is held, in milliseconds (the transaction is recorded first).")
+    var timeoutDelayMs = 40_000
+
+    @Option(help: "How long a [sim:late-notify] notification waits before its first attempt, in milliseconds.")
+    var lateNotifyMs = 5_000
+
+    @Option(
+        help: ArgumentHelp(
+            "Faults drawn for untagged pay and refund requests: name=probability,… (each 0…1, sum ≤ 1).",
+            discussion: "Names: \(Fault.names). processing, dup-notify and late-notify apply to payments only.",
+            valueName: "spec"))
+    var faults = ""
+
+    @Option(help: "Seed of the fault draws (same seed and request order → same faults); random by default.")
+    var faultSeed: UInt64?
+
     mutating func validate() throws {
         if merchants.isEmpty {
             throw ValidationError("at least one --merchant NO=SECRET is required")
@@ -59,8 +96,13 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
             fixedClockMs.map(SimulatorClock.validMilliseconds.contains) ?? true
         else { throw ValidationError("clock values must be within ±year 9999 in milliseconds") }
         guard (0...10_000).contains(feeBp) else { throw ValidationError("--fee-bp must be 0…10000") }
-        guard processingDelayMs >= 0, slowResponseMs >= 0 else {
+        guard processingDelayMs >= 0, slowResponseMs >= 0, timeoutDelayMs >= 0, lateNotifyMs >= 0 else {
             throw ValidationError("delays must not be negative")
+        }
+        do {
+            _ = try FaultPlan(spec: faults)
+        } catch {
+            throw ValidationError("--faults: \(error.message)")
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
     }
@@ -76,9 +118,12 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
         var logger = Logger(label: "jiangnan-sim")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .info
 
-        guard let directory = MerchantDirectory(pairs: merchants), let delays = parsedNotifyDelays else {
+        guard let directory = MerchantDirectory(pairs: merchants), let delays = parsedNotifyDelays,
+            let plan = try? FaultPlan(spec: faults)
+        else {
             throw ValidationError("invalid options")
         }
+        let faultInjector = FaultInjector(plan: plan, seed: faultSeed ?? FaultInjector.randomSeed())
         let clock = SimulatorClock(fixedClockMs.map { .fixed($0) } ?? .offset(clockOffsetMs))
         let ledger = BankLedger(feeBasisPoints: feeBp)
         let queue = JobQueue()
@@ -94,10 +139,11 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
         let router = Router(context: SimRequestContext.self)
         BankAPI(
             clock: clock, ledger: ledger, authenticator: RequestAuthenticator(merchants: directory, ledger: ledger),
-            signer: ResponseSigner(clock: clock), notifier: notifier, queue: queue,
-            processingDelayMilliseconds: processingDelayMs, slowResponseMilliseconds: slowResponseMs, logger: logger
+            responder: FaultResponder(signer: ResponseSigner(clock: clock), timeoutDelayMilliseconds: timeoutDelayMs),
+            faults: faultInjector, notifier: notifier, queue: queue, processingDelayMilliseconds: processingDelayMs,
+            slowResponseMilliseconds: slowResponseMs, lateNotifyMilliseconds: lateNotifyMs, logger: logger
         ).register(on: router)
-        ControlAPI(clock: clock, ledger: ledger).register(on: router)
+        ControlAPI(clock: clock, ledger: ledger, faults: faultInjector).register(on: router)
 
         let announcer = ReadyAnnouncer(host: host, readyFile: readyFile, logger: logger)
         let app = Application(
@@ -110,7 +156,10 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
             logger: logger)
         logger.info(
             "starting",
-            metadata: ["merchants": "\(directory.merchantNumbers)", "clock": "\(clock.mode)", "fee_bp": "\(feeBp)"])
+            metadata: [
+                "merchants": "\(directory.merchantNumbers)", "clock": "\(clock.mode)", "fee_bp": "\(feeBp)",
+                "faults": "\(faults.isEmpty ? "none" : faults)", "fault_seed": "\(faultInjector.settings.seed)",
+            ])
 
         let outcome: Result<Void, any Error>
         do {

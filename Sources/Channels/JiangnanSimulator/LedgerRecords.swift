@@ -72,9 +72,28 @@ struct RequestLogEntry: Sendable, Encodable {
     var method: String
     var target: String
     var merchant_no: String
+    /// The result code the bank decided on; empty when it decided none (`5xx-before`, `query-unavailable`).
     var code: String
     var out_trade_no: String?
     var out_refund_no: String?
+    /// The ``Fault`` applied (its name), `query-unavailable`, or `nil` (JSON `null`) for none.
+    var fault: String?
+
+    enum CodingKeys: String, CodingKey {
+        case at, method, target, merchant_no, code, out_trade_no, out_refund_no, fault
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(at, forKey: .at)
+        try c.encode(method, forKey: .method)
+        try c.encode(target, forKey: .target)
+        try c.encode(merchant_no, forKey: .merchant_no)
+        try c.encode(code, forKey: .code)
+        try c.encodeIfPresent(out_trade_no, forKey: .out_trade_no)
+        try c.encodeIfPresent(out_refund_no, forKey: .out_refund_no)
+        try c.encode(fault, forKey: .fault)
+    }
 }
 
 /// One notification delivery attempt.

@@ -6,6 +6,7 @@ import NIOCore
 
 /// Delivers `trade.finished` / `refund.finished` notifications: signed afresh for every attempt, 8 attempts in
 /// all, each retry after the configured delay; delivered on HTTP 200 with a JSON body whose `code` is `"0000"`.
+/// The `dup-notify` and `late-notify` faults send a payment's notification twice or late.
 struct Notifier: Sendable {
     /// Attempts per notification.
     static let attempts = 8
@@ -19,28 +20,51 @@ struct Notifier: Sendable {
     let retryDelays: [Double]
     let logger: Logger
 
-    /// Notifies the end of a payment.
-    func paymentFinished(_ payment: PaymentRecord) {
+    /// Notifies the end of a payment: `copies` independent deliveries (`dup-notify`: 2, the second starting once
+    /// the first's first attempt is over), the first attempt after `delayMilliseconds` (`late-notify`).
+    func paymentFinished(_ payment: PaymentRecord, copies: Int = 1, delayMilliseconds: Int = 0) {
         let body = JiangnanNotification(event: "trade.finished", data: payment.wireData)
-        send(merchantNo: payment.merchantNo, event: body.event, id: payment.outTradeNo, url: payment.notifyURL,
-             body: Self.encode(body))
+        send(
+            Delivery(
+                merchantNo: payment.merchantNo, event: body.event, id: payment.outTradeNo, url: payment.notifyURL,
+                body: Self.encode(body)),
+            copies: copies, delayMilliseconds: delayMilliseconds)
     }
 
     /// Notifies the end of a refund, to its payment's `notify_url`.
     func refundFinished(_ refund: RefundRecord, notifyURL: String) {
         let body = JiangnanNotification(event: "refund.finished", data: refund.wireData)
-        send(merchantNo: refund.merchantNo, event: body.event, id: refund.outRefundNo, url: notifyURL,
-             body: Self.encode(body))
+        send(
+            Delivery(
+                merchantNo: refund.merchantNo, event: body.event, id: refund.outRefundNo, url: notifyURL,
+                body: Self.encode(body)),
+            copies: 1, delayMilliseconds: 0)
     }
 
-    private func send(merchantNo: String, event: String, id: String, url: String, body: Data) {
+    /// One notification to deliver.
+    private struct Delivery: Sendable {
+        var merchantNo: String
+        var event: String
+        var id: String
+        var url: String
+        var body: Data
+    }
+
+    private func send(_ delivery: Delivery, copies: Int, delayMilliseconds: Int) {
         queue.submit {
-            await deliver(merchantNo: merchantNo, event: event, id: id, url: url, body: body)
+            if delayMilliseconds > 0 {
+                do { try await Task.sleep(nanoseconds: UInt64(delayMilliseconds) * 1_000_000) } catch { return }
+            }
+            await deliver(delivery) {
+                if copies > 1 { send(delivery, copies: copies - 1, delayMilliseconds: 0) }
+            }
         }
     }
 
-    private func deliver(merchantNo: String, event: String, id: String, url: String, body: Data) async {
-        guard let signer = merchants.signer(for: merchantNo) else { return }
+    /// Up to ``attempts`` attempts until one is acknowledged; `afterFirstAttempt` runs once the first is over.
+    private func deliver(_ delivery: Delivery, afterFirstAttempt: @Sendable () -> Void) async {
+        guard let signer = merchants.signer(for: delivery.merchantNo) else { return }
+        let (event, id) = (delivery.event, delivery.id)
         for attempt in 1...Self.attempts {
             if attempt > 1 {
                 let delay = retryDelays.isEmpty ? 0 : retryDelays[min(attempt - 2, retryDelays.count - 1)]
@@ -51,18 +75,19 @@ struct Notifier: Sendable {
                 }
             }
             let (status, delivered, failure) = await attemptDelivery(
-                merchantNo: merchantNo, signer: signer, url: url, body: body)
+                merchantNo: delivery.merchantNo, signer: signer, url: delivery.url, body: delivery.body)
             if Task.isCancelled { return }
             await ledger.log(
                 NotificationLogEntry(
-                    event: event, id: id, url: url, attempt: attempt, http_status: status, delivered: delivered,
-                    at: clock.nowMilliseconds, error: failure))
+                    event: event, id: id, url: delivery.url, attempt: attempt, http_status: status,
+                    delivered: delivered, at: clock.nowMilliseconds, error: failure))
             logger.info(
                 "notification attempt",
                 metadata: [
                     "event": "\(event)", "id": "\(id)", "attempt": "\(attempt)",
                     "http_status": "\(status.map(String.init) ?? "-")", "delivered": "\(delivered)",
                 ])
+            if attempt == 1 { afterFirstAttempt() }
             if delivered { return }
         }
         logger.warning("notification given up", metadata: ["event": "\(event)", "id": "\(id)"])

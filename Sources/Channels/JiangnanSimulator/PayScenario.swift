@@ -1,4 +1,4 @@
-/// The simulated outcome of a new payment, chosen by a `[sim:…]` tag in its `subject`.
+/// The simulated outcome of a new payment, chosen by a `[sim:…]` tag in its `subject` (or by a drawn ``Fault``).
 enum PayScenario: Sendable, Equatable {
     /// Charged at once: `SUCCESS`.
     case success
@@ -15,18 +15,25 @@ enum PayScenario: Sendable, Equatable {
     /// `[sim:slow]`: charged `SUCCESS` at once, the HTTP answer delayed.
     case slow
 
-    /// The scenario a subject asks for; the first tag (by position) wins, no tag means `.success`.
+    /// The tag names of the scenarios (`[sim:NAME]`).
+    static let tagNames = ["insufficient-funds", "frozen", "busy", "error", "processing", "slow"]
+
+    /// The scenario a subject asks for: its first known tag (by position) decides; no tag, or a fault tag
+    /// without a scenario of its own, means `.success`.
     init(subject: String) {
-        let tags: [(String, PayScenario)] = [
-            ("[sim:insufficient-funds]", .insufficientFunds), ("[sim:frozen]", .frozen), ("[sim:busy]", .busy),
-            ("[sim:error]", .systemError), ("[sim:processing]", .processing), ("[sim:slow]", .slow),
-        ]
-        var best: (String.Index, PayScenario)?
-        for (tag, scenario) in tags {
-            if let range = subject.range(of: tag), best.map({ range.lowerBound < $0.0 }) ?? true {
-                best = (range.lowerBound, scenario)
-            }
+        self = SimTag.first(in: subject).flatMap(Self.init(tagName:)) ?? .success
+    }
+
+    /// The scenario of a tag name, `nil` for a name that is not a scenario.
+    init?(tagName: String) {
+        switch tagName {
+        case "insufficient-funds": self = .insufficientFunds
+        case "frozen": self = .frozen
+        case "busy": self = .busy
+        case "error": self = .systemError
+        case "processing": self = .processing
+        case "slow": self = .slow
+        default: return nil
         }
-        self = best?.1 ?? .success
     }
 }

@@ -9,25 +9,33 @@ struct ResponseSigner: Sendable {
 
     /// The HTTP response for a reply; unsigned when `signer` is `nil` (unknown merchant number).
     func response(for reply: BankReply, target: String, signer: JiangnanSigner?) -> Response {
-        let body: Data
-        let contentType: String
-        switch reply.payload {
-        case .statement(let csv):
-            body = Data(csv.utf8)
-            contentType = "text/csv"
-        case .none:
-            body = Self.encode(JiangnanEnvelope<JiangnanEmpty>(code: reply.code, msg: Self.message(reply.code), data: nil))
-            contentType = "application/json"
-        case .trade(let data):
-            body = Self.encode(JiangnanEnvelope(code: reply.code, msg: Self.message(reply.code), data: data))
-            contentType = "application/json"
-        case .refund(let data):
-            body = Self.encode(JiangnanEnvelope(code: reply.code, msg: Self.message(reply.code), data: data))
-            contentType = "application/json"
-        }
+        let (body, contentType) = Self.payload(of: reply)
+        return response(body: body, contentType: contentType, target: target, signer: signer)
+    }
+
+    /// An HTTP 200 response with `body`, signed unless `signer` is `nil`.
+    func response(body: Data, contentType: String, target: String, signer: JiangnanSigner?) -> Response {
         var headers = signer.map { signatureHeaders(body: body, target: target, signer: $0) } ?? HTTPFields()
         headers[.contentType] = contentType
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// The encoded body of a reply and its content type.
+    static func payload(of reply: BankReply) -> (body: Data, contentType: String) {
+        switch reply.payload {
+        case .statement(let csv):
+            return (Data(csv.utf8), "text/csv")
+        case .none:
+            return (envelope(reply, data: nil as JiangnanEmpty?), "application/json")
+        case .trade(let data):
+            return (envelope(reply, data: data), "application/json")
+        case .refund(let data):
+            return (envelope(reply, data: data), "application/json")
+        }
+    }
+
+    private static func envelope<Payload: Codable & Sendable>(_ reply: BankReply, data: Payload?) -> Data {
+        encode(JiangnanEnvelope(code: reply.code, msg: message(reply.code), data: data))
     }
 
     /// `X-JN-Timestamp`, `X-JN-Nonce` and `X-JN-Signature` for an answer: METHOD `RESP`, the request's TARGET,

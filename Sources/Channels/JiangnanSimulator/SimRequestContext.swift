@@ -1,15 +1,19 @@
 import Hummingbird
 import NIOCore
 
-/// Request context that remembers the peer address, so the control API can refuse non-loopback callers.
+/// Request context that remembers the connection: its peer address, so the control API can refuse
+/// non-loopback callers, and its channel, so a `[sim:reset]` fault can abort it.
 struct SimRequestContext: RequestContext, RemoteAddressRequestContext {
     var coreContext: CoreRequestContextStorage
     /// The connected peer.
     let remoteAddress: SocketAddress?
+    /// The connection the request came on.
+    let channel: any Channel
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress
+        self.channel = source.channel
     }
 
     /// Whether the peer is on the loopback interface (127.0.0.0/8 or ::1).

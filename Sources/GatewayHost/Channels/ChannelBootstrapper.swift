@@ -120,28 +120,15 @@ struct ChannelBootstrapper: Sendable {
             return entry
         }
         entry.channel = channel
-        let check = await withSelfCheckTimeout { await channel.selfCheck() }
+        let check = await ChannelSelfCheckService.check(channel, timeout: selfCheckTimeout)
         if check.passed {
             entry.state = .ready
             logger.info("channel ready", metadata: ["channel": "\(config.id)", "online": "\(config.online)", "self_check": "\(check.detail)"])
         } else {
-            entry.error = "credentials self-check failed: \(check.detail)"
+            entry.selfCheckPending = true
+            entry.error = "credentials self-check failed: \(check.detail) (checked again periodically)"
             logger.error("channel misconfigured", metadata: ["channel": "\(config.id)", "reason": "\(entry.error!)"])
         }
         return entry
-    }
-
-    private func withSelfCheckTimeout(_ body: @escaping @Sendable () async -> SelfCheckResult) async -> SelfCheckResult {
-        let timeout = selfCheckTimeout
-        return await withTaskGroup(of: SelfCheckResult?.self) { group in
-            group.addTask { await body() }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first ?? .failed("the bank did not answer the self-check within \(timeout)")
-        }
     }
 }

@@ -18,6 +18,9 @@ struct ChannelEntry: Sendable {
     var capabilities: PluginCapabilities?
     /// The channel object, when its plugin created it.
     var channel: (any PaymentChannel)?
+    /// Its self-check failed (bad credentials, or the bank was unreachable): `ChannelSelfCheckService` runs it
+    /// again until it passes.
+    var selfCheckPending = false
 
     /// Ready, online and created: it may take new payments.
     var acceptsPayments: Bool { online && state == .ready && channel != nil }

@@ -1,24 +1,47 @@
 import ChannelKit
 import GatewayAPI
+import Synchronization
 
-/// The channels and plugins the gateway runs with: built and validated once at start, then read by every
-/// request without locks (an immutable `Sendable` snapshot).
-struct ChannelRegistry: Sendable {
-    var channels: [String: ChannelEntry]
-    var plugins: [PluginRecord]
-    var configErrors: [ChannelConfigError]
+/// The channels and plugins the gateway runs with: built and validated at start, then read by every
+/// request. The channel table is an immutable dictionary swapped whole under a lock, so a reader takes a
+/// consistent snapshot in one short critical section; the only writer today is `ChannelSelfCheckService`
+/// (a channel whose self-check failed becomes ready once its bank answers).
+final class ChannelRegistry: Sendable {
+    private let table: Mutex<[String: ChannelEntry]>
+    let plugins: [PluginRecord]
+    let configErrors: [ChannelConfigError]
+
+    init(channels: [String: ChannelEntry], plugins: [PluginRecord], configErrors: [ChannelConfigError]) {
+        table = Mutex(channels)
+        self.plugins = plugins
+        self.configErrors = configErrors
+    }
+
+    /// All channels, as one snapshot.
+    var channels: [String: ChannelEntry] { table.withLock { $0 } }
 
     /// A channel by id.
-    func channel(_ id: String) -> ChannelEntry? { channels[id] }
+    func channel(_ id: String) -> ChannelEntry? { table.withLock { $0[id] } }
+
+    /// Changes one channel's entry.
+    func update(_ id: String, _ change: (inout ChannelEntry) -> Void) {
+        table.withLock { table in
+            guard var entry = table[id] else { return }
+            change(&entry)
+            table[id] = entry
+        }
+    }
 
     /// The first (by id) online, ready channel that takes `currency`.
     func route(currency: Currency) -> ChannelEntry? {
-        channels.values.sorted { $0.id < $1.id }.first { $0.acceptsPayments && $0.currencies.contains(currency) }
+        let channels = self.channels
+        return channels.values.sorted { $0.id < $1.id }.first { $0.acceptsPayments && $0.currencies.contains(currency) }
     }
 
     /// The admin API's view.
     var adminView: AdminChannelsResponse {
-        AdminChannelsResponse(
+        let channels = self.channels
+        return AdminChannelsResponse(
             channels: channels.values.sorted { $0.id < $1.id }.map { entry in
                 AdminChannel(
                     id: entry.id, plugin: entry.pluginId, pluginVersion: entry.pluginVersion, online: entry.online,

@@ -1,16 +1,24 @@
 import ChannelKit
 import GatewayAPI
 import Hummingbird
+import Prometheus
 
 /// The admin API (loopback only): health and the channel/plugin table for ops and gatewayctl.
 struct AdminAPI: Sendable {
     var registry: ChannelRegistry
     var version: String
     var statements: StatementFetcher
+    var metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in
             try JSONBody.response(AdminHealth(status: "ok", version: version, channelKitAPI: ChannelKitVersion.api))
+        }
+        // Prometheus text exposition: recovery, webhooks, open/overdue transactions.
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
         }
         router.get("/admin/channels") { _, _ in
             try JSONBody.response(registry.adminView)

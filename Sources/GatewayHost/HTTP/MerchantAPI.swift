@@ -19,6 +19,22 @@ struct MerchantAPI: Sendable {
         router.get("/v1/refunds/{id}") { request, context in
             try await getRefund(request, id: try context.parameters.require("id"))
         }
+        router.get("/v1/payments/{id}/history") { request, context in
+            let payment = try await payments.payment(id: try context.parameters.require("id"), merchantId: try merchant(request))
+            return try JSONBody.response(ListResource(data: try await payments.transitions(payment.id).map(TransitionResource.init)))
+        }
+        router.get("/v1/refunds/{id}/history") { request, context in
+            let refund = try await payments.refund(id: try context.parameters.require("id"), merchantId: try merchant(request))
+            return try JSONBody.response(ListResource(data: try await payments.transitions(refund.id).map(TransitionResource.init)))
+        }
+        router.get("/v1/payments/{id}/events") { request, context in
+            let payment = try await payments.payment(id: try context.parameters.require("id"), merchantId: try merchant(request))
+            return try JSONBody.response(ListResource(data: try await payments.webhooks(payment.id).map(WebhookEventResource.init)))
+        }
+        router.get("/v1/refunds/{id}/events") { request, context in
+            let refund = try await payments.refund(id: try context.parameters.require("id"), merchantId: try merchant(request))
+            return try JSONBody.response(ListResource(data: try await payments.webhooks(refund.id).map(WebhookEventResource.init)))
+        }
         router.post("/v1/notify/{channel}") { request, context in
             try await notify(request, channelId: try context.parameters.require("channel"))
         }
@@ -32,7 +48,9 @@ struct MerchantAPI: Sendable {
         let merchantId = try merchant(request)
         let body = try await JSONBody.decode(CreatePaymentBody.self, from: request)
         let created = try await payments.createPayment(try RequestValidator.payment(body, merchantId: merchantId))
-        return try await paymentResponse(created.record, status: created.isNew ? .created : .ok, replayed: !created.isNew)
+        // A replay answers exactly what the first request answered (201 and the stored payment), marked
+        // with Idempotent-Replayed.
+        return try await paymentResponse(created.record, status: .created, replayed: !created.isNew)
     }
 
     private func findPayment(_ request: Request) async throws -> Response {
@@ -54,13 +72,14 @@ struct MerchantAPI: Sendable {
         let created = try await payments.createRefund(
             try RequestValidator.refund(body, paymentId: paymentId, merchantId: merchantId))
         return try JSONBody.response(
-            RefundResource(created.record), status: created.isNew ? .created : .ok,
+            RefundResource(created.record, needsAttention: needsAttention(created.record)), status: .created,
             headers: created.isNew ? [:] : [HTTPField.Name("Idempotent-Replayed")!: "true"])
     }
 
     private func getRefund(_ request: Request, id: String) async throws -> Response {
         let merchantId = try merchant(request)
-        return try JSONBody.response(RefundResource(try await payments.refund(id: id, merchantId: merchantId)))
+        let refund = try await payments.refund(id: id, merchantId: merchantId)
+        return try JSONBody.response(RefundResource(refund, needsAttention: needsAttention(refund)))
     }
 
     private func notify(_ request: Request, channelId: String) async throws -> Response {
@@ -84,12 +103,19 @@ struct MerchantAPI: Sendable {
             body: .init(byteBuffer: ByteBuffer(bytes: reply.body)))
     }
 
+    private func needsAttention(_ refund: RefundRecord) -> Bool {
+        payments.needsAttention(status: refund.status, createdAt: refund.createdAt)
+    }
+
     private func paymentResponse(_ record: PaymentRecord, status: HTTPResponse.Status = .ok, replayed: Bool = false)
         async throws -> Response
     {
         let refunds = try await payments.refundTotals(paymentId: record.id)
         return try JSONBody.response(
-            PaymentResource(record, refunds: refunds), status: status,
+            PaymentResource(
+                record, refunds: refunds,
+                needsAttention: payments.needsAttention(status: record.status, createdAt: record.createdAt)),
+            status: status,
             headers: replayed ? [HTTPField.Name("Idempotent-Replayed")!: "true"] : [:])
     }
 }

@@ -34,13 +34,18 @@ struct PaymentResource: Encodable, Sendable {
     var bank_code: String?
     var bank_message: String?
     var not_processed: Bool
+    /// Why a declined payment was declined: `channel_unreachable` (nothing reached the bank),
+    /// `not_processed` (the bank refused to process it), `bank_declined`; null unless declined.
+    var decline_code: String?
+    /// Open for longer than the gateway's alert age: ops are looking at it.
+    var needs_attention: Bool
     var notify_url: String?
     var metadata: [String: String]?
     var created_at: Date
     var updated_at: Date
     var finished_at: Date?
 
-    init(_ record: PaymentRecord, refunds: (committed: Int64, succeeded: Int64)) {
+    init(_ record: PaymentRecord, refunds: RefundTotals, needsAttention: Bool) {
         id = record.id
         merchant_order_id = record.merchantOrderId
         status = record.status.rawValue
@@ -54,6 +59,8 @@ struct PaymentResource: Encodable, Sendable {
         bank_code = record.bankCode
         bank_message = record.bankMessage
         not_processed = record.notProcessed
+        decline_code = DeclineCode.of(status: record.status, bankCode: record.bankCode, notProcessed: record.notProcessed)
+        needs_attention = needsAttention
         notify_url = record.notifyURL
         metadata = record.metadata
         created_at = record.createdAt
@@ -76,11 +83,13 @@ struct RefundResource: Encodable, Sendable {
     var bank_code: String?
     var bank_message: String?
     var not_processed: Bool
+    var decline_code: String?
+    var needs_attention: Bool
     var created_at: Date
     var updated_at: Date
     var finished_at: Date?
 
-    init(_ record: RefundRecord) {
+    init(_ record: RefundRecord, needsAttention: Bool) {
         id = record.id
         payment_id = record.paymentId
         merchant_refund_id = record.merchantRefundId
@@ -92,8 +101,79 @@ struct RefundResource: Encodable, Sendable {
         bank_code = record.bankCode
         bank_message = record.bankMessage
         not_processed = record.notProcessed
+        decline_code = DeclineCode.of(status: record.status, bankCode: record.bankCode, notProcessed: record.notProcessed)
+        needs_attention = needsAttention
         created_at = record.createdAt
         updated_at = record.updatedAt
         finished_at = record.finishedAt
+    }
+}
+
+/// The merchant-facing reason of a decline.
+enum DeclineCode {
+    static func of(status: TransactionStatus, bankCode: String?, notProcessed: Bool) -> String? {
+        guard status == .declined else { return nil }
+        if bankCode == "not_sent" { return "channel_unreachable" }
+        return notProcessed ? "not_processed" : "bank_declined"
+    }
+}
+
+/// A list answer: `{"object": "list", "data": [...]}`.
+struct ListResource<Item: Encodable & Sendable>: Encodable, Sendable {
+    var object = "list"
+    var data: [Item]
+}
+
+/// One entry of a payment's or refund's audit trail.
+struct TransitionResource: Encodable, Sendable {
+    var from: String?
+    var to: String
+    var cause: String
+    var bank_code: String?
+    var bank_message: String?
+    var at: Date
+
+    init(_ record: TransitionRecord) {
+        from = record.from?.rawValue
+        to = record.to.rawValue
+        cause = record.cause
+        bank_code = record.bankCode
+        bank_message = record.bankMessage
+        at = record.at
+    }
+}
+
+/// A webhook event with its delivery attempts.
+struct WebhookEventResource: Encodable, Sendable {
+    struct Attempt: Encodable, Sendable {
+        var number: Int
+        var at: Date
+        var url: String
+        var http_status: Int?
+        var error: String?
+        var duration_ms: Int64
+    }
+
+    var id: String
+    var object = "event"
+    var type: String
+    var state: String
+    var url: String?
+    var attempt_count: Int
+    var next_attempt_at: Date?
+    var created_at: Date
+    var attempts: [Attempt]
+
+    init(_ event: WebhookEvent) {
+        id = event.id
+        type = event.type
+        state = event.state.rawValue
+        url = event.url
+        attempt_count = event.attemptCount
+        next_attempt_at = event.state == .pending ? event.nextAttemptAt : nil
+        created_at = event.createdAt
+        attempts = event.attempts.map {
+            Attempt(number: $0.number, at: $0.at, url: $0.url, http_status: $0.httpStatus, error: $0.error, duration_ms: $0.durationMs)
+        }
     }
 }

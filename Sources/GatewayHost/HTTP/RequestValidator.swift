@@ -6,8 +6,9 @@ enum RequestValidator {
     /// The largest amount any request may carry, in minor units (channels may set lower limits).
     static let absoluteMaximumAmount: Int64 = 99_999_999_999
 
+    /// The merchant of an authenticated request (`MerchantAuthenticator` has verified the header).
     static func merchantId(_ header: String?) throws -> String {
-        guard let id = header, isIdentifier(id, maxLength: 64) else { throw GatewayError.merchantMissing() }
+        guard let id = header, isIdentifier(id, maxLength: 64) else { throw AuthError.headersMissing }
         return id
     }
 

@@ -45,9 +45,6 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     static func paymentNotFound() -> GatewayError { .init(.notFound, "payment_not_found", "no such payment") }
     static func refundNotFound() -> GatewayError { .init(.notFound, "refund_not_found", "no such refund") }
-    static func merchantMissing() -> GatewayError {
-        .init(.unauthorized, "merchant_unidentified", "the X-Merchant-Id header is missing or invalid")
-    }
     static let internalError = GatewayError(
         .internalServerError, "internal_error", "an internal error occurred; the request id is in the logs")
 }

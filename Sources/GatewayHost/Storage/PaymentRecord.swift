@@ -1,9 +1,17 @@
 import ChannelKit
 import Foundation
 
-/// Where a payment or refund stands. The only transitions are
-/// processing → succeeded | declined | pending and pending → succeeded | declined.
-enum TransactionStatus: String, Codable, Sendable {
+/// Where a payment or refund stands: the state machine, in one place.
+///
+///     created ──▶ processing ──▶ succeeded | declined | pending
+///                                pending ──▶ succeeded | declined
+///
+/// `created` exists only inside the transaction that stores a new row, which is already `processing`
+/// when it commits (the bank is called right after); its audit trail starts with created → processing.
+/// No transition leaves a final state.
+enum TransactionStatus: String, Codable, Sendable, CaseIterable {
+    /// Accepted, not yet stored as sent.
+    case created
     /// Stored, the bank is being called (or the gateway stopped while calling it).
     case processing
     /// The bank's answer is not known yet; resolved later by query or notification.
@@ -19,7 +27,8 @@ enum TransactionStatus: String, Codable, Sendable {
     /// Whether `next` is an allowed transition from this status.
     func canMove(to next: TransactionStatus) -> Bool {
         switch (self, next) {
-        case (.processing, .succeeded), (.processing, .declined), (.processing, .pending),
+        case (.created, .processing),
+            (.processing, .succeeded), (.processing, .declined), (.processing, .pending),
             (.pending, .succeeded), (.pending, .declined):
             true
         default:
@@ -76,6 +85,7 @@ struct TransitionRecord: Sendable, Equatable {
     var to: TransactionStatus
     var cause: String
     var bankCode: String?
+    var bankMessage: String?
     var at: Date
 }
 
@@ -88,8 +98,10 @@ struct OutcomeUpdate: Sendable {
     var notProcessed: Bool
     var finishedAt: Date?
     var cause: String
+    /// For a move to pending: when recovery should first query it.
+    var nextCheckAt: Date?
 
-    init(_ outcome: ChannelOutcome, cause: String, now: Date) {
+    init(_ outcome: ChannelOutcome, cause: String, now: Date, nextCheckAt: Date? = nil) {
         switch outcome.status {
         case .succeeded: status = .succeeded
         case .declined: status = .declined
@@ -101,5 +113,6 @@ struct OutcomeUpdate: Sendable {
         notProcessed = outcome.notProcessed
         finishedAt = status.isFinal ? (outcome.finishedAt ?? now) : nil
         self.cause = cause
+        self.nextCheckAt = status.isFinal ? nil : (nextCheckAt ?? now)
     }
 }

@@ -20,29 +20,74 @@ enum RefundInsertResult: Sendable {
     case exceedsRemaining(remaining: Int64)
 }
 
-/// The ledger: the durable record of payments, refunds and every state change.
+/// The ledger: the durable record of payments, refunds, every state change, the webhook outbox and the
+/// merchant request nonces.
 ///
-/// Uniqueness (merchant, merchant order id) and the refund limit are enforced inside the store's own
-/// transactions, so that they also hold when several gateway processes share one database.
+/// Every rule that must also hold when several gateway processes share one database lives inside the
+/// store's own transactions: uniqueness of (merchant, merchant order id) and (merchant, merchant refund id),
+/// the refund limit, the state machine (a row moves only from the state it was read in), the outbox row
+/// written in the same transaction as the final state, one recovery check or webhook attempt at a time
+/// (compare-and-set claims), and nonce uniqueness. Two implementations: `SQLitePaymentStore` (embedded
+/// default) and `PostgresPaymentStore`; `Tests/GatewayHostTests/Storage` runs one suite against both.
 protocol PaymentStore: Sendable {
-    /// Stores a new payment unless (merchant, merchant order id) exists; atomic.
-    func insertPayment(_ payment: PaymentRecord) async throws -> PaymentInsertResult
+    // MARK: payments
+
+    /// Stores a new payment unless (merchant, merchant order id) exists; atomic. `checkAt` is when recovery
+    /// may first look at it if it is still processing (the bank call must be over by then).
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult
     /// A payment by id.
     func payment(id: String) async throws -> PaymentRecord?
     /// A payment by merchant order id.
     func payment(merchantId: String, merchantOrderId: String) async throws -> PaymentRecord?
     /// Applies a state change if it is an allowed transition from the current state; returns the row as stored.
+    /// A move to a final state also writes the webhook event to the outbox, in the same transaction.
     func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord?
 
+    // MARK: refunds
+
     /// Stores a new refund unless its id exists, the payment is not succeeded, or it exceeds what remains; atomic.
-    func insertRefund(_ refund: RefundRecord, paymentAmount: Int64) async throws -> RefundInsertResult
+    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult
     /// A refund by id.
     func refund(id: String) async throws -> RefundRecord?
+    /// A refund by merchant refund id.
+    func refund(merchantId: String, merchantRefundId: String) async throws -> RefundRecord?
     /// Applies a state change to a refund, as `updatePayment`.
     func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord?
     /// Sum of a payment's refunds that count against it (processing, pending, succeeded) and of the succeeded ones.
-    func refundTotals(paymentId: String) async throws -> (committed: Int64, succeeded: Int64)
+    func refundTotals(paymentId: String) async throws -> RefundTotals
 
     /// The audit trail of a payment or refund, oldest first.
     func transitions(transactionId: String) async throws -> [TransitionRecord]
+
+    // MARK: recovery
+
+    /// Open (processing or pending) payments and refunds whose next check is due, oldest check first.
+    func dueChecks(now: Date, limit: Int) async throws -> [OpenTransaction]
+    /// Takes a due check for this process: moves its next check time from `transaction.nextCheckAt` to
+    /// `until` if nobody else did. False when another process (or a state change) got there first.
+    func claimCheck(_ transaction: OpenTransaction, until: Date) async throws -> Bool
+    /// After a check that learned nothing final: counts the attempt and sets the next check time.
+    func rescheduleCheck(_ transaction: OpenTransaction, attempts: Int, next: Date) async throws
+    /// How many payments and refunds are open, and how many of them were created before `overdueBefore`.
+    func openCounts(overdueBefore: Date) async throws -> OpenCounts
+
+    // MARK: merchant request nonces
+
+    /// Records a nonce of a merchant; false when it was already recorded (a replay). Atomic across processes.
+    func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool
+    /// Forgets nonces recorded before `before` (they are older than any acceptable timestamp).
+    func purgeNonces(before: Date) async throws
+
+    // MARK: webhook outbox
+
+    /// Outbox events waiting for delivery whose next attempt is due, oldest first.
+    func dueWebhooks(now: Date, limit: Int) async throws -> [WebhookEvent]
+    /// Takes a due event for this process (compare-and-set on its next attempt time, as `claimCheck`).
+    func claimWebhook(_ event: WebhookEvent, until: Date) async throws -> Bool
+    /// Stores one delivery attempt and the event's new state, atomically. `body` freezes the payload the
+    /// first time it is rendered, so every attempt sends the same bytes.
+    func recordWebhookAttempt(_ attempt: WebhookAttempt, event: WebhookEvent, body: String, state: WebhookEvent.State, next: Date?)
+        async throws
+    /// The webhook events of a payment or refund with all their attempts, oldest first.
+    func webhooks(transactionId: String) async throws -> [WebhookEvent]
 }

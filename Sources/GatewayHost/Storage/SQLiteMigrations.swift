@@ -61,6 +61,56 @@ enum SQLiteMigrations {
                     CREATE INDEX transitions_transaction ON transitions (transaction_id, seq);
                     """)
         }
+        migrator.registerMigration("2026-11-26-v2-recovery-outbox-nonces") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// Recovery schedule columns, the raw bank message on transitions, the webhook outbox, merchant nonces.
+    /// `PostgresMigrations` carries the same version with the same tables.
+    static let v2 = """
+        ALTER TABLE payments ADD COLUMN check_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE payments ADD COLUMN next_check_at INTEGER;
+        UPDATE payments SET next_check_at = updated_at WHERE status IN ('processing','pending');
+        CREATE INDEX payments_due ON payments (next_check_at) WHERE next_check_at IS NOT NULL;
+        ALTER TABLE refunds ADD COLUMN check_attempts INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE refunds ADD COLUMN next_check_at INTEGER;
+        UPDATE refunds SET next_check_at = updated_at WHERE status IN ('processing','pending');
+        CREATE INDEX refunds_due ON refunds (next_check_at) WHERE next_check_at IS NOT NULL;
+        CREATE INDEX refunds_open ON refunds (status) WHERE status IN ('processing','pending');
+        ALTER TABLE transitions ADD COLUMN bank_message TEXT;
+        CREATE TABLE webhook_events (
+            id TEXT PRIMARY KEY NOT NULL,
+            merchant_id TEXT NOT NULL,
+            transaction_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('payment','refund')),
+            type TEXT NOT NULL,
+            url TEXT,
+            body TEXT,
+            state TEXT NOT NULL CHECK (state IN ('pending','delivered','failed','no_endpoint')),
+            attempt_count INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at INTEGER,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX webhook_events_due ON webhook_events (next_attempt_at) WHERE state = 'pending';
+        CREATE INDEX webhook_events_transaction ON webhook_events (transaction_id);
+        CREATE TABLE webhook_attempts (
+            event_id TEXT NOT NULL REFERENCES webhook_events(id),
+            number INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            url TEXT NOT NULL,
+            http_status INTEGER,
+            error TEXT,
+            duration_ms INTEGER NOT NULL,
+            PRIMARY KEY (event_id, number)
+        );
+        CREATE TABLE merchant_nonces (
+            merchant_id TEXT NOT NULL,
+            nonce TEXT NOT NULL,
+            seen_at INTEGER NOT NULL,
+            PRIMARY KEY (merchant_id, nonce)
+        );
+        CREATE INDEX merchant_nonces_seen ON merchant_nonces (seen_at);
+        """
 }

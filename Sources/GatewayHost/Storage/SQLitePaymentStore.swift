@@ -3,10 +3,12 @@ import Foundation
 import GRDB
 
 /// The embedded ledger: SQLite in WAL mode with `synchronous=FULL`, so that a committed state change
-/// survives a crash or power loss. Writes are serialized by SQLite; every check-then-insert runs inside one
-/// write transaction.
+/// survives a crash or power loss. Writes are serialized on GRDB's writer connection and folded into group
+/// commits (`SQLiteGroupCommit`); every check-then-insert runs inside one unit of work (a savepoint).
 final class SQLitePaymentStore: PaymentStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
+    /// All writes go through group commit (one fsync for the transactions of concurrent requests).
+    let writer: SQLiteGroupCommit
 
     /// Opens (creating if needed) `ledger.sqlite` under `directory` and migrates it to the latest schema.
     init(directory: URL) throws {
@@ -27,12 +29,13 @@ final class SQLitePaymentStore: PaymentStore {
             throw StoreError("could not set PRAGMA synchronous = FULL on the ledger (got \(synchronous))")
         }
         try SQLiteMigrations.migrator.migrate(pool)
+        writer = SQLiteGroupCommit(pool: pool)
     }
 
     // MARK: payments
 
-    func insertPayment(_ payment: PaymentRecord) async throws -> PaymentInsertResult {
-        try await pool.write { db in
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
+        try await writer.write { db in
             if let existing = try Self.fetchPayment(
                 db, where: "merchant_id = ? AND merchant_order_id = ?",
                 [payment.merchantId, payment.merchantOrderId])
@@ -42,17 +45,17 @@ final class SQLitePaymentStore: PaymentStore {
             try db.execute(
                 sql: """
                     INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
-                        notify_url, metadata, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        notify_url, metadata, status, created_at, updated_at, next_check_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     payment.id, payment.merchantId, payment.merchantOrderId, payment.channelId, payment.amount,
                     payment.currency, payment.subject, payment.notifyURL, try Self.encodeMetadata(payment.metadata),
-                    payment.status.rawValue, Self.ms(payment.createdAt), Self.ms(payment.updatedAt),
+                    payment.status.rawValue, Self.ms(payment.createdAt), Self.ms(payment.updatedAt), Self.ms(checkAt),
                 ])
             try Self.recordTransition(
-                db, id: payment.id, kind: .payment, from: nil, to: payment.status, cause: "created", bankCode: nil,
-                at: payment.createdAt)
+                db, id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted",
+                bankCode: nil, bankMessage: nil, at: payment.createdAt)
             return .inserted(payment)
         }
     }
@@ -68,9 +71,13 @@ final class SQLitePaymentStore: PaymentStore {
     }
 
     func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord? {
-        try await pool.write { db in
+        try await writer.write { db in
             guard let current = try Self.fetchPayment(db, where: "id = ?", [id]) else { return nil }
-            guard try Self.apply(update, to: "payments", kind: .payment, id: id, from: current.status, at: now, db) else {
+            guard
+                try Self.apply(
+                    update, to: "payments", kind: .payment, id: id, from: current.status, merchantId: current.merchantId,
+                    notifyURL: current.notifyURL, at: now, db)
+            else {
                 return current
             }
             return try Self.fetchPayment(db, where: "id = ?", [id])
@@ -79,8 +86,8 @@ final class SQLitePaymentStore: PaymentStore {
 
     // MARK: refunds
 
-    func insertRefund(_ refund: RefundRecord, paymentAmount: Int64) async throws -> RefundInsertResult {
-        try await pool.write { db in
+    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult {
+        try await writer.write { db in
             if let existing = try Self.fetchRefund(
                 db, where: "merchant_id = ? AND merchant_refund_id = ?", [refund.merchantId, refund.merchantRefundId])
             {
@@ -97,17 +104,17 @@ final class SQLitePaymentStore: PaymentStore {
             try db.execute(
                 sql: """
                     INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason,
-                        status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        status, created_at, updated_at, next_check_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     refund.id, refund.paymentId, refund.merchantId, refund.merchantRefundId, refund.amount,
                     refund.currency, refund.reason, refund.status.rawValue, Self.ms(refund.createdAt),
-                    Self.ms(refund.updatedAt),
+                    Self.ms(refund.updatedAt), Self.ms(checkAt),
                 ])
             try Self.recordTransition(
-                db, id: refund.id, kind: .refund, from: nil, to: refund.status, cause: "created", bankCode: nil,
-                at: refund.createdAt)
+                db, id: refund.id, kind: .refund, from: .created, to: refund.status, cause: "accepted",
+                bankCode: nil, bankMessage: nil, at: refund.createdAt)
             return .inserted(refund)
         }
     }
@@ -116,24 +123,36 @@ final class SQLitePaymentStore: PaymentStore {
         try await pool.read { db in try Self.fetchRefund(db, where: "id = ?", [id]) }
     }
 
+    func refund(merchantId: String, merchantRefundId: String) async throws -> RefundRecord? {
+        try await pool.read { db in
+            try Self.fetchRefund(db, where: "merchant_id = ? AND merchant_refund_id = ?", [merchantId, merchantRefundId])
+        }
+    }
+
     func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord? {
-        try await pool.write { db in
+        try await writer.write { db in
             guard let current = try Self.fetchRefund(db, where: "id = ?", [id]) else { return nil }
-            guard try Self.apply(update, to: "refunds", kind: .refund, id: id, from: current.status, at: now, db) else {
+            let notifyURL = try String.fetchOne(
+                db, sql: "SELECT notify_url FROM payments WHERE id = ?", arguments: [current.paymentId])
+            guard
+                try Self.apply(
+                    update, to: "refunds", kind: .refund, id: id, from: current.status, merchantId: current.merchantId,
+                    notifyURL: notifyURL, at: now, db)
+            else {
                 return current
             }
             return try Self.fetchRefund(db, where: "id = ?", [id])
         }
     }
 
-    func refundTotals(paymentId: String) async throws -> (committed: Int64, succeeded: Int64) {
+    func refundTotals(paymentId: String) async throws -> RefundTotals {
         try await pool.read { db in
             let committed = try Self.committedRefunds(db, paymentId: paymentId)
             let succeeded =
                 try Int64.fetchOne(
                     db, sql: "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status = 'succeeded'",
                     arguments: [paymentId]) ?? 0
-            return (committed, succeeded)
+            return RefundTotals(committed: committed, succeeded: succeeded)
         }
     }
 
@@ -146,8 +165,9 @@ final class SQLitePaymentStore: PaymentStore {
                     transactionId: row["transaction_id"],
                     kind: TransactionKind(rawValue: row["kind"]) ?? .payment,
                     from: (row["from_status"] as String?).flatMap(TransactionStatus.init(rawValue:)),
-                    to: TransactionStatus(rawValue: row["to_status"]) ?? .processing,
-                    cause: row["cause"], bankCode: row["bank_code"], at: Self.date(row["at"]))
+                    to: TransactionStatus(rawValue: row["to_status"]) ?? .pending,
+                    cause: row["cause"], bankCode: row["bank_code"], bankMessage: row["bank_message"],
+                    at: Self.date(row["at"]))
             }
         }
     }
@@ -165,41 +185,58 @@ final class SQLitePaymentStore: PaymentStore {
     }
 
     /// Moves one payment or refund row from `from` to `update.status` and records the transition, inside the
-    /// caller's write transaction. Returns false (and changes nothing) when the move is not allowed.
+    /// caller's write transaction; a final state also puts its webhook event into the outbox. Returns false
+    /// (and changes nothing) when the move is not allowed.
     private static func apply(
         _ update: OutcomeUpdate, to table: String, kind: TransactionKind, id: String, from: TransactionStatus,
-        at now: Date, _ db: Database
+        merchantId: String, notifyURL: String?, at now: Date, _ db: Database
     ) throws -> Bool {
         guard from.canMove(to: update.status) else { return false }
         try db.execute(
             sql: """
                 UPDATE \(table) SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
-                    bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?
+                    bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?,
+                    next_check_at = ?, check_attempts = 0
                 WHERE id = ? AND status = ?
                 """,
             arguments: [
                 update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
-                update.notProcessed, ms(now), update.finishedAt.map(ms), id, from.rawValue,
+                update.notProcessed, ms(now), update.finishedAt.map(ms), update.nextCheckAt.map(ms),
+                id, from.rawValue,
             ])
+        guard db.changesCount == 1 else { return false }
         try recordTransition(
             db, id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
-            at: now)
+            bankMessage: update.bankMessage, at: now)
+        if update.status.isFinal {
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_events (id, merchant_id, transaction_id, kind, type, url, state, next_attempt_at,
+                        created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+                    ON CONFLICT (id) DO NOTHING
+                    """,
+                arguments: [
+                    WebhookEvent.id(transactionId: id, status: update.status), merchantId, id, kind.rawValue,
+                    "\(kind.rawValue).\(update.status.rawValue)", notifyURL, ms(now), ms(now),
+                ])
+        }
         return true
     }
 
     private static func recordTransition(
         _ db: Database, id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus,
-        cause: String, bankCode: String?, at: Date
+        cause: String, bankCode: String?, bankMessage: String?, at: Date
     ) throws {
         try db.execute(
             sql: """
-                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, ms(at)])
+            arguments: [id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, bankMessage, ms(at)])
     }
 
-    private static func fetchPayment(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
+    static func fetchPayment(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
         -> PaymentRecord?
     {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payments WHERE \(clause)", arguments: arguments) else {

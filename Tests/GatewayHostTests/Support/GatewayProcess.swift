@@ -34,9 +34,11 @@ final class GatewayProcess {
     static func start(
         in directory: TestDirectory, configDirectory: URL, pluginsDirectory: URL,
         environment: [String: String] = [:], publicURL: String? = "http://127.0.0.1:9",
-        extraArguments: [String] = [], dataDirectory: URL? = nil, timeout: Duration = .seconds(60)
+        extraArguments: [String] = [], dataDirectory: URL? = nil, merchantsFile: URL? = nil,
+        timeout: Duration = .seconds(60)
     ) async throws -> GatewayProcess {
         let dataDirectory = try dataDirectory ?? directory.subdirectory("gateway-data")
+        let merchantsFile = try merchantsFile ?? TestMerchants.writeFile(in: directory)
         let readyFile = directory.path("gateway-ready-\(UUID().uuidString.prefix(6)).json")
         let process = try ManagedProcess(
             name: "gateway", executable: try BuildProducts.product("gateway"),
@@ -44,9 +46,9 @@ final class GatewayProcess {
                 "--config-dir", configDirectory.path, "--plugins-dir", pluginsDirectory.path,
                 "--data-dir", dataDirectory.path,
                 "--host", "127.0.0.1", "--port", "0", "--admin-host", "127.0.0.1", "--admin-port", "0",
-                "--ready-file", readyFile.path,
+                "--ready-file", readyFile.path, "--merchants", merchantsFile.path,
             ] + (publicURL.map { ["--public-url", $0] } ?? []) + extraArguments,
-            environment: environment, directory: directory)
+            environment: TestMerchants.environment.merging(environment) { _, new in new }, directory: directory)
         let ready = try await process.waitForReadyFile(readyFile, as: Ready.self, timeout: timeout)
         return GatewayProcess(process: process, ready: ready)
     }

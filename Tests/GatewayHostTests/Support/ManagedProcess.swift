@@ -99,6 +99,16 @@ final class ManagedProcess {
         }
     }
 
+    /// Kills the process with SIGKILL (no chance to clean up: a crash) and waits for it to be gone.
+    @discardableResult
+    func killHard() async -> Int32 {
+        while true {
+            if let status = exitStatus { return status }
+            kill(process.processIdentifier, SIGKILL)
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Waits for the process to exit by itself (SIGKILL after `timeout`); returns its exit status.
     func waitForExit(timeout: Duration = .seconds(30)) async -> Int32 {
         let deadline = ContinuousClock.now + timeout

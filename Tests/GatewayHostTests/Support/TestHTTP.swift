@@ -25,25 +25,38 @@ struct HTTPResult: Sendable {
 
 /// A tiny JSON client over the process-wide `HTTPClient.shared` (a singleton that needs no shutdown, so no
 /// test can leak or double-shut a client). Only loopback URLs are used.
+///
+/// A merchant API request (`/v1/…` but not `/v1/notify/…`) whose `X-Merchant-Id` is one of `TestMerchants`
+/// is signed with a fresh timestamp and nonce, unless `signed` is false (the authentication tests).
 enum TestHTTP {
     /// GETs `url`.
-    static func get(_ url: URL, headers: [String: String] = [:]) async throws -> HTTPResult {
-        try await send("GET", url, body: nil, headers: headers)
+    static func get(_ url: URL, headers: [String: String] = [:], signed: Bool = true) async throws -> HTTPResult {
+        try await send("GET", url, body: nil, headers: headers, signed: signed)
     }
 
     /// POSTs `json` encoded as JSON.
-    static func post(_ url: URL, json: some Encodable, headers: [String: String] = [:]) async throws -> HTTPResult {
-        try await post(url, body: JSONEncoder().encode(json), headers: headers)
+    static func post(_ url: URL, json: some Encodable, headers: [String: String] = [:], signed: Bool = true) async throws
+        -> HTTPResult
+    {
+        try await post(url, body: JSONEncoder().encode(json), headers: headers, signed: signed)
     }
 
     /// POSTs raw bytes with `Content-Type: application/json`.
-    static func post(_ url: URL, body: Data, headers: [String: String] = [:]) async throws -> HTTPResult {
-        try await send("POST", url, body: body, headers: headers)
-    }
-
-    private static func send(_ method: String, _ url: URL, body: Data?, headers: [String: String]) async throws
+    static func post(_ url: URL, body: Data, headers: [String: String] = [:], signed: Bool = true) async throws
         -> HTTPResult
     {
+        try await send("POST", url, body: body, headers: headers, signed: signed)
+    }
+
+    static func send(_ method: String, _ url: URL, body: Data?, headers: [String: String], signed: Bool = true)
+        async throws -> HTTPResult
+    {
+        var headers = headers
+        if signed, url.path.hasPrefix("/v1/"), !url.path.hasPrefix("/v1/notify/"), let merchant = headers["X-Merchant-Id"],
+            let signature = TestMerchants.signedHeaders(merchant: merchant, method: method, url: url, body: body ?? Data())
+        {
+            headers.merge(signature) { _, new in new }
+        }
         var request = HTTPClientRequest(url: url.absoluteString)
         request.method = .init(rawValue: method)
         request.headers.add(name: "Accept", value: "application/json")

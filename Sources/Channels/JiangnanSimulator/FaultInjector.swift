@@ -1,0 +1,88 @@
+import Synchronization
+
+/// Decides the fault of each pay and refund request: the request's own `[sim:…]` tag when it has one,
+/// otherwise one draw from the run's ``FaultPlan`` with a seeded ``SplitMix64``. Also holds the
+/// `query_unavailable` switch. Changed at run time through `PUT /_sim/faults`.
+final class FaultInjector: Sendable {
+    /// What the control API shows and changes.
+    struct Settings: Sendable, Equatable {
+        var plan: FaultPlan
+        /// The seed the generator last started from.
+        var seed: UInt64
+        /// Whether the query endpoint answers HTTP 503.
+        var queryUnavailable: Bool
+    }
+
+    /// A change of the settings; `nil` fields stay as they are.
+    struct Change: Sendable {
+        var plan: FaultPlan?
+        /// Restarts the generator from this seed.
+        var seed: UInt64?
+        var queryUnavailable: Bool?
+    }
+
+    private struct State {
+        var settings: Settings
+        var generator: SplitMix64
+    }
+
+    private let state: Mutex<State>
+
+    /// An injector drawing from `plan` with a generator seeded with `seed`.
+    init(plan: FaultPlan, seed: UInt64, queryUnavailable: Bool = false) {
+        let settings = Settings(plan: plan, seed: seed, queryUnavailable: queryUnavailable)
+        self.state = Mutex(State(settings: settings, generator: SplitMix64(seed: seed)))
+    }
+
+    /// A random seed below 2^53, so that every JSON client reads it back exactly.
+    static func randomSeed() -> UInt64 {
+        UInt64.random(in: 0..<(1 << 53))
+    }
+
+    /// The current settings.
+    var settings: Settings {
+        state.withLock { $0.settings }
+    }
+
+    /// Whether the query endpoint is switched off.
+    var isQueryUnavailable: Bool {
+        state.withLock { $0.settings.queryUnavailable }
+    }
+
+    /// Applies a change at once (all fields together) and returns the new settings.
+    @discardableResult
+    func apply(_ change: Change) -> Settings {
+        state.withLock { state in
+            if let plan = change.plan { state.settings.plan = plan }
+            if let seed = change.seed {
+                state.settings.seed = seed
+                state.generator = SplitMix64(seed: seed)
+            }
+            if let queryUnavailable = change.queryUnavailable { state.settings.queryUnavailable = queryUnavailable }
+            return state.settings
+        }
+    }
+
+    /// The fault of a pay request: its subject's first known tag, or a draw when it has none.
+    func fault(forPaySubject subject: String) -> Fault? {
+        if let name = SimTag.first(in: subject) { return Fault(rawValue: name) }
+        return draw(refund: false)
+    }
+
+    /// The fault of a refund request: its reason's first known tag when that fault applies to refunds (any
+    /// other known tag means no fault), or a draw when it has none.
+    func fault(forRefundReason reason: String) -> Fault? {
+        if let name = SimTag.first(in: reason) {
+            return Fault(rawValue: name).flatMap { $0.appliesToRefunds ? $0 : nil }
+        }
+        return draw(refund: true)
+    }
+
+    /// One draw: every untagged request consumes exactly one number, whatever the plan.
+    private func draw(refund: Bool) -> Fault? {
+        state.withLock { state in
+            let sample = state.generator.nextUnit()
+            return state.settings.plan.fault(forSample: sample, refund: refund)
+        }
+    }
+}

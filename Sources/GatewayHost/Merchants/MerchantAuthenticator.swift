@@ -1,0 +1,84 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import MerchantAuth
+
+/// Authenticates every merchant request (docs/MERCHANT-AUTH.md) before any handler runs:
+///
+/// 1. the four headers are present and well formed;
+/// 2. `X-Timestamp` is within ±5 minutes of the gateway's clock;
+/// 3. `X-Signature` is the HMAC-SHA256 of method, target, timestamp, nonce and the body's SHA-256, under the
+///    merchant's secret;
+/// 4. the nonce was not seen in the last 10 minutes, by any gateway process (`PaymentStore.registerNonce`).
+///
+/// Any failure is a 401 with a stable code, and nothing is stored: the nonce is recorded only once the
+/// signature is valid. Bank notifications (`/v1/notify/…`) are authenticated by their channel instead.
+struct MerchantAuthenticator<Context: RequestContext>: RouterMiddleware {
+    var merchants: MerchantDirectory
+    var store: any PaymentStore
+    var now: @Sendable () -> Date = { Date() }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        let path = request.uri.path
+        guard path.hasPrefix("/v1/"), !path.hasPrefix("/v1/notify/") else { return try await next(request, context) }
+
+        func header(_ name: String) -> String? { request.headers[HTTPField.Name(name)!] }
+        guard let merchantId = header(MerchantSignature.Header.merchantId),
+            let timestamp = header(MerchantSignature.Header.timestamp),
+            let nonce = header(MerchantSignature.Header.nonce),
+            let signature = header(MerchantSignature.Header.signature)
+        else { throw AuthError.headersMissing }
+        guard RequestValidator.isIdentifier(merchantId, maxLength: 64), let merchant = merchants.merchant(merchantId) else {
+            throw AuthError.unknownMerchant
+        }
+        guard MerchantSignature.isValidNonce(nonce) else { throw AuthError.invalidNonce }
+        guard timestamp.utf8.count <= 16, timestamp.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let ms = Int64(timestamp) else {
+            throw AuthError.invalidTimestamp
+        }
+        let current = now()
+        guard abs(Double(ms) / 1000 - current.timeIntervalSince1970) <= MerchantAuthWindow.timestampTolerance else {
+            throw AuthError.staleTimestamp
+        }
+        var request = request
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(upTo: JSONBody.maximumBytes)
+        } catch {
+            throw GatewayError(.contentTooLarge, "payload_too_large", "the body exceeds \(JSONBody.maximumBytes) bytes")
+        }
+        let expected = MerchantSignature.sign(
+            secret: merchant.secret.reveal(), method: request.method.rawValue, target: request.uri.string,
+            timestamp: timestamp, nonce: nonce, body: body.readableBytesView)
+        guard MerchantSignature.matches(signature.lowercased(), expected: expected) else { throw AuthError.invalidSignature }
+        guard try await store.registerNonce(merchantId: merchantId, nonce: nonce, at: current) else {
+            throw AuthError.replayedNonce
+        }
+        return try await next(request, context)
+    }
+}
+
+/// Why a merchant request was not authenticated; every case is a 401 with its own stable code.
+enum AuthError {
+    static let headersMissing = GatewayError(
+        .unauthorized, "authentication_required",
+        "X-Merchant-Id, X-Timestamp, X-Nonce and X-Signature are required (docs/MERCHANT-AUTH.md)")
+    static let unknownMerchant = GatewayError(.unauthorized, "unknown_merchant", "X-Merchant-Id names no merchant of this gateway")
+    static let invalidNonce = GatewayError(.unauthorized, "invalid_nonce", "X-Nonce must be 8–64 characters of [A-Za-z0-9-]")
+    static let invalidTimestamp = GatewayError(.unauthorized, "invalid_timestamp", "X-Timestamp must be Unix time in milliseconds")
+    static let staleTimestamp = GatewayError(
+        .unauthorized, "stale_timestamp", "X-Timestamp is more than 5 minutes away from the gateway's clock")
+    static let invalidSignature = GatewayError(
+        .unauthorized, "invalid_signature", "X-Signature does not match the request (check the secret and the string to sign)")
+    static let replayedNonce = GatewayError(
+        .unauthorized, "replayed_nonce", "this X-Nonce was already used in the last 10 minutes; sign each request with a new one")
+}
+
+/// The time limits of merchant authentication.
+enum MerchantAuthWindow {
+    /// How far a request's timestamp may be from the gateway's clock.
+    static let timestampTolerance: TimeInterval = 300
+    /// How long a nonce is remembered: the whole ±5 minute window a timestamp can be accepted in.
+    static let nonceLifetime: TimeInterval = 600
+}

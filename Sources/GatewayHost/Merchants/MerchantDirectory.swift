@@ -1,0 +1,110 @@
+import ChannelKit
+import Foundation
+import Yams
+
+/// The merchants the gateway serves, loaded from a YAML file (`--merchants`, docs/MERCHANT-AUTH.md):
+///
+///     merchants:
+///       - id: demo
+///         secret_env: GATEWAY_MERCHANT_DEMO_SECRET   # or secret_file: /run/secrets/demo
+///         notify_url: https://merchant.example/webhooks   # optional default for webhooks
+///
+/// Secrets come only from environment variables or files, never from the YAML itself, and are held as
+/// `Secret` (which prints as a mask).
+struct MerchantDirectory: Sendable {
+    struct Merchant: Sendable {
+        var id: String
+        var secret: Secret
+        var notifyURL: String?
+    }
+
+    private var merchants: [String: Merchant]
+
+    init(_ merchants: [Merchant]) {
+        self.merchants = Dictionary(merchants.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func merchant(_ id: String) -> Merchant? { merchants[id] }
+
+    var ids: [String] { merchants.keys.sorted() }
+
+    /// Loads the file; errors name the file and the key, never a secret.
+    static func load(file: URL, environment: [String: String]) throws(MerchantConfigError) -> MerchantDirectory {
+        let name = file.lastPathComponent
+        guard let data = FileManager.default.contents(atPath: file.path), let text = String(data: data, encoding: .utf8)
+        else { throw MerchantConfigError(file: name, key: nil, "cannot read the merchants file") }
+        let root: Any?
+        do {
+            root = try Yams.load(yaml: text)
+        } catch {
+            throw MerchantConfigError(file: name, key: nil, "not valid YAML")
+        }
+        guard let top = root as? [String: Any], let list = top["merchants"] as? [Any] else {
+            throw MerchantConfigError(file: name, key: "merchants", "expected a list under 'merchants'")
+        }
+        var merchants: [Merchant] = []
+        var seen: Set<String> = []
+        for (index, item) in list.enumerated() {
+            let key = "merchants[\(index)]"
+            guard let entry = item as? [String: Any] else {
+                throw MerchantConfigError(file: name, key: key, "expected a mapping")
+            }
+            let unknown = Set(entry.keys).subtracting(["id", "secret_env", "secret_file", "notify_url"])
+            if let extra = unknown.sorted().first {
+                throw MerchantConfigError(file: name, key: "\(key).\(extra)", "unknown key (a secret is given with secret_env or secret_file)")
+            }
+            guard let id = entry["id"] as? String, RequestValidator.isIdentifier(id, maxLength: 64) else {
+                throw MerchantConfigError(file: name, key: "\(key).id", "expected 1–64 characters of [A-Za-z0-9_-]")
+            }
+            guard seen.insert(id).inserted else {
+                throw MerchantConfigError(file: name, key: "\(key).id", "merchant '\(id)' appears twice")
+            }
+            let secret = try resolveSecret(entry, key: key, file: name, environment: environment)
+            var notifyURL: String?
+            if let url = entry["notify_url"] {
+                guard let text = url as? String, let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""),
+                    parsed.host != nil
+                else { throw MerchantConfigError(file: name, key: "\(key).notify_url", "expected an absolute http(s) URL") }
+                notifyURL = text
+            }
+            merchants.append(Merchant(id: id, secret: secret, notifyURL: notifyURL))
+        }
+        return MerchantDirectory(merchants)
+    }
+
+    private static func resolveSecret(
+        _ entry: [String: Any], key: String, file: String, environment: [String: String]
+    ) throws(MerchantConfigError) -> Secret {
+        switch (entry["secret_env"] as? String, entry["secret_file"] as? String) {
+        case (let variable?, nil):
+            guard let value = environment[variable], !value.isEmpty else {
+                throw MerchantConfigError(file: file, key: "\(key).secret_env", "environment variable \(variable) is not set or empty")
+            }
+            return Secret(value)
+        case (nil, let path?):
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+                !text.trimmingCharacters(in: .newlines).isEmpty
+            else {
+                throw MerchantConfigError(file: file, key: "\(key).secret_file", "cannot read secret file \(URL(fileURLWithPath: path).lastPathComponent)")
+            }
+            return Secret(text.trimmingCharacters(in: .newlines))
+        default:
+            throw MerchantConfigError(file: file, key: key, "exactly one of secret_env, secret_file is required")
+        }
+    }
+}
+
+/// A merchants file problem: names the file and the key, never a secret value.
+struct MerchantConfigError: Error, CustomStringConvertible {
+    var file: String
+    var key: String?
+    var message: String
+
+    init(file: String, key: String?, _ message: String) {
+        self.file = file
+        self.key = key
+        self.message = message
+    }
+
+    var description: String { "\(file)\(key.map { ": \($0)" } ?? ""): \(message)" }
+}

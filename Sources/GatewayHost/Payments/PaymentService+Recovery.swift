@@ -1,0 +1,75 @@
+import ChannelKit
+import Foundation
+
+/// What one recovery check did.
+enum CheckResult: Sendable, Equatable {
+    /// The transaction reached a final state (or moved processing → pending).
+    case moved(TransactionStatus)
+    /// Nothing final was learned; checked again later.
+    case rescheduled
+    /// Another process took the check, or the row changed meanwhile.
+    case skipped
+}
+
+extension PaymentService {
+    /// Resolves one open transaction by asking its channel.
+    ///
+    /// - The bank's definite answer (succeeded, declined) is stored.
+    /// - An ambiguous answer, a failed query, or "not found" inside the bank's finality window: the
+    ///   transaction stays open (a processing one becomes pending, so merchants see that its outcome is
+    ///   unknown) and is checked again on the schedule. Nothing is guessed.
+    /// - "Not found" once the bank's finality window (`notFoundFinalAfterSeconds` of the plugin) has passed
+    ///   since it was created: the bank never processed it; declined, marked not processed.
+    func check(_ open: OpenTransaction) async throws -> CheckResult {
+        let lease = now() + callWindow(open.channelId)
+        guard try await store.claimCheck(open, until: lease) else { return .skipped }
+        guard let entry = registry.channel(open.channelId), let channel = entry.channel,
+            let currency = Currency(code: open.currency)
+        else {
+            try await store.rescheduleCheck(open, attempts: open.attempts + 1, next: now() + recoveryDelay(after: open.attempts))
+            return .rescheduled
+        }
+        let result: QueryResult?
+        do {
+            result = try await channel.query(
+                QueryRequest(
+                    transactionId: open.id, kind: open.kind, expectedAmount: Money(minorUnits: open.amount, currency: currency)))
+        } catch {
+            logger.warning("recovery query failed", metadata: ["channel": "\(open.channelId)", "transaction": "\(open.id)", "error": "\(error)"])
+            result = nil
+        }
+        var outcome = result?.outcome
+        var cause = "recovery query"
+        if let result, result.outcome == nil, let code = result.notFoundCode {
+            let window = TimeInterval(entry.capabilities?.notFoundFinalAfterSeconds ?? Int.max / 2)
+            if now().timeIntervalSince(open.createdAt) >= window {
+                outcome = .declined(
+                    bankCode: code, message: "not found at the bank after its \(Int(window)) s finality window",
+                    notProcessed: true)
+                cause = "recovery: not found after the finality window"
+            }
+        }
+        if let outcome, outcome.status != .pending {
+            return try await move(open, update(outcome, cause: cause))
+        }
+        if open.status == .processing {
+            // The call that stored this row ended without an answer (the gateway stopped, or the answer was lost).
+            let pending = outcome ?? .pending(reason: "bank call outcome unknown")
+            return try await move(open, update(pending, cause: "recovery: call outcome unknown", attempts: open.attempts + 1))
+        }
+        try await store.rescheduleCheck(open, attempts: open.attempts + 1, next: now() + recoveryDelay(after: open.attempts + 1))
+        return .rescheduled
+    }
+
+    private func move(_ open: OpenTransaction, _ update: OutcomeUpdate) async throws -> CheckResult {
+        switch open.kind {
+        case .payment:
+            let stored = try await store.updatePayment(id: open.id, with: update, at: now())
+            if let stored { warnIfContradicting(open.id, ledger: stored.status, bank: update.status) }
+            return stored?.status == update.status ? .moved(update.status) : .skipped
+        case .refund:
+            let stored = try await store.updateRefund(id: open.id, with: update, at: now())
+            return stored?.status == update.status ? .moved(update.status) : .skipped
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ChannelKit
+import Foundation
+import PostgresNIO
+
+extension PostgresPaymentStore {
+    func dueChecks(now: Date, limit: Int) async throws -> [OpenTransaction] {
+        try await withConnection { connection in
+            try await self.rows(
+                """
+                SELECT 'payment' AS kind, id, status, channel_id, amount, currency, created_at, check_attempts,
+                    next_check_at
+                FROM payments WHERE next_check_at IS NOT NULL AND next_check_at <= \(Self.ms(now))
+                UNION ALL
+                SELECT 'refund', r.id, r.status, p.channel_id, r.amount, r.currency, r.created_at, r.check_attempts,
+                    r.next_check_at
+                FROM refunds r JOIN payments p ON p.id = r.payment_id
+                WHERE r.next_check_at IS NOT NULL AND r.next_check_at <= \(Self.ms(now))
+                ORDER BY next_check_at, id LIMIT \(limit)
+                """, on: connection
+            ).map(Self.openTransaction)
+        }
+    }
+
+    func claimCheck(_ transaction: OpenTransaction, until: Date) async throws -> Bool {
+        try await withConnection { connection in
+            try await !self.rows(
+                """
+                UPDATE \(unescaped: Self.table(transaction.kind)) SET next_check_at = \(Self.ms(until))
+                WHERE id = \(transaction.id) AND next_check_at = \(Self.ms(transaction.nextCheckAt))
+                    AND status = \(transaction.status.rawValue)
+                RETURNING id
+                """, on: connection
+            ).isEmpty
+        }
+    }
+
+    func rescheduleCheck(_ transaction: OpenTransaction, attempts: Int, next: Date) async throws {
+        try await withConnection { connection in
+            try await self.execute(
+                """
+                UPDATE \(unescaped: Self.table(transaction.kind)) SET next_check_at = \(Self.ms(next)),
+                    check_attempts = \(attempts)
+                WHERE id = \(transaction.id) AND status IN ('processing','pending')
+                """, on: connection)
+        }
+    }
+
+    func openCounts(overdueBefore: Date) async throws -> OpenCounts {
+        try await withConnection { connection in
+            let row = try await self.rows(
+                """
+                SELECT COUNT(*)::BIGINT, COALESCE(SUM(CASE WHEN created_at < \(Self.ms(overdueBefore)) THEN 1 ELSE 0 END), 0)::BIGINT
+                FROM (SELECT created_at FROM payments WHERE status IN ('processing','pending')
+                      UNION ALL SELECT created_at FROM refunds WHERE status IN ('processing','pending')) AS open_rows
+                """, on: connection
+            ).first
+            guard let row else { return OpenCounts(open: 0, overdue: 0) }
+            let (open, overdue) = try row.decode((Int, Int).self)
+            return OpenCounts(open: open, overdue: overdue)
+        }
+    }
+
+    func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool {
+        try await withConnection { connection in
+            try await !self.rows(
+                """
+                INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (\(merchantId), \(nonce), \(Self.ms(at)))
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+                """, on: connection
+            ).isEmpty
+        }
+    }
+
+    func purgeNonces(before: Date) async throws {
+        try await withConnection { connection in
+            try await self.execute("DELETE FROM merchant_nonces WHERE seen_at < \(Self.ms(before))", on: connection)
+        }
+    }
+}

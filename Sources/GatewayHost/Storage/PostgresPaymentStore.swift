@@ -1,0 +1,342 @@
+import ChannelKit
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The ledger in PostgreSQL, for several gateway processes sharing one database. Same schema, same semantics
+/// as `SQLitePaymentStore`; every rule that must hold across processes is enforced by PostgreSQL itself:
+/// `INSERT … ON CONFLICT DO NOTHING` for idempotent inserts and nonces, the refund limit under a
+/// `SELECT … FOR UPDATE` of the payment, state changes as `UPDATE … WHERE status = <state read>` in one
+/// transaction with their transitions row and outbox event, claims as compare-and-set updates.
+///
+/// A `Service`: `run()` runs the connection pool and must be running for any other call to make progress
+/// (add the store to the gateway's `ServiceGroup`, then call `migrate()`). A database that cannot be reached
+/// makes calls throw (after `Configuration.connectTimeout`), never crash.
+final class PostgresPaymentStore: PaymentStore, Service {
+    let configuration: Configuration
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Parses `postgres://user[:password]@host:port/database` (see `Configuration`). Opens nothing yet.
+    convenience init(url: String, logger: Logger) throws {
+        try self.init(configuration: Configuration(url: url), logger: logger)
+    }
+
+    init(configuration: Configuration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        client = PostgresClient(configuration: configuration.client, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until the task is cancelled or the service group shuts down gracefully.
+    func run() async throws {
+        logger.info("ledger: PostgreSQL", metadata: ["database": "\(configuration)"])
+        await client.run()
+    }
+
+    /// Applies the `PostgresMigrations` this database lacks, all in one transaction under a transaction-level
+    /// advisory lock, so that gateways starting together neither race nor see a half-migrated schema.
+    /// Idempotent. Needs `run()` to be running.
+    func migrate() async throws {
+        let (applied, unknown) = try await transaction { connection in
+            try await self.execute("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", on: connection)
+            try await self.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (id TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+                on: connection)
+            let done = Set(try await self.appliedMigrations(on: connection))
+            var applied: [String] = []
+            for migration in PostgresMigrations.all where !done.contains(migration.id) {
+                for statement in migration.statements {
+                    try await self.execute(PostgresQuery(unsafeSQL: statement), on: connection)
+                }
+                try await self.execute(
+                    "INSERT INTO schema_migrations (id, applied_at) VALUES (\(migration.id), \(Self.ms(Date())))",
+                    on: connection)
+                applied.append(migration.id)
+            }
+            return (applied, done.subtracting(PostgresMigrations.all.map(\.id)).sorted())
+        }
+        for id in applied {
+            logger.info("ledger: applied migration", metadata: ["migration": "\(id)"])
+        }
+        if !unknown.isEmpty {
+            logger.warning(
+                "ledger: the database has migrations this gateway does not know (a newer gateway migrated it)",
+                metadata: ["migrations": "\(unknown.joined(separator: ", "))"])
+        }
+    }
+
+    /// The identifiers in `schema_migrations`, oldest first.
+    func appliedMigrations() async throws -> [String] {
+        try await withConnection { connection in try await self.appliedMigrations(on: connection) }
+    }
+
+    private func appliedMigrations(on connection: PostgresConnection) async throws -> [String] {
+        try await rows("SELECT id FROM schema_migrations ORDER BY id", on: connection).map { try $0.decode(String.self) }
+    }
+
+    // MARK: payments
+
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
+        let metadata = try Self.encodeMetadata(payment.metadata)
+        return try await transaction { connection in
+            let inserted = try await self.rows(
+                """
+                INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
+                    notify_url, metadata, status, created_at, updated_at, next_check_at)
+                VALUES (\(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
+                    \(payment.amount), \(payment.currency), \(payment.subject), \(payment.notifyURL), \(metadata),
+                    \(payment.status.rawValue), \(Self.ms(payment.createdAt)), \(Self.ms(payment.updatedAt)),
+                    \(Self.ms(checkAt)))
+                ON CONFLICT (merchant_id, merchant_order_id) DO NOTHING
+                RETURNING id
+                """, on: connection)
+            guard !inserted.isEmpty else {
+                guard
+                    let existing = try await self.fetchPayment(
+                        .order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId), on: connection)
+                else {
+                    throw StoreError("payment \(payment.merchantId)/\(payment.merchantOrderId) conflicted but is not there")
+                }
+                return .existing(existing)
+            }
+            try await self.recordTransition(
+                id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
+                bankMessage: nil, at: payment.createdAt, on: connection)
+            return .inserted(payment)
+        }
+    }
+
+    func payment(id: String) async throws -> PaymentRecord? {
+        try await withConnection { connection in try await self.fetchPayment(.id(id), on: connection) }
+    }
+
+    func payment(merchantId: String, merchantOrderId: String) async throws -> PaymentRecord? {
+        try await withConnection { connection in
+            try await self.fetchPayment(.order(merchantId: merchantId, merchantOrderId: merchantOrderId), on: connection)
+        }
+    }
+
+    func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord? {
+        try await transaction { connection in
+            guard let current = try await self.fetchPayment(.id(id), on: connection) else { return nil }
+            guard
+                let row = try await self.apply(
+                    update, kind: .payment, id: id, from: current.status, merchantId: current.merchantId,
+                    notifyURL: current.notifyURL, at: now, returning: Self.paymentColumns, on: connection)
+            else {
+                // Not allowed, or another process moved it first: answer with the row as it is now.
+                return try await self.fetchPayment(.id(id), on: connection)
+            }
+            return try Self.payment(row)
+        }
+    }
+
+    // MARK: refunds
+
+    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult {
+        try await transaction { connection in
+            let byMerchantRefundId = RefundKey.merchantRefund(
+                merchantId: refund.merchantId, merchantRefundId: refund.merchantRefundId)
+            if let existing = try await self.fetchRefund(byMerchantRefundId, on: connection) {
+                return .existing(existing)
+            }
+            // Refunds of one payment serialize here; the sum below then sees every refund committed before.
+            guard
+                let payment = try await self.fetchPayment(.id(refund.paymentId), forUpdate: true, on: connection)
+            else {
+                throw StoreError("payment \(refund.paymentId) vanished")
+            }
+            if let existing = try await self.fetchRefund(byMerchantRefundId, on: connection) {
+                return .existing(existing)
+            }
+            guard payment.status == .succeeded else { return .paymentNotRefundable(payment) }
+            let committed = try await self.committedRefunds(paymentId: refund.paymentId, on: connection)
+            guard committed + refund.amount <= payment.amount else {
+                return .exceedsRemaining(remaining: payment.amount - committed)
+            }
+            let inserted = try await self.rows(
+                """
+                INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason,
+                    status, created_at, updated_at, next_check_at)
+                VALUES (\(refund.id), \(refund.paymentId), \(refund.merchantId), \(refund.merchantRefundId),
+                    \(refund.amount), \(refund.currency), \(refund.reason), \(refund.status.rawValue),
+                    \(Self.ms(refund.createdAt)), \(Self.ms(refund.updatedAt)), \(Self.ms(checkAt)))
+                ON CONFLICT (merchant_id, merchant_refund_id) DO NOTHING
+                RETURNING id
+                """, on: connection)
+            guard !inserted.isEmpty else {
+                // The same merchant refund id against another payment, committed meanwhile.
+                guard let existing = try await self.fetchRefund(byMerchantRefundId, on: connection) else {
+                    throw StoreError("refund \(refund.merchantId)/\(refund.merchantRefundId) conflicted but is not there")
+                }
+                return .existing(existing)
+            }
+            try await self.recordTransition(
+                id: refund.id, kind: .refund, from: .created, to: refund.status, cause: "accepted", bankCode: nil,
+                bankMessage: nil, at: refund.createdAt, on: connection)
+            return .inserted(refund)
+        }
+    }
+
+    func refund(id: String) async throws -> RefundRecord? {
+        try await withConnection { connection in try await self.fetchRefund(.id(id), on: connection) }
+    }
+
+    func refund(merchantId: String, merchantRefundId: String) async throws -> RefundRecord? {
+        try await withConnection { connection in
+            try await self.fetchRefund(.merchantRefund(merchantId: merchantId, merchantRefundId: merchantRefundId), on: connection)
+        }
+    }
+
+    func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord? {
+        try await transaction { connection in
+            guard let current = try await self.fetchRefund(.id(id), on: connection) else { return nil }
+            let notifyURL = try await self.rows(
+                "SELECT notify_url FROM payments WHERE id = \(current.paymentId)", on: connection
+            ).first.flatMap { try $0.decode(String?.self) }
+            guard
+                let row = try await self.apply(
+                    update, kind: .refund, id: id, from: current.status, merchantId: current.merchantId,
+                    notifyURL: notifyURL, at: now, returning: Self.refundColumns, on: connection)
+            else {
+                return try await self.fetchRefund(.id(id), on: connection)
+            }
+            return try Self.refund(row)
+        }
+    }
+
+    func refundTotals(paymentId: String) async throws -> RefundTotals {
+        try await withConnection { connection in
+            let row = try await self.rows(
+                """
+                SELECT
+                    COALESCE(SUM(amount) FILTER (WHERE status IN ('processing','pending','succeeded')), 0)::BIGINT,
+                    COALESCE(SUM(amount) FILTER (WHERE status = 'succeeded'), 0)::BIGINT
+                FROM refunds WHERE payment_id = \(paymentId)
+                """, on: connection
+            ).first
+            guard let row else { return RefundTotals(committed: 0, succeeded: 0) }
+            let (committed, succeeded) = try row.decode((Int64, Int64).self)
+            return RefundTotals(committed: committed, succeeded: succeeded)
+        }
+    }
+
+    func transitions(transactionId: String) async throws -> [TransitionRecord] {
+        try await withConnection { connection in
+            try await self.rows(
+                """
+                SELECT transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at
+                FROM transitions WHERE transaction_id = \(transactionId) ORDER BY seq
+                """, on: connection
+            ).map(Self.transition)
+        }
+    }
+
+    // MARK: steps inside a transaction
+
+    private enum PaymentKey {
+        case id(String)
+        case order(merchantId: String, merchantOrderId: String)
+    }
+
+    private enum RefundKey {
+        case id(String)
+        case merchantRefund(merchantId: String, merchantRefundId: String)
+    }
+
+    /// `forUpdate` locks the row until the transaction ends.
+    private func fetchPayment(_ key: PaymentKey, forUpdate: Bool = false, on connection: PostgresConnection)
+        async throws -> PaymentRecord?
+    {
+        let lock = forUpdate ? " FOR UPDATE" : ""
+        let query: PostgresQuery =
+            switch key {
+            case .id(let id):
+                "SELECT \(unescaped: Self.paymentColumns) FROM payments WHERE id = \(id)\(unescaped: lock)"
+            case .order(let merchantId, let merchantOrderId):
+                """
+                SELECT \(unescaped: Self.paymentColumns) FROM payments
+                WHERE merchant_id = \(merchantId) AND merchant_order_id = \(merchantOrderId)\(unescaped: lock)
+                """
+            }
+        return try await rows(query, on: connection).first.map(Self.payment)
+    }
+
+    private func fetchRefund(_ key: RefundKey, on connection: PostgresConnection) async throws -> RefundRecord? {
+        let query: PostgresQuery =
+            switch key {
+            case .id(let id):
+                "SELECT \(unescaped: Self.refundColumns) FROM refunds WHERE id = \(id)"
+            case .merchantRefund(let merchantId, let merchantRefundId):
+                """
+                SELECT \(unescaped: Self.refundColumns) FROM refunds
+                WHERE merchant_id = \(merchantId) AND merchant_refund_id = \(merchantRefundId)
+                """
+            }
+        return try await rows(query, on: connection).first.map(Self.refund)
+    }
+
+    private func committedRefunds(paymentId: String, on connection: PostgresConnection) async throws -> Int64 {
+        try await rows(
+            """
+            SELECT COALESCE(SUM(amount), 0)::BIGINT FROM refunds
+            WHERE payment_id = \(paymentId) AND status IN ('processing', 'pending', 'succeeded')
+            """, on: connection
+        ).first?.decode(Int64.self) ?? 0
+    }
+
+    /// Moves one payment or refund row from `from` to `update.status` if that is an allowed transition and the
+    /// row is still in `from`, records the transition and, for a final state, puts its webhook event into the
+    /// outbox. Returns the updated row (`returning` columns), or nil when nothing changed.
+    private func apply(
+        _ update: OutcomeUpdate, kind: TransactionKind, id: String, from: TransactionStatus, merchantId: String,
+        notifyURL: String?, at now: Date, returning columns: String, on connection: PostgresConnection
+    ) async throws -> PostgresRow? {
+        guard from.canMove(to: update.status) else { return nil }
+        guard
+            let row = try await rows(
+                """
+                UPDATE \(unescaped: Self.table(kind)) SET status = \(update.status.rawValue),
+                    bank_transaction_id = COALESCE(\(update.bankTransactionId), bank_transaction_id),
+                    bank_code = \(update.bankCode), bank_message = \(update.bankMessage),
+                    not_processed = \(update.notProcessed), updated_at = \(Self.ms(now)),
+                    finished_at = \(update.finishedAt.map(Self.ms)), next_check_at = \(update.nextCheckAt.map(Self.ms)),
+                    check_attempts = 0
+                WHERE id = \(id) AND status = \(from.rawValue)
+                RETURNING \(unescaped: columns)
+                """, on: connection
+            ).first
+        else {
+            return nil
+        }
+        try await recordTransition(
+            id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
+            bankMessage: update.bankMessage, at: now, on: connection)
+        if update.status.isFinal {
+            try await self.execute(
+                """
+                INSERT INTO webhook_events (id, merchant_id, transaction_id, kind, type, url, state, next_attempt_at,
+                    created_at)
+                VALUES (\(WebhookEvent.id(transactionId: id, status: update.status)), \(merchantId), \(id),
+                    \(kind.rawValue), \("\(kind.rawValue).\(update.status.rawValue)"), \(notifyURL), 'pending',
+                    \(Self.ms(now)), \(Self.ms(now)))
+                ON CONFLICT (id) DO NOTHING
+                """, on: connection)
+        }
+        return row
+    }
+
+    private func recordTransition(
+        id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus, cause: String,
+        bankCode: String?, bankMessage: String?, at: Date, on connection: PostgresConnection
+    ) async throws {
+        try await self.execute(
+            """
+            INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at)
+            VALUES (\(id), \(kind.rawValue), \(from?.rawValue), \(to.rawValue), \(cause), \(bankCode), \(bankMessage),
+                \(Self.ms(at)))
+            """, on: connection)
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The JSON body of a webhook: `{"id", "object": "event", "type", "created_at", "data": payment|refund}`,
+/// `data` being exactly what `GET /v1/payments/{id}` (or the refund) shows.
+enum WebhookPayload {
+    static func render(_ event: WebhookEvent, payments: PaymentService) async throws -> String {
+        switch event.kind {
+        case .payment:
+            guard let payment = try await payments.store.payment(id: event.transactionId) else {
+                throw StoreError("webhook event \(event.id) names a missing payment")
+            }
+            let resource = PaymentResource(
+                payment, refunds: try await payments.refundTotals(paymentId: payment.id), needsAttention: false)
+            return try encode(Envelope(id: event.id, type: event.type, created_at: event.createdAt, data: resource))
+        case .refund:
+            guard let refund = try await payments.store.refund(id: event.transactionId) else {
+                throw StoreError("webhook event \(event.id) names a missing refund")
+            }
+            let resource = RefundResource(refund, needsAttention: false)
+            return try encode(Envelope(id: event.id, type: event.type, created_at: event.createdAt, data: resource))
+        }
+    }
+
+    private struct Envelope<Data: Encodable & Sendable>: Encodable, Sendable {
+        var id: String
+        var object = "event"
+        var type: String
+        var created_at: Date
+        var data: Data
+    }
+
+    private static func encode(_ value: some Encodable) throws -> String {
+        String(decoding: try JSONBody.encoder.encode(value), as: UTF8.self)
+    }
+}

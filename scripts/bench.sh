@@ -1,0 +1,365 @@
+#!/usr/bin/env bash
+# The gateway's benchmark (make bench): throughput and latency of payments through the gateway compared with
+# the same payments sent straight to the Jiangnan bank simulator. Method and results: BENCHMARKS.md.
+#
+# Builds release products, then for each storage variant and each run starts a fresh jiangnan-sim and gateway
+# on free loopback ports in a temporary directory and runs `loadgen` four times:
+#   direct closed   64 connections straight to the simulator (signed as the Jiangnan plugin signs)
+#   gateway closed  64 connections through the gateway (merchant-signed POST /v1/payments)
+#   direct open     constant 500 requests/s straight to the simulator
+#   gateway open    constant 500 requests/s through the gateway
+# and prints a markdown table: per run and the median of the runs, the gateway/direct throughput ratio and the
+# p99 difference at 500/s, checked against the targets (ratio >= 0.15, p99 difference < 2 ms).
+#
+# Storage variants: SQLite (the default, synchronous=FULL) always; PostgreSQL when BENCH_POSTGRES_URL is set
+# (a database on this machine, e.g. postgres://bench:bench@127.0.0.1:5432/bench; passed as --database-url).
+#
+# Environment:
+#   BENCH_RUNS         runs per variant (default 3)
+#   BENCH_DURATION     measured seconds per loadgen run (default 10)
+#   BENCH_WARMUP       warmup seconds per loadgen run, not measured (default 2)
+#   BENCH_CONNECTIONS  closed-loop connections (default 64)
+#   BENCH_RATE         open-loop requests per second (default 500)
+#   BENCH_PAUSE        seconds at least between loadgen runs; then until the simulator and the gateway are idle
+#                      (notifications drained), 30 s at most (default 2)
+#   BENCH_POSTGRES_URL PostgreSQL URL for the second variant (skipped when unset)
+#   BENCH_SKIP_BUILD   1: use the release products as they are
+#   BENCH_DIR          working directory (default: a new temporary directory, removed at the end)
+#   BENCH_KEEP         1: keep the working directory (logs, loadgen JSON) at the end
+#   START_TIMEOUT      seconds to wait for each process to become ready (default 60)
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
+
+runs=${BENCH_RUNS:-3}
+duration=${BENCH_DURATION:-10}
+warmup=${BENCH_WARMUP:-2}
+connections=${BENCH_CONNECTIONS:-64}
+rate=${BENCH_RATE:-500}
+pause=${BENCH_PAUSE:-2}
+start_timeout=${START_TIMEOUT:-60}
+
+# The bank's published demo merchant (as in scripts/run-demo.sh); the simulator knows it, the gateway's channel
+# uses it, and loadgen signs the direct runs with it.
+bank_merchant_no=JN8800001
+bank_secret=jn-demo-secret-0001
+# The gateway merchant the load comes from; its secret is made up for each benchmark.
+merchant_id=bench
+
+say() { printf '%s\n' "$*" >&2; }
+fail() { printf 'bench: %s\n' "$*" >&2; exit 1; }
+
+for value in "$runs" "$connections"; do [[ $value =~ ^[1-9][0-9]*$ ]] || fail "BENCH_RUNS and BENCH_CONNECTIONS must be positive integers"; done
+for value in "$duration" "$warmup" "$rate" "$pause"; do [[ $value =~ ^[0-9]+([.][0-9]+)?$ ]] || fail "durations and the rate must be numbers"; done
+
+# --- build ---------------------------------------------------------------------------------------------
+if [[ ${BENCH_SKIP_BUILD:-} != 1 ]]; then
+    say "bench: building release products (swift build -c release)..."
+    # One product per invocation: given several --product options, swift build builds only the last one.
+    for product in gateway jiangnan-sim loadgen Jiangnan; do
+        swift build -c release --product "$product" >&2
+    done
+fi
+bin=$(swift build -c release --show-bin-path)
+for file in gateway jiangnan-sim loadgen libJiangnan.so; do
+    [[ -f $bin/$file ]] || fail "$bin/$file is missing; build it with swift build -c release --product ..."
+done
+
+# What this gateway build supports: merchant authentication (--merchants) and PostgreSQL (--database-url).
+gateway_help=$("$bin/gateway" --help 2>&1 || true)
+has_option() { grep -q -- "$1" <<<"$gateway_help"; }
+
+# --- working directory and cleanup ---------------------------------------------------------------------
+if [[ -n ${BENCH_DIR:-} ]]; then
+    work=$BENCH_DIR
+    mkdir -p "$work"
+    keep=1
+else
+    work=$(mktemp -d "${TMPDIR:-/tmp}/gateway-bench.XXXXXX")
+    keep=${BENCH_KEEP:-0}
+fi
+
+# True while pid $1 runs (a zombie counts as gone).
+running() {
+    local stat
+    [[ -n $1 ]] || return 1
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    [[ $(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' <<<"$stat") != Z ]]
+}
+# Stops the processes named by pid (SIGTERM, SIGKILL after 20 s) and waits for them.
+stop_pids() {
+    local pid alive deadline=$((SECONDS + 20))
+    for pid in "$@"; do running "$pid" && kill -TERM "$pid" 2>/dev/null || true; done
+    while :; do
+        alive=()
+        for pid in "$@"; do running "$pid" && alive+=("$pid"); done
+        ((${#alive[@]} == 0)) && break
+        if ((SECONDS >= deadline)); then
+            say "bench: killing ${alive[*]}, still running 20 s after SIGTERM"
+            kill -KILL "${alive[@]}" 2>/dev/null || true
+            break
+        fi
+        sleep 0.1
+    done
+    for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
+}
+sim_pid=
+gateway_pid=
+cleanup() {
+    local status=$?
+    trap '' INT TERM
+    stop_pids $gateway_pid $sim_pid
+    if [[ $keep == 1 || $status != 0 ]]; then
+        say "bench: logs and loadgen output are in $work"
+    else
+        rm -rf -- "$work"
+    fi
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- helpers -------------------------------------------------------------------------------------------
+# A free TCP port on 127.0.0.1.
+free_port() {
+    python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
+}
+command -v python3 >/dev/null || fail "python3 is needed to pick free ports"
+
+# Waits until file $1 exists and is not empty, while pid $2 (called $3, logging to $4) runs.
+wait_ready() {
+    local deadline=$((SECONDS + start_timeout))
+    until [[ -s $1 ]]; do
+        if ! running "$2"; then
+            say "bench: $3 exited before it was ready. Last lines of $4:"
+            tail -n 40 "$4" >&2
+            exit 1
+        fi
+        if ((SECONDS >= deadline)); then
+            say "bench: $3 not ready after $start_timeout s. Last lines of $4:"
+            tail -n 40 "$4" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+}
+# The number after "key": in JSON text ($1 text, $2 key): good enough for the flat files written here.
+json_number() { sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*(-?[0-9.]+).*/\1/p" <<<"$1" | head -n 1; }
+# The median of numbers given as arguments.
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Arithmetic on decimals: calc 'expression'.
+calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
+
+# Starts the simulator (fresh ledger) in directory $1; sets sim_pid and sim_port.
+start_simulator() {
+    local dir=$1
+    rm -f "$dir/sim.ready"
+    # Notification retries only after an hour: a failed delivery (the direct runs' notify URL is the discard
+    # port) is not retried during the benchmark.
+    "$bin/jiangnan-sim" --host 127.0.0.1 --port 0 --merchant "$bank_merchant_no=$bank_secret" \
+        --notify-delays 3600 --ready-file "$dir/sim.ready" >"$dir/jiangnan-sim.log" 2>&1 &
+    sim_pid=$!
+    wait_ready "$dir/sim.ready" "$sim_pid" "the bank simulator" "$dir/jiangnan-sim.log"
+    sim_port=$(json_number "$(<"$dir/sim.ready")" port)
+    [[ -n $sim_port ]] || fail "no port in $dir/sim.ready"
+}
+
+# Starts the gateway in directory $1 with storage $2 (sqlite or postgres); sets gateway_pid and gateway_port.
+start_gateway() {
+    local dir=$1 storage=$2 port admin_port
+    mkdir -p "$dir/data" "$dir/plugins" "$dir/channel-configs"
+    cp "$bin/libJiangnan.so" "$dir/plugins/.libJiangnan.so.partial"
+    mv -f "$dir/plugins/.libJiangnan.so.partial" "$dir/plugins/libJiangnan.so"
+    sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:$sim_port#" channel-configs/jiangnan.yaml >"$dir/channel-configs/jiangnan.yaml"
+    grep -q "^endpoint: http://127.0.0.1:$sim_port\$" "$dir/channel-configs/jiangnan.yaml" \
+        || fail "channel-configs/jiangnan.yaml has no endpoint line"
+    printf 'merchants:\n  - id: %s\n    secret_env: BENCH_MERCHANT_SECRET\n' "$merchant_id" >"$dir/merchants.yaml"
+
+    local extra=()
+    if [[ $auth == signed ]]; then extra+=(--merchants "$dir/merchants.yaml"); fi
+    if [[ $storage == postgres ]]; then extra+=(--database-url "$BENCH_POSTGRES_URL"); fi
+    # The bank notifies the gateway of every payment, as it would in production: the public URL is the
+    # merchant port itself.
+    port=$(free_port)
+    admin_port=$(free_port)
+    while [[ $admin_port == "$port" ]]; do admin_port=$(free_port); done
+    rm -f "$dir/gateway.ready"
+    JIANGNAN_SECRET=$bank_secret BENCH_MERCHANT_SECRET=$merchant_secret "$bin/gateway" \
+        --config-dir "$dir/channel-configs" --plugins-dir "$dir/plugins" --data-dir "$dir/data" \
+        --host 127.0.0.1 --port "$port" --admin-host 127.0.0.1 --admin-port "$admin_port" \
+        --public-url "http://127.0.0.1:$port" --ready-file "$dir/gateway.ready" "${extra[@]}" \
+        >"$dir/gateway.log" 2>&1 &
+    gateway_pid=$!
+    wait_ready "$dir/gateway.ready" "$gateway_pid" "the gateway" "$dir/gateway.log"
+    gateway_port=$(json_number "$(<"$dir/gateway.ready")" merchant_port)
+    [[ -n $gateway_port ]] || fail "no merchant_port in $dir/gateway.ready"
+}
+
+# CPU time (user + system) of pid $1 so far, in clock ticks.
+cpu_ticks() { sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+clock_ticks=$(getconf CLK_TCK)
+
+# Waits (at most 30 s, at least BENCH_PAUSE) until the simulator and the gateway are idle (less than 5% of a
+# core over half a second): the bank's notifications and the gateway's background work from the previous load
+# must not run during the next one.
+settle() {
+    sleep "$pause"
+    local deadline=$((SECONDS + 30)) before after
+    while ((SECONDS < deadline)); do
+        before=$(($(cpu_ticks "$sim_pid") + $(cpu_ticks "$gateway_pid")))
+        sleep 0.5
+        after=$(($(cpu_ticks "$sim_pid") + $(cpu_ticks "$gateway_pid")))
+        ((after - before <= clock_ticks / 40)) && return 0
+    done
+    say "bench:   (the simulator and the gateway were still busy 30 s after the load)"
+}
+
+# Runs loadgen ($1 = name of the output file, then loadgen's arguments); prints its JSON. Writes the CPU ticks
+# the simulator and the gateway used meanwhile to $1.cpu ("sim gateway").
+loadgen() {
+    local out=$1
+    shift
+    local status=0 sim_before gateway_before
+    sim_before=$(cpu_ticks "$sim_pid")
+    gateway_before=$(cpu_ticks "$gateway_pid")
+    JIANGNAN_SECRET=$bank_secret BENCH_MERCHANT_SECRET=$merchant_secret \
+        "$bin/loadgen" "$@" --duration "$duration" --warmup "$warmup" --json >"$out.json" 2>"$out.log" || status=$?
+    echo "$(($(cpu_ticks "$sim_pid") - sim_before)) $(($(cpu_ticks "$gateway_pid") - gateway_before))" >"$out.cpu"
+    # 2 = every request failed: still a result (shown with its errors); anything else is a broken run.
+    if ((status != 0 && status != 2)); then
+        cat "$out.log" >&2
+        fail "loadgen $* exited with status $status"
+    fi
+    cat "$out.json"
+}
+
+# --- one variant -----------------------------------------------------------------------------------------
+# Columns of the table, one row per run, then the medians.
+header='| storage | run | direct req/s | gateway req/s | ratio | direct p99 ms | gateway p99 ms | p99 diff ms '
+header+='| gateway CPU ms/pay | sim CPU ms/pay | load | errors |'
+divider='| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
+rows=()
+summary=()
+
+# The errors of a run's loadgen JSON objects: "0", or the total and the counts by kind.
+error_note() {
+    local json
+    for json in "$@"; do sed -nE 's/.*"errors_by_kind":\{([^}]*)\}.*/\1/p' <<<"$json"; done \
+        | tr ',' '\n' | tr -d '"' | awk -F: 'NF == 2 { count[$1] += $2; total += $2 }
+            END {
+                if (total == 0) { printf "0"; exit }
+                printf "%d (", total; n = 0
+                for (kind in count) printf "%s%s: %d", (n++ ? ", " : ""), kind, count[kind]
+                printf ")"
+            }'
+}
+
+run_variant() {
+    local storage=$1 label=$2 run dir
+    local ratios=() direct_rps=() gateway_rps=() direct_p99=() gateway_p99=() diffs=()
+    for ((run = 1; run <= runs; run++)); do
+        dir=$work/$storage-$run
+        mkdir -p "$dir"
+        say "bench: $label, run $run of $runs: starting the simulator and the gateway"
+        start_simulator "$dir"
+        start_gateway "$dir" "$storage"
+        local direct=(--target jiangnan --url "http://127.0.0.1:$sim_port" --merchant-id "$bank_merchant_no" --secret-env JIANGNAN_SECRET)
+        local through=(--target gateway --url "http://127.0.0.1:$gateway_port" --merchant-id "$merchant_id" --secret-env BENCH_MERCHANT_SECRET)
+
+        settle
+        say "bench:   direct, $connections connections"
+        local direct_closed gateway_closed direct_open gateway_open load
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        direct_closed=$(loadgen "$dir/direct-closed" "${direct[@]}" --connections "$connections")
+        settle
+        say "bench:   gateway, $connections connections"
+        gateway_closed=$(loadgen "$dir/gateway-closed" "${through[@]}" --connections "$connections")
+        settle
+        say "bench:   direct, $rate/s"
+        direct_open=$(loadgen "$dir/direct-open" "${direct[@]}" --rate "$rate" --connections "$connections")
+        settle
+        say "bench:   gateway, $rate/s"
+        gateway_open=$(loadgen "$dir/gateway-open" "${through[@]}" --rate "$rate" --connections "$connections")
+        stop_pids "$gateway_pid" "$sim_pid"
+        gateway_pid=
+        sim_pid=
+
+        local d_rps g_rps d_p99 g_p99 ratio diff
+        d_rps=$(json_number "$direct_closed" throughput_rps)
+        g_rps=$(json_number "$gateway_closed" throughput_rps)
+        d_p99=$(json_number "$direct_open" p99)
+        g_p99=$(json_number "$gateway_open" p99)
+        ratio=$(awk -v g="$g_rps" -v d="$d_rps" 'BEGIN { if (d > 0) printf "%.3f", g / d; else print "0" }')
+        diff=$(calc "$g_p99 - $d_p99")
+        # CPU per payment in the gateway closed-loop run, warmup included (payments ≈ measured ones scaled up).
+        local sim_cpu gateway_cpu payments
+        read -r sim_cpu gateway_cpu <"$dir/gateway-closed.cpu"
+        payments=$(awk -v n="$(json_number "$gateway_closed" successes)" -v w="$warmup" -v d="$duration" \
+            'BEGIN { printf "%.0f", n * (w + d) / d }')
+        local per_pay="BEGIN { if (p > 0) printf \"%.3f\", t * 1000 / hz / p; else print \"-\" }"
+        gateway_cpu=$(awk -v t="$gateway_cpu" -v hz="$clock_ticks" -v p="$payments" "$per_pay")
+        sim_cpu=$(awk -v t="$sim_cpu" -v hz="$clock_ticks" -v p="$payments" "$per_pay")
+        direct_rps+=("$d_rps"); gateway_rps+=("$g_rps"); ratios+=("$ratio")
+        direct_p99+=("$d_p99"); gateway_p99+=("$g_p99"); diffs+=("$diff")
+        local errors
+        errors=$(error_note "$direct_closed" "$gateway_closed" "$direct_open" "$gateway_open")
+        rows+=("| $label | $run | $d_rps | $g_rps | $ratio | $d_p99 | $g_p99 | $diff | $gateway_cpu | $sim_cpu | $load | $errors |")
+    done
+    local m_ratio m_diff
+    m_ratio=$(median "${ratios[@]}")
+    m_diff=$(median "${diffs[@]}")
+    rows+=("| $label | **median** | $(median "${direct_rps[@]}") | $(median "${gateway_rps[@]}") | **$m_ratio** \
+| $(median "${direct_p99[@]}") | $(median "${gateway_p99[@]}") | **$m_diff** | | | | |")
+    local ratio_ok diff_ok
+    ratio_ok=$(awk -v r="$m_ratio" 'BEGIN { print (r >= 0.15) ? "met" : "NOT met" }')
+    diff_ok=$(awk -v d="$m_diff" 'BEGIN { print (d < 2) ? "met" : "NOT met" }')
+    summary+=("- $label: throughput ratio $m_ratio (target >= 0.15: $ratio_ok); p99 at $rate/s $m_diff ms above direct (target < 2 ms: $diff_ok)")
+}
+
+# --- the variants ----------------------------------------------------------------------------------------
+merchant_secret=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
+if has_option --merchants; then
+    auth=signed
+    auth_note="merchant authentication on (--merchants, every request signed and verified)"
+else
+    auth=unsigned
+    auth_note="merchant authentication NOT in this gateway build (no --merchants option): requests are signed, the gateway ignores the signature headers"
+fi
+say "bench: $auth_note"
+
+variants=("sqlite|SQLite")
+if [[ -n ${BENCH_POSTGRES_URL:-} ]]; then
+    if has_option --database-url; then
+        variants+=("postgres|PostgreSQL")
+    else
+        say "bench: BENCH_POSTGRES_URL is set but this gateway build has no --database-url option: PostgreSQL skipped"
+    fi
+else
+    say "bench: BENCH_POSTGRES_URL is not set: PostgreSQL skipped"
+fi
+
+for variant in "${variants[@]}"; do
+    run_variant "${variant%%|*}" "${variant#*|}"
+done
+
+# --- report ----------------------------------------------------------------------------------------------
+cpu=$(sed -nE 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git status --porcelain 2>/dev/null) ]]; then revision+=" (with uncommitted changes)"; fi
+swift_version=$(swift --version 2>/dev/null | head -n 1)
+printf '%s\n' \
+    "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($cpu), $swift_version, commit $revision." \
+    "Release build; loadgen, jiangnan-sim and the gateway share the machine. $auth_note." \
+    "Per load: ${warmup} s warmup + ${duration} s measured. req/s: successful payments per second, closed loop at" \
+    "$connections connections. p99: open loop at $rate/s, from the intended send time. CPU ms/pay: CPU time of the" \
+    "gateway and of the simulator per payment in the gateway closed-loop run. load: 1-minute load average when the" \
+    "run started (other work on the machine makes the numbers noisy)." \
+    "" "$header" "$divider"
+printf '%s\n' "${rows[@]}"
+printf '\n'
+printf '%s\n' "${summary[@]}"
