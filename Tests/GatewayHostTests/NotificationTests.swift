@@ -119,7 +119,7 @@ struct NotificationTests {
         // The bank keeps the payment PROCESSING long enough for every forgery to reach a payment that is still
         // pending, where an accepted forgery would show.
         try await JiangnanStack.with(
-            "notify-forged", simulatorArguments: ["--processing-delay-ms", "8000"], gatewayArguments: ["--no-recovery"]
+            "notify-forged", simulatorArguments: ["--processing-delay-ms", "120000"], gatewayArguments: ["--no-recovery"]
         ) { stack in
             await recordingLog(stack.gateway.readLog()) {
                 let ledger = try LedgerReader(dataDirectory: stack.dataDirectory)
@@ -192,7 +192,11 @@ struct NotificationTests {
                 #expect(after == before, "the ledger changed:\n\(after.changes(since: before))")
                 #expect(try await ledger.paymentStatus(id) == "pending")
 
-                // The bank's genuine notification still resolves it.
+                // A correctly signed notification (the bank's own would come only after its 120 s processing delay)
+                // still resolves it: the forgeries left nothing behind that blocks it.
+                let genuine = bank.signed(body)
+                let accepted = try await TestHTTP.post(notifyURL, body: genuine.body, headers: genuine.headers)
+                #expect(accepted.status == 200, "\(accepted.text)")
                 let final = try await MerchantAPI.waitUntilFinal(stack.gateway.merchant("/v1/payments/\(id)"), timeout: .seconds(20))
                 #expect(final.status == "succeeded")
                 #expect(try await ledger.transitions(of: id).last?.cause == "bank notification")

@@ -111,8 +111,9 @@ import Testing
 
     private func sampleReport(mode: LoadReport.Mode = .open) -> LoadReport {
         var statistics = LoadStatistics()
-        for ms in 1...1000 {
-            statistics.record(.success(detail: "succeeded"), latency: .microseconds(ms * 10), completedAt: nil)
+        // 1000 latencies sent: 10 µs, 20 µs, ... 9.99 ms (successes) and 10 ms (the 503).
+        for step in 1...999 {
+            statistics.record(.success(detail: "succeeded"), latency: .microseconds(step * 10), completedAt: nil)
         }
         statistics.record(.failure(kind: "http_503"), latency: .milliseconds(10), completedAt: nil)
         statistics.record(.failure(kind: "dropped"), latency: nil, completedAt: nil)
@@ -127,8 +128,8 @@ import Testing
         #expect(
             report.json
                 == #"{"target":"gateway","mode":"open","connections":64,"rate":500,"#
-                + #""warmup_s":2.000,"duration_s":2.000,"requests":1003,"successes":1000,"successes_by_status":{"succeeded":1000},"errors":3,"#
-                + #""errors_by_kind":{"dropped":2,"http_503":1},"throughput_rps":500.0,"#
+                + #""warmup_s":2.000,"duration_s":2.000,"requests":1002,"successes":999,"successes_by_status":{"succeeded":999},"errors":3,"#
+                + #""errors_by_kind":{"dropped":2,"http_503":1},"throughput_rps":499.5,"#
                 + #""latency_ms":{"p50":5.003,"p90":9.007,"p99":9.903,"p999":9.991,"max":10.000}}"#)
         let object = try #require(JSONSerialization.jsonObject(with: Data(report.json.utf8)) as? [String: Any])
         let documented = [
@@ -147,9 +148,9 @@ import Testing
     @Test func summaryNamesErrorsByKindAndThePercentiles() {
         let text = sampleReport().text
         #expect(text.hasPrefix("loadgen: gateway, open loop at 500 req/s offered, 64 connections max, 2.00 s"))
-        #expect(text.contains("requests    1003  (1000 ok, 3 errors)"))
+        #expect(text.contains("requests    1002  (999 ok, 3 errors)"))
         #expect(text.contains("errors      dropped: 2, http_503: 1"))
-        #expect(text.contains("throughput  500.0 req/s (successful)"))
+        #expect(text.contains("throughput  499.5 req/s (successful)"))
         #expect(text.contains("p50 5.003  p90 9.007  p99 9.903  p99.9 9.991  max 10.000  (from intended send time)"))
     }
 

@@ -18,6 +18,10 @@ final class SQLitePaymentStore: PaymentStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        // Processes opening one new ledger at once would race on enabling WAL and on the migrator (which reads
+        // the applied migrations outside the write lock): opening is serialized with an exclusive file lock.
+        let lock = try OpeningLock(directory.appendingPathComponent("ledger.lock"))
+        defer { lock.release() }
         pool = try DatabasePool(path: directory.appendingPathComponent("ledger.sqlite").path, configuration: configuration)
         // GRDB sets synchronous=NORMAL on the writer when it enables WAL; money needs FULL. Set it on the
         // writer connection and read it back.
@@ -283,6 +287,27 @@ final class SQLitePaymentStore: PaymentStore {
 
     static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
     static func date(_ ms: Int64) -> Date { Date(timeIntervalSince1970: Double(ms) / 1000) }
+}
+
+/// An exclusive `flock` on a file, held while a ledger is opened and migrated.
+private struct OpeningLock {
+    private let descriptor: Int32
+
+    init(_ file: URL) throws {
+        descriptor = open(file.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw StoreError("cannot open \(file.lastPathComponent) (errno \(errno))") }
+        while flock(descriptor, LOCK_EX) != 0 {
+            guard errno == EINTR else {
+                close(descriptor)
+                throw StoreError("cannot lock \(file.lastPathComponent) (errno \(errno))")
+            }
+        }
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
 }
 
 /// A ledger failure that is the gateway's fault (never the merchant's).

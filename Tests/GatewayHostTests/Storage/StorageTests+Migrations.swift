@@ -11,22 +11,8 @@ extension StorageTests {
     func concurrentMigrations(kind: StoreKind) async throws {
         try await TestLedger.with(kind, instances: 0) { _, ledger async throws in
             // Four processes start at once on an empty database: each migrates, all succeed.
-            let stores: [any PaymentStore]
-            switch kind {
-            case .postgres:
-                stores = try await ledger.openConcurrently(4)
-            case .sqlite:
-                // Known bug, reported: SQLitePaymentStore.init races with another process opening the same new
-                // ledger ("database is locked" setting WAL mode; GRDB's migrator reads the applied migrations
-                // outside the write lock, so both run v1: "table payments already exists"). Remove this wrapper
-                // once the store serializes its opening across processes.
-                var opened: [any PaymentStore] = []
-                await withKnownIssue("SQLite ledgers opened at once by several processes race", isIntermittent: true) {
-                    opened = try await ledger.openConcurrently(4)
-                }
-                guard !opened.isEmpty else { return }
-                stores = opened
-            }
+            // (SQLite serializes opening with a file lock; PostgreSQL migrates under an advisory lock.)
+            let stores = try await ledger.openConcurrently(4)
             for store in stores {
                 #expect(try await ledger.appliedMigrations(store) == Self.migrations)
             }
