@@ -110,7 +110,10 @@ struct MerchantAPI: Sendable {
     private func paymentResponse(_ record: PaymentRecord, status: HTTPResponse.Status = .ok, replayed: Bool = false)
         async throws -> Response
     {
-        let refunds = try await payments.refundTotals(paymentId: record.id)
+        // Only a succeeded payment can have refunds: the others skip the read.
+        let refunds =
+            record.status == .succeeded
+            ? try await payments.refundTotals(paymentId: record.id) : RefundTotals(committed: 0, succeeded: 0)
         return try JSONBody.response(
             PaymentResource(
                 record, refunds: refunds,

@@ -36,6 +36,8 @@ extension PaymentService {
                 return
             }
             warnIfContradicting(payment.id, ledger: payment.status, bank: update.status)
+            // Final already (the usual case: the pay answer came first): nothing to write.
+            guard payment.status.canMove(to: update.status) else { return }
             _ = try await store.updatePayment(id: payment.id, with: update, at: now())
         case .refund:
             guard let refund = try await store.refund(id: event.transactionId),
@@ -45,6 +47,7 @@ extension PaymentService {
                 return
             }
             warnIfContradicting(refund.id, ledger: refund.status, bank: update.status)
+            guard refund.status.canMove(to: update.status) else { return }
             _ = try await store.updateRefund(id: refund.id, with: update, at: now())
         }
     }
