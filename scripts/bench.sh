@@ -105,11 +105,13 @@ stop_pids() {
     for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
 }
 sim_pid=
+direct_sim_pid=
+gateway_sim_pid=
 gateway_pid=
 cleanup() {
     local status=$?
     trap '' INT TERM
-    stop_pids $gateway_pid $sim_pid
+    stop_pids $gateway_pid $gateway_sim_pid $direct_sim_pid $sim_pid
     if [[ $keep == 1 || $status != 0 ]]; then
         say "bench: logs and loadgen output are in $work"
     else
@@ -155,23 +157,24 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) 
 # Arithmetic on decimals: calc 'expression'.
 calc() { awk "BEGIN { printf \"%.3f\", $1 }"; }
 
-# Starts the simulator (fresh ledger) in directory $1; sets sim_pid and sim_port.
+# Starts a simulator (fresh ledger) in directory $1, files named after $2; sets sim_pid and sim_port.
 start_simulator() {
-    local dir=$1
-    rm -f "$dir/sim.ready"
+    local dir=$1 name=$2
+    rm -f "$dir/$name.ready"
     # Notification retries only after an hour: a failed delivery (the direct runs' notify URL is the discard
     # port) is not retried during the benchmark.
     "$bin/jiangnan-sim" --host 127.0.0.1 --port 0 --merchant "$bank_merchant_no=$bank_secret" \
-        --notify-delays 3600 --ready-file "$dir/sim.ready" >"$dir/jiangnan-sim.log" 2>&1 &
+        --notify-delays 3600 --ready-file "$dir/$name.ready" >"$dir/$name.log" 2>&1 &
     sim_pid=$!
-    wait_ready "$dir/sim.ready" "$sim_pid" "the bank simulator" "$dir/jiangnan-sim.log"
-    sim_port=$(json_number "$(<"$dir/sim.ready")" port)
-    [[ -n $sim_port ]] || fail "no port in $dir/sim.ready"
+    wait_ready "$dir/$name.ready" "$sim_pid" "the bank simulator" "$dir/$name.log"
+    sim_port=$(json_number "$(<"$dir/$name.ready")" port)
+    [[ -n $sim_port ]] || fail "no port in $dir/$name.ready"
 }
 
-# Starts the gateway in directory $1 with storage $2 (sqlite or postgres); sets gateway_pid and gateway_port.
+# Starts the gateway in directory $1 with storage $2 (sqlite or postgres), its channel pointing at the simulator
+# on port $3; sets gateway_pid and gateway_port.
 start_gateway() {
-    local dir=$1 storage=$2 port admin_port
+    local dir=$1 storage=$2 sim_port=$3 port admin_port
     mkdir -p "$dir/data" "$dir/plugins" "$dir/channel-configs"
     cp "$bin/libJiangnan.so" "$dir/plugins/.libJiangnan.so.partial"
     mv -f "$dir/plugins/.libJiangnan.so.partial" "$dir/plugins/libJiangnan.so"
@@ -200,30 +203,34 @@ start_gateway() {
     [[ -n $gateway_port ]] || fail "no merchant_port in $dir/gateway.ready"
 }
 
-# CPU time (user + system) of pid $1 so far, in clock ticks.
-cpu_ticks() { sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# CPU time (user + system) of pid $1 so far, in clock ticks (0 for no pid).
+cpu_ticks() {
+    if [[ -n $1 && -r /proc/$1/stat ]]; then sed -E 's/^.*\) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; else echo 0; fi
+}
 clock_ticks=$(getconf CLK_TCK)
 
-# Waits (at most 30 s, at least BENCH_PAUSE) until the simulator and the gateway are idle (less than 5% of a
+# Waits (at most 30 s, at least BENCH_PAUSE) until the simulators and the gateway are idle (less than 5% of a
 # core over half a second): the bank's notifications and the gateway's background work from the previous load
 # must not run during the next one.
+busy_ticks() { echo $(($(cpu_ticks "$direct_sim_pid") + $(cpu_ticks "$gateway_sim_pid") + $(cpu_ticks "$gateway_pid"))); }
 settle() {
     sleep "$pause"
     local deadline=$((SECONDS + 30)) before after
     while ((SECONDS < deadline)); do
-        before=$(($(cpu_ticks "$sim_pid") + $(cpu_ticks "$gateway_pid")))
+        before=$(busy_ticks)
         sleep 0.5
-        after=$(($(cpu_ticks "$sim_pid") + $(cpu_ticks "$gateway_pid")))
+        after=$(busy_ticks)
         ((after - before <= clock_ticks / 40)) && return 0
     done
     say "bench:   (the simulator and the gateway were still busy 30 s after the load)"
 }
 
-# Runs loadgen ($1 = name of the output file, then loadgen's arguments); prints its JSON. Writes the CPU ticks
-# the simulator and the gateway used meanwhile to $1.cpu ("sim gateway").
+# Runs loadgen ($1 = name of the output file, $2 = pid of the simulator it loads, directly or through the
+# gateway, then loadgen's arguments); prints its JSON. Writes the CPU ticks that simulator and the gateway used
+# meanwhile to $1.cpu ("sim gateway").
 loadgen() {
-    local out=$1
-    shift
+    local out=$1 sim_pid=$2
+    shift 2
     local status=0 sim_before gateway_before
     sim_before=$(cpu_ticks "$sim_pid")
     gateway_before=$(cpu_ticks "$gateway_pid")
@@ -265,29 +272,39 @@ run_variant() {
     for ((run = 1; run <= runs; run++)); do
         dir=$work/$storage-$run
         mkdir -p "$dir"
-        say "bench: $label, run $run of $runs: starting the simulator and the gateway"
-        start_simulator "$dir"
-        start_gateway "$dir" "$storage"
-        local direct=(--target jiangnan --url "http://127.0.0.1:$sim_port" --merchant-id "$bank_merchant_no" --secret-env JIANGNAN_SECRET)
-        local through=(--target gateway --url "http://127.0.0.1:$gateway_port" --merchant-id "$merchant_id" --secret-env BENCH_MERCHANT_SECRET)
+        say "bench: $label, run $run of $runs: starting the simulators and the gateway"
+        # Two simulators: one for the direct loads, one behind the gateway. The direct loads' notifications
+        # fail (nobody listens at their notify URL) and wait for their retry as tasks in the simulator's job
+        # group, which makes every later finished job slower there (Swift removes a finished child task from
+        # its group by walking the list of children): the gateway's simulator must not inherit them.
+        start_simulator "$dir" sim-direct
+        direct_sim_pid=$sim_pid
+        local direct=(--target jiangnan --url "http://127.0.0.1:$sim_port" --merchant-id "$bank_merchant_no"
+            --secret-env JIANGNAN_SECRET)
+        start_simulator "$dir" sim-gateway
+        gateway_sim_pid=$sim_pid
+        start_gateway "$dir" "$storage" "$sim_port"
+        local through=(--target gateway --url "http://127.0.0.1:$gateway_port" --merchant-id "$merchant_id"
+            --secret-env BENCH_MERCHANT_SECRET)
 
         settle
         say "bench:   direct, $connections connections"
         local direct_closed gateway_closed direct_open gateway_open load
         load=$(cut -d' ' -f1 /proc/loadavg)
-        direct_closed=$(loadgen "$dir/direct-closed" "${direct[@]}" --connections "$connections")
+        direct_closed=$(loadgen "$dir/direct-closed" "$direct_sim_pid" "${direct[@]}" --connections "$connections")
         settle
         say "bench:   gateway, $connections connections"
-        gateway_closed=$(loadgen "$dir/gateway-closed" "${through[@]}" --connections "$connections")
+        gateway_closed=$(loadgen "$dir/gateway-closed" "$gateway_sim_pid" "${through[@]}" --connections "$connections")
         settle
         say "bench:   direct, $rate/s"
-        direct_open=$(loadgen "$dir/direct-open" "${direct[@]}" --rate "$rate" --connections "$connections")
+        direct_open=$(loadgen "$dir/direct-open" "$direct_sim_pid" "${direct[@]}" --rate "$rate" --connections "$connections")
         settle
         say "bench:   gateway, $rate/s"
-        gateway_open=$(loadgen "$dir/gateway-open" "${through[@]}" --rate "$rate" --connections "$connections")
-        stop_pids "$gateway_pid" "$sim_pid"
+        gateway_open=$(loadgen "$dir/gateway-open" "$gateway_sim_pid" "${through[@]}" --rate "$rate" --connections "$connections")
+        stop_pids "$gateway_pid" "$gateway_sim_pid" "$direct_sim_pid"
         gateway_pid=
-        sim_pid=
+        gateway_sim_pid=
+        direct_sim_pid=
 
         local d_rps g_rps d_p99 g_p99 ratio diff
         d_rps=$(json_number "$direct_closed" throughput_rps)

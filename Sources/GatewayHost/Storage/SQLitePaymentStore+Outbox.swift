@@ -5,25 +5,20 @@ import GRDB
 extension SQLitePaymentStore {
     func dueWebhooks(now: Date, limit: Int) async throws -> [WebhookEvent] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT * FROM webhook_events WHERE state = 'pending' AND next_attempt_at <= ?
                     ORDER BY next_attempt_at LIMIT ?
-                    """,
-                arguments: [Self.ms(now), limit]
+                    """), arguments: [Self.ms(now), limit]
             ).compactMap(Self.webhookEvent)
         }
     }
 
     func claimWebhook(_ event: WebhookEvent, until: Date) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE webhook_events SET next_attempt_at = ?
                     WHERE id = ? AND state = 'pending' AND next_attempt_at = ?
-                    """,
-                arguments: [Self.ms(until), event.id, event.nextAttemptAt.map(Self.ms)])
+                    """).execute(arguments: [Self.ms(until), event.id, event.nextAttemptAt.map(Self.ms)])
             return db.changesCount == 1
         }
     }
@@ -32,34 +27,26 @@ extension SQLitePaymentStore {
         _ attempt: WebhookAttempt, event: WebhookEvent, body: String, state: WebhookEvent.State, next: Date?
     ) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO webhook_attempts (event_id, number, at, url, http_status, error, duration_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     event.id, attempt.number, Self.ms(attempt.at), attempt.url, attempt.httpStatus, attempt.error,
                     attempt.durationMs,
                 ])
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE webhook_events SET body = COALESCE(body, ?), state = ?, attempt_count = ?, next_attempt_at = ?
                     WHERE id = ?
-                    """,
-                arguments: [body, state.rawValue, attempt.number, next.map(Self.ms), event.id])
+                    """).execute(arguments: [body, state.rawValue, attempt.number, next.map(Self.ms), event.id])
         }
     }
 
     func webhooks(transactionId: String) async throws -> [WebhookEvent] {
         try await pool.read { db in
-            var events = try Row.fetchAll(
-                db, sql: "SELECT * FROM webhook_events WHERE transaction_id = ? ORDER BY created_at, id",
-                arguments: [transactionId]
+            var events = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM webhook_events WHERE transaction_id = ? ORDER BY created_at, id"), arguments: [transactionId]
             ).compactMap(Self.webhookEvent)
             for index in events.indices {
-                events[index].attempts = try Row.fetchAll(
-                    db, sql: "SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY number",
-                    arguments: [events[index].id]
+                events[index].attempts = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM webhook_attempts WHERE event_id = ? ORDER BY number"), arguments: [events[index].id]
                 ).map { row in
                     WebhookAttempt(
                         number: row["number"], at: Self.date(row["at"]), url: row["url"], httpStatus: row["http_status"],

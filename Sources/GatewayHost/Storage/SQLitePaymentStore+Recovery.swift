@@ -5,9 +5,7 @@ import GRDB
 extension SQLitePaymentStore {
     func dueChecks(now: Date, limit: Int) async throws -> [OpenTransaction] {
         try await pool.read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                     SELECT 'payment' AS kind, id, status, channel_id, amount, currency, created_at, check_attempts,
                         next_check_at
                     FROM payments WHERE next_check_at IS NOT NULL AND next_check_at <= ?
@@ -17,8 +15,7 @@ extension SQLitePaymentStore {
                     FROM refunds r JOIN payments p ON p.id = r.payment_id
                     WHERE r.next_check_at IS NOT NULL AND r.next_check_at <= ?
                     ORDER BY next_check_at LIMIT ?
-                    """,
-                arguments: [Self.ms(now), Self.ms(now), limit])
+                    """), arguments: [Self.ms(now), Self.ms(now), limit])
             return rows.compactMap { row in
                 guard let kind = TransactionKind(rawValue: row["kind"]),
                     let status = TransactionStatus(rawValue: row["status"])
@@ -33,9 +30,7 @@ extension SQLitePaymentStore {
 
     func claimCheck(_ transaction: OpenTransaction, until: Date) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE \(Self.table(transaction.kind)) SET next_check_at = ? WHERE id = ? AND next_check_at = ? AND status = ?",
-                arguments: [
+            try db.cachedStatement(sql: "UPDATE \(Self.table(transaction.kind)) SET next_check_at = ? WHERE id = ? AND next_check_at = ? AND status = ?").execute(arguments: [
                     Self.ms(until), transaction.id, Self.ms(transaction.nextCheckAt), transaction.status.rawValue,
                 ])
             return db.changesCount == 1
@@ -44,41 +39,34 @@ extension SQLitePaymentStore {
 
     func rescheduleCheck(_ transaction: OpenTransaction, attempts: Int, next: Date) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     UPDATE \(Self.table(transaction.kind)) SET next_check_at = ?, check_attempts = ?
                     WHERE id = ? AND status IN ('processing','pending')
-                    """,
-                arguments: [Self.ms(next), attempts, transaction.id])
+                    """).execute(arguments: [Self.ms(next), attempts, transaction.id])
         }
     }
 
     func openCounts(overdueBefore: Date) async throws -> OpenCounts {
         try await pool.read { db in
-            let row = try Row.fetchOne(
-                db,
-                sql: """
+            let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT COUNT(*) AS open, COALESCE(SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END), 0) AS overdue
                     FROM (SELECT created_at FROM payments WHERE status IN ('processing','pending')
                           UNION ALL SELECT created_at FROM refunds WHERE status IN ('processing','pending'))
-                    """,
-                arguments: [Self.ms(overdueBefore)])
+                    """), arguments: [Self.ms(overdueBefore)])
             return OpenCounts(open: row?["open"] ?? 0, overdue: row?["overdue"] ?? 0)
         }
     }
 
     func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [merchantId, nonce, Self.ms(at)])
+            try db.cachedStatement(sql: "INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(arguments: [merchantId, nonce, Self.ms(at)])
             return db.changesCount == 1
         }
     }
 
     func purgeNonces(before: Date) async throws {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM merchant_nonces WHERE seen_at < ?", arguments: [Self.ms(before)])
+            try db.cachedStatement(sql: "DELETE FROM merchant_nonces WHERE seen_at < ?").execute(arguments: [Self.ms(before)])
         }
     }
 

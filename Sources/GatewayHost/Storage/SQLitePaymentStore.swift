@@ -46,13 +46,11 @@ final class SQLitePaymentStore: PaymentStore {
             {
                 return .existing(existing)
             }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
                         notify_url, metadata, status, created_at, updated_at, next_check_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     payment.id, payment.merchantId, payment.merchantOrderId, payment.channelId, payment.amount,
                     payment.currency, payment.subject, payment.notifyURL, try Self.encodeMetadata(payment.metadata),
                     payment.status.rawValue, Self.ms(payment.createdAt), Self.ms(payment.updatedAt), Self.ms(checkAt),
@@ -105,13 +103,11 @@ final class SQLitePaymentStore: PaymentStore {
             guard committed + refund.amount <= payment.amount else {
                 return .exceedsRemaining(remaining: payment.amount - committed)
             }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason,
                         status, created_at, updated_at, next_check_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     refund.id, refund.paymentId, refund.merchantId, refund.merchantRefundId, refund.amount,
                     refund.currency, refund.reason, refund.status.rawValue, Self.ms(refund.createdAt),
                     Self.ms(refund.updatedAt), Self.ms(checkAt),
@@ -136,8 +132,7 @@ final class SQLitePaymentStore: PaymentStore {
     func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord? {
         try await writer.write { db in
             guard let current = try Self.fetchRefund(db, where: "id = ?", [id]) else { return nil }
-            let notifyURL = try String.fetchOne(
-                db, sql: "SELECT notify_url FROM payments WHERE id = ?", arguments: [current.paymentId])
+            let notifyURL = try String.fetchOne(db.cachedStatement(sql: "SELECT notify_url FROM payments WHERE id = ?"), arguments: [current.paymentId])
             guard
                 try Self.apply(
                     update, to: "refunds", kind: .refund, id: id, from: current.status, merchantId: current.merchantId,
@@ -153,17 +148,14 @@ final class SQLitePaymentStore: PaymentStore {
         try await pool.read { db in
             let committed = try Self.committedRefunds(db, paymentId: paymentId)
             let succeeded =
-                try Int64.fetchOne(
-                    db, sql: "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status = 'succeeded'",
-                    arguments: [paymentId]) ?? 0
+                try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(SUM(amount), 0) FROM refunds WHERE payment_id = ? AND status = 'succeeded'"), arguments: [paymentId]) ?? 0
             return RefundTotals(committed: committed, succeeded: succeeded)
         }
     }
 
     func transitions(transactionId: String) async throws -> [TransitionRecord] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM transitions WHERE transaction_id = ? ORDER BY seq", arguments: [transactionId]
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM transitions WHERE transaction_id = ? ORDER BY seq"), arguments: [transactionId]
             ).map { row in
                 TransitionRecord(
                     transactionId: row["transaction_id"],
@@ -179,13 +171,10 @@ final class SQLitePaymentStore: PaymentStore {
     // MARK: row mapping
 
     private static func committedRefunds(_ db: Database, paymentId: String) throws -> Int64 {
-        try Int64.fetchOne(
-            db,
-            sql: """
+        try Int64.fetchOne(db.cachedStatement(sql: """
                 SELECT COALESCE(SUM(amount), 0) FROM refunds
                 WHERE payment_id = ? AND status IN ('processing', 'pending', 'succeeded')
-                """,
-            arguments: [paymentId]) ?? 0
+                """), arguments: [paymentId]) ?? 0
     }
 
     /// Moves one payment or refund row from `from` to `update.status` and records the transition, inside the
@@ -196,14 +185,12 @@ final class SQLitePaymentStore: PaymentStore {
         merchantId: String, notifyURL: String?, at now: Date, _ db: Database
     ) throws -> Bool {
         guard from.canMove(to: update.status) else { return false }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE \(table) SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
                     bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?,
                     next_check_at = ?, check_attempts = 0
                 WHERE id = ? AND status = ?
-                """,
-            arguments: [
+                """).execute(arguments: [
                 update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
                 update.notProcessed, ms(now), update.finishedAt.map(ms), update.nextCheckAt.map(ms),
                 id, from.rawValue,
@@ -213,14 +200,12 @@ final class SQLitePaymentStore: PaymentStore {
             db, id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
             bankMessage: update.bankMessage, at: now)
         if update.status.isFinal {
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO webhook_events (id, merchant_id, transaction_id, kind, type, url, state, next_attempt_at,
                         created_at)
                     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?)
                     ON CONFLICT (id) DO NOTHING
-                    """,
-                arguments: [
+                    """).execute(arguments: [
                     WebhookEvent.id(transactionId: id, status: update.status), merchantId, id, kind.rawValue,
                     "\(kind.rawValue).\(update.status.rawValue)", notifyURL, ms(now), ms(now),
                 ])
@@ -232,18 +217,16 @@ final class SQLitePaymentStore: PaymentStore {
         _ db: Database, id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus,
         cause: String, bankCode: String?, bankMessage: String?, at: Date
     ) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, bankMessage, ms(at)])
+                """).execute(arguments: [id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, bankMessage, ms(at)])
     }
 
     static func fetchPayment(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
         -> PaymentRecord?
     {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM payments WHERE \(clause)", arguments: arguments) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE \(clause)"), arguments: arguments) else {
             return nil
         }
         return PaymentRecord(
@@ -260,7 +243,7 @@ final class SQLitePaymentStore: PaymentStore {
     private static func fetchRefund(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
         -> RefundRecord?
     {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM refunds WHERE \(clause)", arguments: arguments) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM refunds WHERE \(clause)"), arguments: arguments) else {
             return nil
         }
         return RefundRecord(
