@@ -44,8 +44,17 @@ test: test-deps build
 	GATEWAY_TEST_POSTGRES_URL="$$pg_url" \
 	$(SWIFT) test
 
-bench:
-	@echo "bench: no benchmarks yet; they arrive with issue 3."
+# Release build, then the simulator directly and through the gateway, on SQLite and on PostgreSQL (the private
+# cluster of `make test` unless BENCH_POSTGRES_URL names another), three runs each; prints the table that
+# BENCHMARKS.md records.
+bench: deps
+	if [ -z "$$BENCH_POSTGRES_URL" ]; then \
+		if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
+			trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
+		BENCH_POSTGRES_URL="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
+		export BENCH_POSTGRES_URL; \
+	fi; \
+	bash scripts/bench.sh
 
 # Removes the demo's state (ledger, installed plugins, configs, logs) under RUN_DIR.
 clean-run:

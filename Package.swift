@@ -127,7 +127,7 @@ let package = Package(
         .testTarget(
             name: "JiangnanTests",
             dependencies: [
-                "JiangnanProtocol", "Jiangnan", "JiangnanSimulator",
+                "JiangnanProtocol", "Jiangnan", "JiangnanSimulator", "LoadGenerator", "MerchantAuth",
                 .product(name: "ChannelKit", package: "ChannelKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -2,8 +2,9 @@
 # The gateway's benchmark (make bench): throughput and latency of payments through the gateway compared with
 # the same payments sent straight to the Jiangnan bank simulator. Method and results: BENCHMARKS.md.
 #
-# Builds release products, then for each storage variant and each run starts a fresh jiangnan-sim and gateway
-# on free loopback ports in a temporary directory and runs `loadgen` four times:
+# Builds release products, then for each storage variant and each run starts, on free loopback ports in a
+# temporary directory, two fresh jiangnan-sim (one for the direct loads, one behind the gateway) and the gateway,
+# and runs `loadgen` four times:
 #   direct closed   64 connections straight to the simulator (signed as the Jiangnan plugin signs)
 #   gateway closed  64 connections through the gateway (merchant-signed POST /v1/payments)
 #   direct open     constant 500 requests/s straight to the simulator
@@ -20,7 +21,7 @@
 #   BENCH_WARMUP       warmup seconds per loadgen run, not measured (default 2)
 #   BENCH_CONNECTIONS  closed-loop connections (default 64)
 #   BENCH_RATE         open-loop requests per second (default 500)
-#   BENCH_PAUSE        seconds at least between loadgen runs; then until the simulator and the gateway are idle
+#   BENCH_PAUSE        seconds at least between loadgen runs; then until the simulators and the gateway are idle
 #                      (notifications drained), 30 s at most (default 2)
 #   BENCH_POSTGRES_URL PostgreSQL URL for the second variant (skipped when unset)
 #   BENCH_SKIP_BUILD   1: use the release products as they are
@@ -369,9 +370,13 @@ cpu=$(sed -nE 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
 revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git status --porcelain 2>/dev/null) ]]; then revision+=" (with uncommitted changes)"; fi
 swift_version=$(swift --version 2>/dev/null | head -n 1)
+built_note=
+if [[ ${BENCH_SKIP_BUILD:-} == 1 ]]; then
+    built_note=" (not rebuilt: the gateway binary dates from $(date -u -r "$bin/gateway" '+%Y-%m-%d %H:%M UTC'))"
+fi
 printf '%s\n' \
     "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($cpu), $swift_version, commit $revision." \
-    "Release build; loadgen, jiangnan-sim and the gateway share the machine. $auth_note." \
+    "Release build$built_note; loadgen, jiangnan-sim and the gateway share the machine. $auth_note." \
     "Per load: ${warmup} s warmup + ${duration} s measured. req/s: successful payments per second, closed loop at" \
     "$connections connections. p99: open loop at $rate/s, from the intended send time. CPU ms/pay: CPU time of the" \
     "gateway and of the simulator per payment in the gateway closed-loop run. load: 1-minute load average when the" \

@@ -40,7 +40,7 @@ struct LoadGeneratorCommand: AsyncParsableCommand {
     @Option(help: "Name of the environment variable holding the signing secret (the secret is never printed).")
     var secretEnv: String
 
-    @Option(help: "Closed loop: concurrent workers. Open loop: the connection pool's size.")
+    @Option(help: "Concurrent requests (one connection each); in the open loop, due requests beyond them wait.")
     var connections = 64
 
     @Option(help: "Open loop: requests per second at a constant offered rate (omit for a closed loop).")
@@ -52,7 +52,7 @@ struct LoadGeneratorCommand: AsyncParsableCommand {
     @Option(help: "Seconds of load before measuring starts (not counted).")
     var warmup: Double = 2
 
-    @Option(help: "Open loop: most requests in flight; a request due beyond that is dropped and counted.")
+    @Option(help: "Open loop: most requests waiting or in flight; one due beyond that is dropped and counted.")
     var maxOutstanding = 10_000
 
     @Option(help: "Amount of each payment in fen.")
@@ -136,7 +136,9 @@ struct LoadGeneratorCommand: AsyncParsableCommand {
         let result: (statistics: LoadStatistics, window: Duration)
         if let rate {
             let schedule = OpenLoopSchedule(rate: rate, warmup: .seconds(warmup), duration: .seconds(duration))
-            result = await OpenLoopRunner(executor: executor, schedule: schedule, maxOutstanding: maxOutstanding).run()
+            result = await OpenLoopRunner(
+                executor: executor, schedule: schedule, connections: connections, maxOutstanding: maxOutstanding
+            ).run()
         } else {
             result = await ClosedLoopRunner(
                 executor: executor, connections: connections, warmup: .seconds(warmup), duration: .seconds(duration)

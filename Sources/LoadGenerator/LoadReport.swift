@@ -10,7 +10,7 @@ struct LoadReport: Sendable, Equatable {
 
     var target: String
     var mode: Mode
-    /// Connections (closed loop: workers; open loop: the connection pool's size).
+    /// Concurrent requests, one connection each.
     var connections: Int
     /// Offered requests per second (open loop only).
     var rate: Double?
@@ -59,7 +59,7 @@ struct LoadReport: Sendable, Equatable {
         var header = "loadgen: \(target), "
         switch mode {
         case .closed: header += "closed loop, \(connections) connections"
-        case .open: header += "open loop at \(Self.number(rate ?? 0)) req/s offered, \(connections) connections max"
+        case .open: header += "open loop at \(Self.number(rate ?? 0)) req/s offered, \(connections) connections"
         }
         header += ", \(Self.fixed(durationSeconds, 2)) s measured after \(Self.fixed(warmupSeconds, 1)) s warmup"
         var lines = [header]

@@ -1,32 +1,53 @@
 import Synchronization
 
-/// Open loop: requests at a constant offered rate, each at its intended time from `OpenLoopSchedule` whether or
-/// not earlier ones were answered. Latency runs from the intended send time, so when the server (or this client)
-/// falls behind, the wait counts. At most `maxOutstanding` requests are in flight; a request due while that many
-/// are still waiting is not sent and counts as a `dropped` error.
+/// Open loop: requests at a constant offered rate, each due at its intended time from `OpenLoopSchedule` whether
+/// or not earlier ones were answered. `connections` workers (one per connection) take due requests in order;
+/// a request that finds them all busy waits in a queue, and its latency still runs from its intended send time,
+/// so when the server falls behind, the wait counts. At most `maxOutstanding` requests wait or are in flight; a
+/// request due beyond that is not sent and counts as a `dropped` error.
 struct OpenLoopRunner: Sendable {
     let executor: RequestExecutor
     let schedule: OpenLoopSchedule
+    let connections: Int
     let maxOutstanding: Int
 
-    /// Shared between the dispatcher and the request tasks.
-    private final class State: Sendable {
-        let statistics = Mutex(LoadStatistics())
-        let outstanding = Atomic<Int>(0)
+    /// One due request.
+    private struct Ticket: Sendable {
+        var intended: ContinuousClock.Instant
+        var measured: Bool
+    }
 
-        func record(_ outcome: RequestOutcome, latency: Duration?, completedAt: ContinuousClock.Instant?) {
-            statistics.withLock { $0.record(outcome, latency: latency, completedAt: completedAt) }
-        }
+    /// Requests waiting or in flight, shared by the dispatcher and the workers.
+    private final class Outstanding: Sendable {
+        let count = Atomic<Int>(0)
     }
 
     /// The statistics and the measured window (start of measuring to the last measured answer, at least the
     /// duration).
     func run() async -> (statistics: LoadStatistics, window: Duration) {
         let clock = ContinuousClock()
-        let state = State()
+        let queue = TicketQueue<Ticket>()
+        let outstanding = Outstanding()
         let (executor, schedule, maxOutstanding) = (self.executor, self.schedule, self.maxOutstanding)
         let start = clock.now
-        await withDiscardingTaskGroup { group in
+        let statistics = await withTaskGroup(of: LoadStatistics.self) { group in
+            for _ in 0..<connections {
+                group.addTask {
+                    var statistics = LoadStatistics()
+                    while let ticket = await queue.next() {
+                        let outcome = await executor.send()
+                        let answered = clock.now
+                        outstanding.count.subtract(1, ordering: .relaxed)
+                        if ticket.measured {
+                            let latency = OpenLoopSchedule.latency(
+                                intended: ticket.intended - start, completed: answered - start)
+                            statistics.record(outcome, latency: latency, completedAt: answered)
+                        }
+                    }
+                    return statistics
+                }
+            }
+            var dropped = LoadStatistics()
             for index in 0..<schedule.totalCount {
                 let intended = start + schedule.intendedOffset(ofRequest: index)
                 if intended > clock.now {
@@ -37,25 +58,20 @@ struct OpenLoopRunner: Sendable {
                     }
                 }
                 let measured = schedule.isMeasured(index)
-                guard state.outstanding.load(ordering: .relaxed) < maxOutstanding else {
+                guard outstanding.count.load(ordering: .relaxed) < maxOutstanding else {
                     if measured {
-                        state.record(.failure(kind: RequestOutcome.droppedKind), latency: nil, completedAt: nil)
+                        dropped.record(.failure(kind: RequestOutcome.droppedKind), latency: nil, completedAt: nil)
                     }
                     continue
                 }
-                state.outstanding.add(1, ordering: .relaxed)
-                group.addTask {
-                    let outcome = await executor.send()
-                    let answered = clock.now
-                    state.outstanding.subtract(1, ordering: .relaxed)
-                    if measured {
-                        let latency = OpenLoopSchedule.latency(intended: intended - start, completed: answered - start)
-                        state.record(outcome, latency: latency, completedAt: answered)
-                    }
-                }
+                outstanding.count.add(1, ordering: .relaxed)
+                queue.push(Ticket(intended: intended, measured: measured))
             }
+            queue.finish()
+            var total = dropped
+            for await statistics in group { total.merge(statistics) }
+            return total
         }
-        let statistics = state.statistics.withLock { $0 }
         let measureStart = start + schedule.warmup
         let end = measureStart + schedule.duration
         let last = max(end, statistics.lastCompletion ?? end)

@@ -1,6 +1,3 @@
-// Needs `LoadGenerator` among the JiangnanTests dependencies in Package.swift; until it is there, the whole file
-// is left out (a test importing a module it does not depend on fails to link). Remove this `#if` with that change.
-#if LOADGEN_TESTS
 import Foundation
 import JiangnanProtocol
 import MerchantAuth
@@ -65,6 +62,22 @@ import Testing
         let late = OpenLoopSchedule.latency(intended: .milliseconds(10), completed: .milliseconds(25))
         #expect(late == .milliseconds(15))
         #expect(OpenLoopSchedule.latency(intended: .milliseconds(10), completed: .milliseconds(9)) == .zero)
+    }
+
+    @Test func dueRequestsWaitInOrderForAFreeWorker() async {
+        let queue = TicketQueue<Int>()
+        queue.push(1)
+        queue.push(2)
+        #expect(await queue.next() == 1)
+        #expect(await queue.next() == 2)
+        async let waiting = queue.next()  // nothing due yet: waits
+        try? await Task.sleep(for: .milliseconds(20))
+        queue.push(3)
+        #expect(await waiting == 3)
+        for ticket in 4...3000 { queue.push(ticket) }
+        for ticket in 4...3000 { #expect(await queue.next() == ticket) }
+        queue.finish()
+        #expect(await queue.next() == nil)
     }
 
     // MARK: Statistics
@@ -147,7 +160,7 @@ import Testing
 
     @Test func summaryNamesErrorsByKindAndThePercentiles() {
         let text = sampleReport().text
-        #expect(text.hasPrefix("loadgen: gateway, open loop at 500 req/s offered, 64 connections max, 2.00 s"))
+        #expect(text.hasPrefix("loadgen: gateway, open loop at 500 req/s offered, 64 connections, 2.00 s"))
         #expect(text.contains("requests    1002  (999 ok, 3 errors)"))
         #expect(text.contains("errors      dropped: 2, http_503: 1"))
         #expect(text.contains("throughput  499.5 req/s (successful)"))
@@ -231,4 +244,3 @@ import Testing
         #expect(RequestExecutor.snakeCase("") == "transport")
     }
 }
-#endif
