@@ -4,12 +4,14 @@
 #   scripts/build-fixtures.sh [OUTDIR]        OUTDIR defaults to <repo>/.build/fixtures
 #
 # Produces in OUTDIR:
-#   libPartnerBank.so      a partner's plugin package built outside the root package (id partner-bank)
+#   libPartnerBank.so      a partner's plugin package built outside the root package (id partner-bank): only
+#                          pay/refund/query, no statements, notifications or self-check, an optional credential
 #   libThrowingPlugin.so   a plugin whose init throws "no licence file" (id throwing)
-#   libNewerPlugin.so      a plugin built against a newer ChannelKit (undefined $s10ChannelKit... symbol)
+#   libNewerPlugin.so      a plugin built against a newer ChannelKit, 2.1 (undefined $s10ChannelKit... symbol)
+#   libLegacyPlugin.so     a plugin built against ChannelKit 1.0 (Tests/Fixtures/ChannelKit1, frozen)
 #   libNoEntry.so          a valid shared object without channelkit_plugin_entry
-#   libOldChannelKit.so    a C entry point reporting api=0.9
-#   libWrongCompiler.so    a C entry point reporting swift=5.10
+#   libOldChannelKit.so    a C entry point reporting api=1.0 (a 1.x build whose symbols all resolve)
+#   libWrongCompiler.so    a C entry point reporting api=2.0, swift=5.10
 # Each SwiftPM fixture has its own scratch path under <repo>/.build/fixtures-build/NAME, so the root package's
 # build is never touched. Idempotent: re-running rebuilds only what changed. Exits non-zero on any failure.
 set -euo pipefail
@@ -66,7 +68,8 @@ install_fixture() {
 
 # Fails unless library $1 has an undefined dynamic symbol matching the regex $2.
 require_undefined() {
-    nm -D --undefined-only "$1" | grep -Eq "$2" || { log "$(basename "$1") lacks an undefined symbol /$2/"; exit 1; }
+    # grep reads the whole list (no -q): an early exit would fail nm with SIGPIPE under pipefail.
+    nm -D --undefined-only "$1" | grep -E "$2" >/dev/null || { log "$(basename "$1") lacks an undefined symbol /$2/"; exit 1; }
 }
 
 BUILT=()
@@ -76,23 +79,37 @@ bin="$(swift_build "$FIXTURES/PartnerPlugin" "$WORK/PartnerPlugin")"
 install_fixture "$bin/libPartnerBank.so"
 install_fixture "$bin/libThrowingPlugin.so"
 
-# 2. A plugin built against a newer ChannelKit: a copy of Sources/ChannelKit with one extra public API.
+# 2. A plugin built against a newer ChannelKit: a copy of Sources/ChannelKit with one extra public API, its
+# version raised one minor (2.0 -> 2.1) so that its build description says so.
 stage="$WORK/newer-src"
 sync_tree "$ROOT/Sources/ChannelKit" "$stage/ChannelKit" "$FIXTURES/NewerChannelKit"
 sync_tree "$FIXTURES/NewerPlugin" "$stage/NewerPlugin"
+version_file="$stage/ChannelKit/Sources/ChannelKit/ChannelKitVersion.swift"
+api="$(sed -n 's/.*public static var api: String { "\([0-9]*\)\.\([0-9]*\)" }.*/\1 \2/p' "$version_file")"
+[[ -n "$api" ]] || { log "cannot read the ChannelKit api version in $version_file"; exit 1; }
+read -r major minor <<<"$api"
+newer="$major.$((minor + 1))"
+sed -i -e "s/public static var api: String { \"$major\.$minor\" }/public static var api: String { \"$newer\" }/" \
+    -e "s/;api=$major\.$minor;/;api=$newer;/g" "$version_file"
+grep -q "api=$newer;" "$version_file" || { log "could not raise the staged ChannelKit to $newer"; exit 1; }
 bin="$(swift_build "$stage/NewerPlugin" "$WORK/NewerPlugin")"
 require_undefined "$bin/libNewerPlugin.so" '\$s10ChannelKit0aB4Next'
 install_fixture "$bin/libNewerPlugin.so"
 
-# 3. Bad shared objects written in C.
+# 3. A real plugin built against ChannelKit 1.0.
+bin="$(swift_build "$FIXTURES/LegacyPlugin" "$WORK/LegacyPlugin")"
+require_undefined "$bin/libLegacyPlugin.so" '\$s10ChannelKit0A5Error'
+install_fixture "$bin/libLegacyPlugin.so"
+
+# 4. Bad shared objects written in C.
 cdir="$WORK/c"
 mkdir -p "$cdir"
 cflags=(-shared -fPIC -O1 -Wall -Wextra -Werror)
 log "$CC ${cflags[*]} (libNoEntry, libOldChannelKit, libWrongCompiler)"
 "$CC" "${cflags[@]}" -o "$cdir/libNoEntry.so" "$FIXTURES/BadPlugins/no_entry.c"
-"$CC" "${cflags[@]}" -DFIXTURE_DESCRIPTION='"channelkit-entry=1;api=0.9;swift=6.3.1"' \
+"$CC" "${cflags[@]}" -DFIXTURE_DESCRIPTION='"channelkit-entry=1;api=1.0;swift=6.3.1"' \
     -o "$cdir/libOldChannelKit.so" "$FIXTURES/BadPlugins/fake_entry.c"
-"$CC" "${cflags[@]}" -DFIXTURE_DESCRIPTION='"channelkit-entry=1;api=1.0;swift=5.10"' \
+"$CC" "${cflags[@]}" -DFIXTURE_DESCRIPTION='"channelkit-entry=1;api=2.0;swift=5.10"' \
     -o "$cdir/libWrongCompiler.so" "$FIXTURES/BadPlugins/fake_entry.c"
 for name in libNoEntry.so libOldChannelKit.so libWrongCompiler.so; do
     install_fixture "$cdir/$name"

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing this package needs on a Debian machine that has the Swift
-# toolchain: a few Debian packages, and with --test a Python venv in .build/venv with schemathesis.
+# toolchain: a few Debian packages, and with --test a Python venv in .build/venv with schemathesis and
+# openapi-spec-validator.
 # Idempotent: when everything is there it changes nothing and returns in well under a second.
 #
 #   scripts/install-deps.sh          Debian packages only
-#   scripts/install-deps.sh --test   also .build/venv with schemathesis (used by `make test`)
+#   scripts/install-deps.sh --test   also .build/venv with schemathesis and openapi-spec-validator (used by `make test`)
 #
 # Environment: PYTHON (interpreter for the venv, default python3), SCHEMATHESIS_VERSION (default below).
 set -euo pipefail
@@ -57,5 +58,11 @@ if $with_test; then
     if ! compgen -G "$venv/lib/python3*/site-packages/schemathesis-$version.dist-info" >/dev/null; then
         echo "install-deps: installing schemathesis $version into $venv" >&2
         "$venv/bin/python" -m pip install -q --disable-pip-version-check "schemathesis==$version"
+    fi
+    # A standard OpenAPI validator for docs/*openapi.yaml (OpenAPIDocumentTests runs it).
+    validator=${OPENAPI_SPEC_VALIDATOR_VERSION:-0.7.2}
+    if ! compgen -G "$venv/lib/python3*/site-packages/openapi_spec_validator-$validator.dist-info" >/dev/null; then
+        echo "install-deps: installing openapi-spec-validator $validator into $venv" >&2
+        "$venv/bin/python" -m pip install -q --disable-pip-version-check "openapi-spec-validator==$validator"
     fi
 fi

@@ -48,12 +48,17 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     public var configFile: String
     /// Currencies it accepts.
     public var currencies: [String]
+    /// The per-payment bounds in each currency (the plugin's, narrowed by the config).
+    public var limits: [AdminCurrencyLimit]
     /// The bank endpoint (a URL without credentials).
     public var endpoint: String
+    /// The last credentials self-check, when the channel was created.
+    public var selfCheck: AdminSelfCheck?
 
     public init(
         id: String, plugin: String, pluginVersion: String?, online: Bool, state: State, error: String?,
-        configFile: String, currencies: [String], endpoint: String
+        configFile: String, currencies: [String], limits: [AdminCurrencyLimit] = [], endpoint: String,
+        selfCheck: AdminSelfCheck? = nil
     ) {
         self.id = id
         self.plugin = plugin
@@ -63,13 +68,65 @@ public struct AdminChannel: Codable, Sendable, Equatable {
         self.error = error
         self.configFile = configFile
         self.currencies = currencies
+        self.limits = limits
         self.endpoint = endpoint
+        self.selfCheck = selfCheck
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, plugin, online, state, error, currencies, endpoint
+        case id, plugin, online, state, error, currencies, limits, endpoint
         case pluginVersion = "plugin_version"
         case configFile = "config_file"
+        case selfCheck = "self_check"
+    }
+}
+
+/// A channel's bounds for one payment in one currency, in minor units.
+public struct AdminCurrencyLimit: Codable, Sendable, Equatable {
+    public var currency: String
+    public var minimum: Int64
+    public var maximum: Int64
+
+    public init(currency: String, minimum: Int64, maximum: Int64) {
+        self.currency = currency
+        self.minimum = minimum
+        self.maximum = maximum
+    }
+}
+
+/// The result of a channel's credentials self-check.
+public struct AdminSelfCheck: Codable, Sendable, Equatable {
+    /// `passed`, `failed` (the channel is misconfigured and checked again periodically) or `not_checked` (the
+    /// plugin has no way to check; the channel serves).
+    public enum Status: String, Codable, Sendable {
+        case passed, failed
+        case notChecked = "not_checked"
+
+        /// How gatewayctl prints it.
+        public var label: String {
+            switch self {
+            case .passed: "passed"
+            case .failed: "failed"
+            case .notChecked: "not checked"
+            }
+        }
+    }
+
+    public var status: Status
+    /// What was checked and what came back.
+    public var detail: String
+    /// When (RFC 3339).
+    public var checkedAt: String
+
+    public init(status: Status, detail: String, checkedAt: String) {
+        self.status = status
+        self.detail = detail
+        self.checkedAt = checkedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case status, detail
+        case checkedAt = "checked_at"
     }
 }
 
@@ -97,10 +154,17 @@ public struct AdminPlugin: Codable, Sendable, Equatable {
     public var channelKitAPI: String?
     /// The Swift compiler it was built with.
     public var swiftCompiler: String?
+    /// Every state the file passed, in order, the current one last.
+    public var history: [AdminPluginStep]
+    /// For a failed plugin: the last state it reached before it failed.
+    public var failedAfter: State?
+    /// The bank's statements as the manifest declares them; `nil` when it has none or the plugin did not start.
+    public var statements: AdminStatementSupport?
 
     public init(
         file: String, id: String?, version: String?, state: State, errorCode: String?, error: String?,
-        channelKitAPI: String?, swiftCompiler: String?
+        channelKitAPI: String?, swiftCompiler: String?, history: [AdminPluginStep] = [], failedAfter: State? = nil,
+        statements: AdminStatementSupport? = nil
     ) {
         self.file = file
         self.id = id
@@ -110,13 +174,51 @@ public struct AdminPlugin: Codable, Sendable, Equatable {
         self.error = error
         self.channelKitAPI = channelKitAPI
         self.swiftCompiler = swiftCompiler
+        self.history = history
+        self.failedAfter = failedAfter
+        self.statements = statements
     }
 
     enum CodingKeys: String, CodingKey {
-        case file, id, version, state, error
+        case file, id, version, state, error, history, statements
         case errorCode = "error_code"
         case channelKitAPI = "channelkit_api"
         case swiftCompiler = "swift_compiler"
+        case failedAfter = "failed_after"
+    }
+}
+
+/// One state a plugin file reached.
+public struct AdminPluginStep: Codable, Sendable, Equatable {
+    public var state: AdminPlugin.State
+    /// When (RFC 3339).
+    public var at: String
+
+    public init(state: AdminPlugin.State, at: String) {
+        self.state = state
+        self.at = at
+    }
+}
+
+/// A bank's daily statement, as its plugin's manifest declares it.
+public struct AdminStatementSupport: Codable, Sendable, Equatable {
+    /// The file format (`csv`...).
+    public var format: String
+    /// The bank's time zone (IANA identifier or fixed offset).
+    public var timeZone: String
+    /// Seconds after the end of a business day (midnight in `timeZone`) when the day's file is available.
+    public var availableAfterSeconds: Int64
+
+    public init(format: String, timeZone: String, availableAfterSeconds: Int64) {
+        self.format = format
+        self.timeZone = timeZone
+        self.availableAfterSeconds = availableAfterSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format
+        case timeZone = "time_zone"
+        case availableAfterSeconds = "available_after_seconds"
     }
 }
 

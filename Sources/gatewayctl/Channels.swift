@@ -7,10 +7,12 @@ extension GatewayCtl {
         static let configuration = CommandConfiguration(
             abstract: "List channels, plugin files and config errors (GET /admin/channels).",
             discussion: """
-                Prints three tables: CHANNELS (state ready, misconfigured or failed, with the reason), \
-                PLUGINS (every file in the plugins directory and how far it got: discovered, loaded, \
-                checked, started or failed, with an error code), and CONFIG ERRORS (channel config files \
-                that could not be read). --json prints the admin API's answer instead.
+                Prints three tables: CHANNELS (state ready, misconfigured or failed, with the reason, and \
+                the credentials self-check: passed, failed or "not checked" when the plugin has no way to \
+                check), PLUGINS (every file in the plugins directory, the states it passed — discovered → \
+                loaded → checked → started, or failed after one of them — with an error code), and CONFIG \
+                ERRORS (channel config files that could not be read). --json prints the admin API's answer \
+                instead.
                 Exit codes: 0 success, 3 gateway unreachable, 4 HTTP error or unreadable answer, 64 usage.
                 """
         )
@@ -31,16 +33,17 @@ extension GatewayCtl {
 
         /// The three tables as text.
         static func render(_ response: AdminChannelsResponse) -> String {
-            var channels = Table("CHANNEL", "PLUGIN", "VERSION", "ONLINE", "STATE", "ERROR")
+            var channels = Table("CHANNEL", "PLUGIN", "VERSION", "ONLINE", "STATE", "SELF-CHECK", "ERROR")
             for channel in response.channels {
                 channels.append(
                     channel.id, channel.plugin, channel.pluginVersion, channel.online ? "yes" : "no",
-                    channel.state.rawValue, channel.error)
+                    channel.state.rawValue, channel.selfCheck?.status.label, channel.error)
             }
-            var plugins = Table("FILE", "ID", "VERSION", "STATE", "ERROR")
+            var plugins = Table("FILE", "ID", "VERSION", "STATE", "STATES", "ERROR")
             for plugin in response.plugins {
                 let error = [plugin.errorCode, plugin.error].compactMap { $0 }.joined(separator: ": ")
-                plugins.append(plugin.file, plugin.id, plugin.version, plugin.state.rawValue, error)
+                let states = plugin.history.map(\.state.rawValue).joined(separator: " → ")
+                plugins.append(plugin.file, plugin.id, plugin.version, plugin.state.rawValue, states, error)
             }
             var sections = [
                 "CHANNELS", response.channels.isEmpty ? "(no channels configured)" : channels.render(), "",

@@ -12,7 +12,7 @@ struct FaultTests {
     static let discard = "http://127.0.0.1:9"
     static let fastRecovery = ["--recovery-schedule", "0.2,0.5,1"]
 
-    @Test("connection refused: declined, not processed, decline_code channel_unreachable, in the history")
+    @Test("connection refused: declined, reason not_sent, decline_code channel_unreachable, in the history")
     func connectionRefused() async throws {
         // A second bank that answers the channel's start-up self-check and then goes away: its port is closed
         // when the payment is made, so the connection is refused and nothing reaches any bank.
@@ -36,6 +36,8 @@ struct FaultTests {
                     #expect(paid.string("status") == "declined", "\(paid.text)")
                     #expect(paid.json["not_processed"] as? Bool == true, "\(paid.text)")
                     #expect(paid.string("decline_code") == "channel_unreachable", "\(paid.text)")
+                    #expect(paid.string("decline_reason") == "not_sent", "\(paid.text)")
+                    #expect(paid.json["pending_cause"] == nil || paid.json["pending_cause"] is NSNull, "\(paid.text)")
                     let id = try #require(paid.string("id"))
 
                     let shown = try await TestHTTP.get(stack.gateway.merchant("/v1/payments/\(id)"), headers: Self.m1)
@@ -46,12 +48,13 @@ struct FaultTests {
                     #expect(entries.first?["cause"] as? String == "accepted", "\(history.text)")
                     #expect(entries.last?["from"] as? String == "processing", "\(history.text)")
                     #expect(entries.last?["to"] as? String == "declined", "\(history.text)")
-                    #expect(entries.last?["bank_code"] as? String == "not_sent", "\(history.text)")
+                    #expect(entries.last?["outcome_reason"] as? String == "not_sent", "\(history.text)")
 
                     let transitions = try await ledger.transitions(of: id)
                     #expect(transitions.map(\.to) == ["processing", "declined"], "\(transitions)")
                     #expect(try await ledger.paymentStatus(id) == "declined")
                     #expect(try await ledger.payment(id, column: "not_processed") == "1")
+                    #expect(try await ledger.payment(id, column: "outcome_reason") == "not_sent")
                     // The working bank heard nothing of it either.
                     #expect(try await stack.bankRecord().requests.allSatisfy { $0.out_trade_no != id })
                 }
@@ -79,6 +82,7 @@ struct FaultTests {
                 #expect(paid.status == 201, "\(paid.text)")
                 #expect(paid.string("status") == "pending", "a timeout is never a decline: \(paid.text)")
                 #expect(paid.json["not_processed"] as? Bool == false, "\(paid.text)")
+                #expect(paid.string("pending_cause") == "timeout", "\(paid.text)")
                 #expect(waited < .seconds(3), "the gateway waited for the bank's late answer (\(waited))")
                 let id = try #require(paid.string("id"))
                 try await Self.expectResolvedByRecovery(id, stack: stack, ledger: ledger, fault: "timeout")
@@ -94,6 +98,7 @@ struct FaultTests {
             await recordingLog(stack.gateway.readLog()) {
                 let ledger = try LedgerReader(dataDirectory: stack.dataDirectory)
                 var paid: [(fault: String, id: String)] = []
+                let causes = ["5xx": "server_error", "reset": "connection_lost", "malformed": "unverifiable", "bad-signature": "unverifiable"]
                 for fault in ["5xx", "reset", "malformed", "bad-signature"] {
                     let answer = try await stack.pay([
                         "merchant_order_id": "\(fault)-\(UUID().uuidString.prefix(8))", "amount": 730, "currency": "CNY",
@@ -102,6 +107,7 @@ struct FaultTests {
                     #expect(answer.status == 201, "\(fault): \(answer.text)")
                     #expect(answer.string("status") == "pending", "\(fault) must be pending, never guessed: \(answer.text)")
                     #expect(answer.json["not_processed"] as? Bool == false, "\(fault): \(answer.text)")
+                    #expect(answer.string("pending_cause") == causes[fault], "\(fault): \(answer.text)")
                     paid.append((fault, try #require(answer.string("id"), "\(fault): \(answer.text)")))
                 }
                 for (fault, id) in paid {

@@ -14,11 +14,7 @@ struct GatewayCtlTests {
     func run(_ arguments: [String], environment: [String: String] = [:], in directory: TestDirectory) async throws
         -> (status: Int32, stdout: String, log: String)
     {
-        let process = try ManagedProcess(
-            name: "gatewayctl", executable: try BuildProducts.product("gatewayctl"), arguments: arguments,
-            environment: environment, directory: directory)
-        let status = await process.waitForExit()
-        return (status, process.readStdout(), process.readLog())
+        try await GatewayCtlRunner.run(arguments, environment: environment, in: directory)
     }
 
     @Test("channels prints the table and --json; an unreachable gateway exits 3 with a clear message")

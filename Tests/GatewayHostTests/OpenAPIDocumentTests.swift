@@ -10,6 +10,27 @@ import Yams
 /// API document declares the authentication the gateway enforces.
 @Suite("OpenAPI documents")
 struct OpenAPIDocumentTests {
+    @Test("docs/openapi.yaml and docs/admin-openapi.yaml pass a standard OpenAPI validator (openapi-spec-validator)")
+    func documentsAreValidOpenAPI() async throws {
+        let executable = BuildProducts.repositoryRoot.appendingPathComponent(".build/venv/bin/openapi-spec-validator")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: executable.path),
+            "openapi-spec-validator is not installed: run `scripts/install-deps.sh --test` (make test does)")
+        for name in ["openapi.yaml", "admin-openapi.yaml"] {
+            let process = Process()
+            process.executableURL = executable
+            process.arguments = [BuildProducts.repositoryRoot.appendingPathComponent("docs/\(name)").path]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(name):\n\(text.prefix(4000))")
+            #expect(text.contains("OK"), "\(name): \(text.prefix(400))")
+        }
+    }
+
     @Test("the merchant router's routes are exactly those of docs/openapi.yaml")
     func merchantRoutes() async throws {
         let directory = try TestDirectory("openapi-routes")

@@ -10,23 +10,39 @@ struct PluginLoaderTests {
         let file: String
         let errorCode: String
         let texts: [String]
+        /// The states the file passed before it failed (`failed` follows the last one).
+        let passed: [AdminPlugin.State]
     }
 
     static let badPlugins: [BadPlugin] = [
-        BadPlugin(file: "libGarbage.so", errorCode: "not_loadable", texts: ["invalid ELF header"]),
-        BadPlugin(file: "libShort.so", errorCode: "not_loadable", texts: ["file too short"]),
-        BadPlugin(file: "libNoEntry.so", errorCode: "no_entry_point", texts: ["channelkit_plugin_entry"]),
+        BadPlugin(file: "libGarbage.so", errorCode: "not_loadable", texts: ["invalid ELF header"], passed: [.discovered]),
+        BadPlugin(file: "libShort.so", errorCode: "not_loadable", texts: ["file too short"], passed: [.discovered]),
+        BadPlugin(
+            file: "libNoEntry.so", errorCode: "no_entry_point", texts: ["channelkit_plugin_entry"],
+            passed: [.discovered, .loaded]),
+        // A 1.x build whose symbols all resolve: refused by its build description.
         BadPlugin(
             file: "libOldChannelKit.so", errorCode: "channelkit_version_mismatch",
-            texts: ["built against ChannelKit 0.9, this gateway has 1.0"]),
+            texts: ["built against ChannelKit 1.0, this gateway has 2.0", "rebuild against ChannelKit 2.x"],
+            passed: [.discovered, .loaded]),
+        // A real plugin built against ChannelKit 1.0: it needs 1.0 symbols 2.0 removed, so dlopen fails.
+        BadPlugin(
+            file: "libLegacyPlugin.so", errorCode: "channelkit_version_mismatch",
+            texts: ["built against a ChannelKit older than 2.0", "rebuild against ChannelKit 2.x", "undefined symbol: $s10ChannelKit"],
+            passed: [.discovered]),
         BadPlugin(
             file: "libWrongCompiler.so", errorCode: "compiler_mismatch",
-            texts: ["built with Swift 5.10, this gateway with 6.3.1"]),
+            texts: ["built with Swift 5.10, this gateway with 6.3.1", "ChannelKit 2.x"], passed: [.discovered, .loaded]),
         BadPlugin(
             file: "libNewerPlugin.so", errorCode: "newer_channelkit",
-            texts: ["built against a newer ChannelKit than this gateway's 1.0"]),
-        BadPlugin(file: "libThrowingPlugin.so", errorCode: "init_failed", texts: ["init failed", "no licence file"]),
-        BadPlugin(file: "libJiangnan2.so", errorCode: "duplicate_id", texts: ["duplicate plugin id", "jiangnan"]),
+            texts: ["built against ChannelKit 2.1, newer than this gateway's 2.0", "undefined symbol: $s10ChannelKit"],
+            passed: [.discovered]),
+        BadPlugin(
+            file: "libThrowingPlugin.so", errorCode: "init_failed", texts: ["init failed", "no licence file"],
+            passed: [.discovered, .loaded, .checked]),
+        BadPlugin(
+            file: "libJiangnan2.so", errorCode: "duplicate_id", texts: ["duplicate plugin id", "jiangnan"],
+            passed: [.discovered, .loaded, .checked]),
     ]
 
     @Test("bad plugin files fail one by one, the good one starts, and its channel takes a payment")
@@ -42,6 +58,7 @@ struct PluginLoaderTests {
             environment: ["JIANGNAN_SECRET": SimulatorProcess.secret])
         await recordingLog(gateway.readLog()) {
             try await Self.checkAdminAPI(gateway)
+            try await Self.checkGatewayCtl(gateway, in: directory)
             try await Self.checkPayment(gateway)
         }
         #expect(await gateway.terminate() == 0, "gateway did not stop cleanly on SIGTERM\n\(gateway.readLog())")
@@ -56,6 +73,7 @@ struct PluginLoaderTests {
         try plugins.appendingPathComponent("libJiangnan2.so").copy(from: jiangnan)
         for name in [
             "libNoEntry.so", "libOldChannelKit.so", "libWrongCompiler.so", "libNewerPlugin.so", "libThrowingPlugin.so",
+            "libLegacyPlugin.so",
         ] {
             try plugins.appendingPathComponent(name).copy(from: try BuildProducts.fixture(name))
         }
@@ -94,6 +112,11 @@ struct PluginLoaderTests {
         #expect(good.state == .started, "libJiangnan.so: \(good)")
         #expect(good.id == "jiangnan")
         #expect(good.errorCode == nil)
+        #expect(good.channelKitAPI == "2.0")
+        #expect(good.history.map(\.state) == [.discovered, .loaded, .checked, .started], "\(good.history)")
+        #expect(good.failedAfter == nil)
+        #expect(good.history.allSatisfy { !$0.at.isEmpty })
+        #expect(good.statements == AdminStatementSupport(format: "csv", timeZone: "Asia/Shanghai", availableAfterSeconds: 3600))
 
         for bad in badPlugins {
             guard let plugin = plugins[bad.file] else {
@@ -105,12 +128,29 @@ struct PluginLoaderTests {
             for text in bad.texts {
                 #expect(plugin.error?.contains(text) == true, "\(bad.file): error should contain '\(text)': \(plugin)")
             }
+            // Observed at the state where it failed: the states it passed, then failed.
+            #expect(plugin.history.map(\.state) == bad.passed + [.failed], "\(bad.file): \(plugin.history)")
+            #expect(plugin.failedAfter == bad.passed.last, "\(bad.file): \(plugin)")
         }
 
         let channel = try #require(report.channels.first { $0.id == "jiangnan" }, "no jiangnan channel: \(response.text)")
         #expect(channel.state == .ready, "jiangnan channel: \(channel)")
         #expect(channel.plugin == "jiangnan")
         #expect(report.configErrors.isEmpty, "config errors: \(report.configErrors)")
+    }
+
+    /// `gatewayctl channels` shows each file's states, a failed one at the state where it failed.
+    static func checkGatewayCtl(_ gateway: GatewayProcess, in directory: TestDirectory) async throws {
+        let table = try await GatewayCtlRunner.run(["channels", "--admin-url", gateway.adminURL.absoluteString], in: directory)
+        #expect(table.status == 0, "\(table.log)")
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        func row(_ file: String) -> String { lines.first { $0.hasPrefix(file + " ") } ?? "" }
+        #expect(lines.contains { $0.hasPrefix("FILE ") && $0.contains("STATES") }, "\(table.stdout)")
+        #expect(row("libJiangnan.so").contains("discovered → loaded → checked → started"), "\(table.stdout)")
+        #expect(row("libThrowingPlugin.so").contains("discovered → loaded → checked → failed"), "\(table.stdout)")
+        #expect(row("libNoEntry.so").contains("discovered → loaded → failed"), "\(table.stdout)")
+        #expect(row("libLegacyPlugin.so").contains("discovered → failed"), "\(table.stdout)")
+        #expect(row("libLegacyPlugin.so").contains("rebuild against ChannelKit 2.x"), "\(table.stdout)")
     }
 
     static func checkPayment(_ gateway: GatewayProcess) async throws {

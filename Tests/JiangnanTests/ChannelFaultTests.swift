@@ -17,8 +17,10 @@ struct ChannelFaultTests {
         let tag: String
         /// Whether the bank records the transaction.
         let recorded: Bool
-        /// The outcome's bank code (transport kind or result code); `nil` when there is none.
+        /// The outcome's bank code (the bank's result code); `nil` when no answer carried one.
         let bankCode: String?
+        /// The typed reason it is pending (ChannelKit 2.0).
+        let cause: PendingCause
         var testDescription: String { tag }
         /// The fault's name, as the record shows it.
         var name: String { String(tag.dropFirst("[sim:".count).dropLast()) }
@@ -27,15 +29,15 @@ struct ChannelFaultTests {
     /// Every fault of a pay request except the notification ones (tested with the simulator). The answer never
     /// proves a decline: every one is pending, even 5xx-before, where the client cannot know nothing was charged.
     static let payCases: [Case] = [
-        Case(tag: "[sim:timeout]", recorded: true, bankCode: "timed_out"),
-        Case(tag: "[sim:5xx]", recorded: true, bankCode: nil),
-        Case(tag: "[sim:5xx-before]", recorded: false, bankCode: nil),
-        Case(tag: "[sim:reset]", recorded: true, bankCode: "connection_lost"),
-        Case(tag: "[sim:malformed]", recorded: true, bankCode: nil),
-        Case(tag: "[sim:bad-signature]", recorded: true, bankCode: nil),
+        Case(tag: "[sim:timeout]", recorded: true, bankCode: nil, cause: .timeout),
+        Case(tag: "[sim:5xx]", recorded: true, bankCode: nil, cause: .serverError),
+        Case(tag: "[sim:5xx-before]", recorded: false, bankCode: nil, cause: .serverError),
+        Case(tag: "[sim:reset]", recorded: true, bankCode: nil, cause: .connectionLost),
+        Case(tag: "[sim:malformed]", recorded: true, bankCode: nil, cause: .unverifiable),
+        Case(tag: "[sim:bad-signature]", recorded: true, bankCode: nil, cause: .unverifiable),
         // The interface document: 9998 system busy → pending.
-        Case(tag: "[sim:busy]", recorded: false, bankCode: "9998"),
-        Case(tag: "[sim:processing]", recorded: true, bankCode: "1001"),
+        Case(tag: "[sim:busy]", recorded: false, bankCode: "9998", cause: .busy),
+        Case(tag: "[sim:processing]", recorded: true, bankCode: "1001", cause: .processing),
     ]
 
     /// The faults that apply to a refund request (its `reason`).
@@ -55,6 +57,7 @@ struct ChannelFaultTests {
         #expect(outcome.status == .pending, "\(outcome)")
         #expect(!outcome.notProcessed)
         #expect(outcome.bankCode == fault.bankCode, "\(outcome)")
+        #expect(outcome.pendingCause == fault.cause, "\(outcome)")
 
         let record = try await sim.record()
         #expect((record.payment(id) != nil) == fault.recorded, "\(record.payments.map(\.out_trade_no))")
@@ -91,6 +94,7 @@ struct ChannelFaultTests {
         #expect(outcome.status == .pending, "\(outcome)")
         #expect(!outcome.notProcessed)
         #expect(outcome.bankCode == fault.bankCode, "\(outcome)")
+        #expect(outcome.pendingCause == fault.cause, "\(outcome)")
 
         let record = try await sim.record()
         #expect((record.refund(id) != nil) == fault.recorded, "\(record.refunds.map(\.out_refund_no))")
@@ -118,7 +122,7 @@ struct ChannelFaultTests {
         }
     }
 
-    @Test("nothing listening (connection refused) → declined, not processed, not_sent")
+    @Test("nothing listening (connection refused) → declined, reason not_sent")
     func connectionRefused() async throws {
         let (socket, port) = try FaultRawSocket.refusingPort()
         defer { close(socket) }
@@ -127,6 +131,7 @@ struct ChannelFaultTests {
             PayRequest(transactionId: "pay_refused_1", amount: Demo.money(100), subject: "tea"))
         #expect(outcome.status == .declined, "\(outcome)")
         #expect(outcome.notProcessed)
-        #expect(outcome.bankCode == "not_sent")
+        #expect(outcome.declineReason == .notSent)
+        #expect(outcome.mayTryAnotherChannel)
     }
 }

@@ -63,38 +63,94 @@ import Testing
 
     // MARK: - Result codes
 
-    struct CodeCase: Sendable, CustomTestStringConvertible {
-        let code: String
-        let status: ChannelOutcome.Status
-        let notProcessed: Bool
-        var testDescription: String { "\(code) → \(status)\(notProcessed ? " (not processed)" : "")" }
+    /// What a pay answer must become: a decline with its typed reason, or pending with its typed cause.
+    enum Expected: Sendable, Equatable, CustomStringConvertible {
+        case declined(DeclineReason)
+        case pending(PendingCause)
+
+        var description: String {
+            switch self {
+            case .declined(let reason): "declined (\(reason.rawValue))"
+            case .pending(let cause): "pending (\(cause.rawValue))"
+            }
+        }
+
+        /// Whether `outcome` is this, with nothing of the other kind set.
+        func matches(_ outcome: ChannelOutcome) -> Bool {
+            switch self {
+            case .declined(let reason):
+                outcome.status == .declined && outcome.declineReason == reason && outcome.pendingCause == nil
+            case .pending(let cause):
+                outcome.status == .pending && outcome.pendingCause == cause && outcome.declineReason == nil
+            }
+        }
     }
 
+    struct CodeCase: Sendable, CustomTestStringConvertible {
+        let code: String
+        let expected: Expected
+        var testDescription: String { "\(code) → \(expected)" }
+    }
+
+    /// Every result code of jiangnan.md's table, as its "gateway outcome" column says, plus a code the document
+    /// does not list.
     static let codeCases: [CodeCase] = [
-        CodeCase(code: "1001", status: .pending, notProcessed: false),
-        CodeCase(code: "2001", status: .declined, notProcessed: false),
-        CodeCase(code: "2002", status: .declined, notProcessed: false),
-        CodeCase(code: "2003", status: .declined, notProcessed: false),
-        CodeCase(code: "2004", status: .declined, notProcessed: false),
-        CodeCase(code: "2005", status: .declined, notProcessed: true),
-        CodeCase(code: "3001", status: .declined, notProcessed: true),
-        CodeCase(code: "3002", status: .declined, notProcessed: true),
-        CodeCase(code: "3004", status: .declined, notProcessed: false),
-        CodeCase(code: "3005", status: .pending, notProcessed: false),
-        CodeCase(code: "4001", status: .declined, notProcessed: true),
-        CodeCase(code: "9998", status: .pending, notProcessed: false),
-        CodeCase(code: "9999", status: .pending, notProcessed: false),
-        CodeCase(code: "7777", status: .pending, notProcessed: false),
+        CodeCase(code: "1001", expected: .pending(.processing)),
+        CodeCase(code: "2001", expected: .declined(.declined)),
+        CodeCase(code: "2002", expected: .declined(.declined)),
+        CodeCase(code: "2003", expected: .declined(.declined)),
+        CodeCase(code: "2004", expected: .declined(.declined)),
+        CodeCase(code: "2005", expected: .declined(.refusedTryElsewhere)),
+        CodeCase(code: "3001", expected: .declined(.refusedTryElsewhere)),
+        CodeCase(code: "3002", expected: .declined(.refusedRetryHere)),
+        CodeCase(code: "3004", expected: .declined(.declined)),
+        CodeCase(code: "3005", expected: .pending(.unverifiable)),
+        CodeCase(code: "4001", expected: .declined(.refusedTryElsewhere)),
+        CodeCase(code: "9998", expected: .pending(.busy)),
+        CodeCase(code: "9999", expected: .pending(.serverError)),
+        CodeCase(code: "7777", expected: .pending(.unverifiable)),
     ]
 
     @Test(arguments: codeCases) func payResultCodes(_ c: CodeCase) async throws {
         let bank = FakeBank { _ in .envelope(code: c.code, msg: JiangnanCode.message(for: c.code), data: nil) }
         let outcome = try await makeChannel(bank: bank).pay(Self.payRequest)
-        #expect(outcome.status == c.status)
-        #expect(outcome.notProcessed == c.notProcessed)
+        #expect(c.expected.matches(outcome), "\(c.code): \(outcome)")
         #expect(outcome.bankCode == c.code)
+        // Failover to another channel only for "not sent" and "safe to try elsewhere" (2005, 3001, 4001).
+        #expect(outcome.mayTryAnotherChannel == ["2005", "3001", "4001"].contains(c.code))
         // 3002 is retried exactly once with a fresh timestamp and nonce.
         #expect(bank.requests.count == (c.code == "3002" ? 2 : 1))
+    }
+
+    /// Every way an answer fails to come, or comes unusable, and the typed outcome it must be.
+    static let faultCases: [(String, @Sendable (BankRequest) -> BankAction, Expected)] = [
+        ("connection refused (nothing sent)", { _ in .fail(TransportError(.notSent, "connection refused")) }, .declined(.notSent)),
+        ("timeout", { _ in .fail(TransportError(.timedOut, "read timeout")) }, .pending(.timeout)),
+        ("connection lost after sending", { _ in .fail(TransportError(.connectionLost, "reset")) }, .pending(.connectionLost)),
+        ("malformed HTTP", { _ in .fail(TransportError(.invalidResponse, "bad chunk")) }, .pending(.unverifiable)),
+        ("HTTP 502", { _ in .raw(HTTPResponseMessage(status: 502, body: Data("bad gateway".utf8))) }, .pending(.serverError)),
+        ("HTTP 404", { _ in .raw(HTTPResponseMessage(status: 404)) }, .pending(.unverifiable)),
+        ("unsigned answer", { _ in .raw(HTTPResponseMessage(status: 200, body: FakeBank.envelopeBody(code: "2001", msg: "", data: nil))) }, .pending(.unverifiable)),
+        (
+            "signed with another secret",
+            { request in
+                .raw(FakeBank.signedEnvelope(code: "2001", msg: "", data: nil, target: request.target, timestamp: Demo.vectorTime, secret: "x"))
+            }, .pending(.unverifiable)
+        ),
+        ("answer about another transaction", { _ in .envelope(code: "0000", msg: "ok", data: tradeData("pay_other", amount: 12345)) }, .pending(.unverifiable)),
+        ("answer with another amount", { _ in .envelope(code: "0000", msg: "ok", data: tradeData(Self.payId, amount: 1)) }, .pending(.unverifiable)),
+        ("0000 without data", { _ in .envelope(code: "0000", msg: "ok", data: nil) }, .pending(.unverifiable)),
+        ("status PROCESSING", { _ in .envelope(code: "0000", msg: "ok", data: tradeData(Self.payId, amount: 12345, status: "PROCESSING")) }, .pending(.processing)),
+        ("unknown status", { _ in .envelope(code: "0000", msg: "ok", data: tradeData(Self.payId, amount: 12345, status: "CLOSED")) }, .pending(.unverifiable)),
+        ("status FAILED", { _ in .envelope(code: "0000", msg: "ok", data: tradeData(Self.payId, amount: 12345, status: "FAILED", failCode: "2001")) }, .declined(.declined)),
+    ]
+
+    @Test func everyPendingPathCarriesItsTypedCause() async throws {
+        for (name, reply, expected) in Self.faultCases {
+            let outcome = try await makeChannel(bank: FakeBank(reply)).pay(Self.payRequest)
+            #expect(expected.matches(outcome), "\(name): \(outcome)")
+            #expect(outcome.mayTryAnotherChannel == (expected == .declined(.notSent)), "\(name)")
+        }
     }
 
     @Test func code3002IsRetriedOnceWithAFreshNonce() async throws {
@@ -186,16 +242,20 @@ import Testing
 
     // MARK: - Transport
 
-    @Test func transportErrors() async throws {
-        let cases: [(TransportError.Kind, ChannelOutcome.Status, Bool)] = [
-            (.notSent, .declined, true), (.timedOut, .pending, false), (.connectionLost, .pending, false),
-            (.invalidResponse, .pending, false),
+    @Test func queryFailuresArePendingWithTheirCause() async throws {
+        let query = QueryRequest(transactionId: Self.payId, kind: .payment, expectedAmount: Demo.money(12345))
+        let cases: [(BankAction, PendingCause)] = [
+            (.fail(TransportError(.notSent, "refused")), .unreachable),
+            (.fail(TransportError(.timedOut, "slow")), .timeout),
+            (.envelope(code: "9998", msg: "busy", data: nil), .busy),
+            (.envelope(code: "9999", msg: "error", data: nil), .serverError),
+            (.envelope(code: "1001", msg: "processing", data: nil), .processing),
+            (.envelope(code: "3001", msg: "bad signature", data: nil), .unverifiable),
         ]
-        for (kind, status, notProcessed) in cases {
-            let bank = FakeBank { _ in .fail(TransportError(kind, "simulated")) }
-            let outcome = try await makeChannel(bank: bank).pay(Self.payRequest)
-            #expect(outcome.status == status, "\(kind)")
-            #expect(outcome.notProcessed == notProcessed, "\(kind)")
+        for (reply, cause) in cases {
+            let result = try await makeChannel(bank: FakeBank { _ in reply }).query(query)
+            #expect(result.outcome?.status == .pending, "\(reply)")
+            #expect(result.outcome?.pendingCause == cause, "\(reply)")
         }
     }
 
@@ -282,13 +342,13 @@ import Testing
         let bank = FakeBank { _ in .envelope(code: "0000", msg: "ok", data: nil) }
         let channel = try makeChannel(bank: bank)
         let usd = Money(minorUnits: 100, currency: Currency(code: "USD")!)
-        await #expect(throws: ChannelError.self) { try await channel.pay(PayRequest(transactionId: "p1", amount: usd, subject: "x")) }
-        await #expect(throws: ChannelError.self) { try await channel.pay(PayRequest(transactionId: "p1", amount: Demo.money(0), subject: "x")) }
-        await #expect(throws: ChannelError.self) {
+        await #expect(throws: PaymentChannelError.self) { try await channel.pay(PayRequest(transactionId: "p1", amount: usd, subject: "x")) }
+        await #expect(throws: PaymentChannelError.self) { try await channel.pay(PayRequest(transactionId: "p1", amount: Demo.money(0), subject: "x")) }
+        await #expect(throws: PaymentChannelError.self) {
             try await channel.pay(PayRequest(transactionId: "p1", amount: Demo.money(5_000_001), subject: "x"))
         }
-        await #expect(throws: ChannelError.self) { try await channel.pay(PayRequest(transactionId: "p 1", amount: Demo.money(1), subject: "x")) }
-        await #expect(throws: ChannelError.self) { try await channel.pay(PayRequest(transactionId: "p1", amount: Demo.money(1), subject: "")) }
+        await #expect(throws: PaymentChannelError.self) { try await channel.pay(PayRequest(transactionId: "p 1", amount: Demo.money(1), subject: "x")) }
+        await #expect(throws: PaymentChannelError.self) { try await channel.pay(PayRequest(transactionId: "p1", amount: Demo.money(1), subject: "")) }
         #expect(bank.requests.isEmpty)
     }
 
@@ -312,7 +372,7 @@ import Testing
             do {
                 _ = try await plugin.makeChannel(context: context(configuration))
                 Issue.record("accepted a configuration without a valid \(key)")
-            } catch let error as ChannelError {
+            } catch let error as PaymentChannelError {
                 #expect(error.code == .invalidConfiguration)
                 #expect(error.message.contains(key))
                 #expect(!error.message.contains(Demo.secret))
@@ -324,20 +384,25 @@ import Testing
     @Test func manifestAndEntryPoint() throws {
         let manifest = JiangnanPlugin().manifest
         #expect(manifest.id == "jiangnan")
-        #expect(manifest.version == "1.0.0")
-        #expect(manifest.capabilities.currencies == [Demo.cny])
+        #expect(manifest.version == "2.0.0")
+        #expect(manifest.currencies == [CurrencyBound(Demo.cny, maximumMinorUnits: 99_999_999_999)])
         #expect(manifest.capabilities.partialRefund)
         #expect(manifest.capabilities.notifications)
-        #expect(manifest.capabilities.statementFormat == "csv")
         #expect(manifest.capabilities.notFoundFinalAfterSeconds == 360)
-        #expect(manifest.capabilities.maximumAmountMinorUnits == 99_999_999_999)
+        let statements = try #require(manifest.statements)
+        #expect(statements.format == "csv")
+        #expect(statements.timeZoneIdentifier == "Asia/Shanghai")
+        // jiangnan.md: a day's statement is available from 01:00 the next day, UTC+8.
+        let day = try #require(BusinessDate("2026-11-24"))
+        let available = try #require(statements.availableAt(day))
+        #expect(available == Date(timeIntervalSince1970: 1_795_539_600))  // 2026-11-25T01:00:00+08:00
         #expect(manifest.requiredSettings == ["merchant_no"])
-        #expect(manifest.requiredCredentials == ["secret"])
+        #expect(manifest.credentials == [CredentialDeclaration("secret", rotates: true, summary: manifest.credentials.first?.summary ?? "")])
 
         let describe = try #require(channelKitPluginEntry(PluginExport.describeRequest))
         let text = String(cString: describe.assumingMemoryBound(to: CChar.self))
         free(describe)
-        #expect(text.hasPrefix("channelkit-entry=1;api=1.0;swift="))
+        #expect(text == "channelkit-entry=1;api=2.0;swift=\(ChannelKitVersion.swiftCompiler)")
         let created = try #require(channelKitPluginEntry(PluginExport.createRequest))
         let instance = Unmanaged<AnyObject>.fromOpaque(created).takeRetainedValue() as? PluginInstance
         #expect(instance?.plugin is JiangnanPlugin)
@@ -349,11 +414,11 @@ import Testing
                 : .envelope(code: "9999", msg: "?", data: nil)
         }
         let passed = try await makeChannel(bank: passing).selfCheck()
-        #expect(passed.passed)
+        #expect(passed.status == .passed)
         #expect(passing.requests.first?.json["out_trade_no"] != nil)
 
         let refused = try await makeChannel(bank: FakeBank { _ in .envelope(code: "3001", msg: "bad signature", data: nil) }).selfCheck()
-        #expect(!refused.passed)
+        #expect(refused.status == .failed)
         #expect(refused.detail == "bank rejected our signature: check merchant_no and secret")
 
         let logger = RecordingLogger()
@@ -361,11 +426,11 @@ import Testing
             .raw(FakeBank.signedEnvelope(code: "3004", msg: "", data: nil, target: request.target, timestamp: Demo.vectorTime, secret: "other"))
         }
         let unverifiable = try await makeChannel(bank: forged, logger: logger).selfCheck()
-        #expect(!unverifiable.passed)
+        #expect(unverifiable.status == .failed)
         #expect(!unverifiable.detail.contains(Demo.secret))
         #expect(!logger.all.contains { $0.text.contains(Demo.secret) })
 
         let unreachable = try await makeChannel(bank: FakeBank { _ in .fail(TransportError(.notSent, "connection refused")) }).selfCheck()
-        #expect(!unreachable.passed)
+        #expect(unreachable.status == .failed)
     }
 }

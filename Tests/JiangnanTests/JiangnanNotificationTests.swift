@@ -89,7 +89,7 @@ import Testing
             do {
                 _ = try await channel.handleNotification(notification)
                 Issue.record("accepted: \(name)")
-            } catch let error as ChannelError {
+            } catch let error as PaymentChannelError {
                 #expect(error.code == .notificationRejected, "\(name)")
             }
         }

@@ -24,7 +24,7 @@ import FoundationNetworking
             logger: RecordingLogger(), clock: clock, notifyURL: URL(string: "http://127.0.0.1:9/v1/notify/jiangnan")!)
         let channel = try JiangnanChannel(context: context)
 
-        #expect(await channel.selfCheck().passed)
+        #expect(await channel.selfCheck().status == .passed)
 
         let suffix = UUID().uuidString.prefix(8)
         let paid = try await channel.pay(PayRequest(transactionId: "pay_ok_\(suffix)", amount: Demo.money(12345), subject: "order"))
@@ -72,7 +72,7 @@ import FoundationNetworking
         let day = try #require(BusinessDate(JiangnanTime.businessDay(finished)))
         let destination = temporaryFile()
         defer { try? FileManager.default.removeItem(at: destination) }
-        await #expect(throws: ChannelError.self) {
+        await #expect(throws: PaymentChannelError.self) {
             _ = try await channel.downloadStatement(StatementRequest(businessDate: day, destination: destination))
         }
         // Move both clocks to 01:30 (UTC+8) of the next business day: "+24 h" is not enough when the test runs

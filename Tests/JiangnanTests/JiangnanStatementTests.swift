@@ -73,7 +73,7 @@ import Testing
             "20261124,2026-11-24T10:15:02+08:00,pay_b,JN000000000000000002,PAY,100,0,CNY,SUCCESS",  // 3 fields
             "20261124,2026-11-24T10:15:02+08:00,pay_c,JN000000000000000003,PAY,1.00,0,CNY,SUCCESS,",  // 4 amount
             "20261124,2026-11-24T10:15:02+08:00,pay_d,JN000000000000000004,CHARGE,100,0,CNY,SUCCESS,",  // 5 type
-            "20261124,2026-11-24T10:15:02+08:00,pay_e,JN000000000000000005,PAY,100,0,USD,SUCCESS,",  // 6 currency
+            "20261124,2026-11-24T10:15:02+08:00,pay_e,JN000000000000000005,PAY,100,0,USD,SUCCESS,",  // 6 ok: USD
             "20261124,2026-11-24 10:15:02,pay_f,JN000000000000000006,PAY,100,0,CNY,SUCCESS,",  // 7 time
             "20261124,2026-11-24T10:15:02+08:00,pay_g,JN000000000000000007,PAY,100,0,CNY,CLOSED,",  // 8 status
             "20261124,2026-11-24T10:15:02+08:00,ref_h,JN000000000000000008,REFUND,100,0,CNY,SUCCESS,",  // 9 no orig
@@ -81,19 +81,23 @@ import Testing
             "20261124,2026-11-25T00:00:01+08:00,pay_j,JN000000000000000010,PAY,100,0,CNY,SUCCESS,",  // 11 finished
             "",  // 12 empty
             "20261124,2026-11-24T10:15:02+08:00,pay k,JN000000000000000011,PAY,100,-1,CNY,SUCCESS,",  // 13 id, fee
+            "20261124,2026-11-24T10:15:02+08:00,pay_l,JN000000000000000012,PAY,100,0,XYZ,SUCCESS,",  // 14 currency
         ]
-        let text = ([Self.header] + rows + ["#TOTAL,11,100,0"]).joined(separator: "\n") + "\n"
+        let text = ([Self.header] + rows + ["#TOTAL,12,200,0"]).joined(separator: "\n") + "\n"
         let batches = try await Self.parse(text)
         let records = batches.flatMap(\.records)
         let issues = batches.flatMap(\.issues)
-        #expect(records.map(\.lineNumber) == [2])
+        #expect(records.map(\.lineNumber) == [2, 6])
+        // Any ISO 4217 currency is reported as the bank wrote it; judging it is reconciliation's job.
+        #expect(records.last?.amount == Money(minorUnits: 100, currency: Currency(code: "USD")!))
+        #expect(records.last?.fee.currency.code == "USD")
         let byLine = Dictionary(grouping: issues, by: \.lineNumber)
-        #expect(byLine.keys.sorted() == Array(3...13))
+        #expect(byLine.keys.sorted() == [3, 4, 5] + Array(7...14))
         func reason(_ line: Int) -> String { byLine[line]?.map(\.reason).joined(separator: " | ") ?? "" }
         #expect(reason(3).contains("expected 10 comma-separated fields, found 9"))
         #expect(reason(4).contains("bad amount '1.00'"))
         #expect(reason(5).contains("unknown type 'CHARGE'"))
-        #expect(reason(6).contains("bad currency 'USD'"))
+        #expect(reason(14).contains("bad currency 'XYZ' (not an ISO 4217 code)"))
         #expect(reason(7).contains("bad finished_at"))
         #expect(reason(8).contains("unknown status 'CLOSED'"))
         #expect(reason(9).contains("bad orig_out_trade_no"))
@@ -102,8 +106,8 @@ import Testing
         #expect(reason(12).contains("empty line"))
         #expect(reason(13).contains("bad out_trade_no") && reason(13).contains("bad fee"))
         #expect(byLine[4]?.first?.line == rows[2])
-        // The trailer is consistent with the file (11 rows, one SUCCESS row parsed): no whole-file issue.
-        #expect(!issues.contains { $0.lineNumber == 14 || $0.lineNumber == 0 })
+        // The trailer is consistent with the file (12 rows, two SUCCESS rows parsed): no whole-file issue.
+        #expect(!issues.contains { $0.lineNumber == 15 || $0.lineNumber == 0 })
     }
 
     @Test func trailerMismatchesAreReported() async throws {
@@ -223,7 +227,7 @@ import Testing
         func envelope(_ code: String) -> HTTPResponseMessage {
             FakeBank.signedEnvelope(code: code, msg: JiangnanCode.message(for: code), data: nil, target: target, timestamp: Demo.vectorTime)
         }
-        let cases: [(String, BankAction, ChannelError.Code?)] = [
+        let cases: [(String, BankAction, PaymentChannelError.Code?)] = [
             ("3005", .raw(envelope("3005")), .statementNotReady),
             ("4001", .raw(envelope("4001")), .invalidRequest),
             ("9999", .raw(envelope("9999")), .statementUnavailable),
@@ -244,7 +248,7 @@ import Testing
                 _ = try await makeChannel(bank: bank).downloadStatement(StatementRequest(businessDate: Self.date, destination: destination))
                 #expect(expected == nil, "\(name) was accepted")
                 #expect(FileManager.default.fileExists(atPath: destination.path))
-            } catch let error as ChannelError {
+            } catch let error as PaymentChannelError {
                 #expect(error.code == expected, "\(name): \(error)")
                 #expect(!FileManager.default.fileExists(atPath: destination.path), "\(name) left its file")
             }

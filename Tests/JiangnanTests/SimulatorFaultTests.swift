@@ -213,7 +213,7 @@ struct SimulatorFaultTests {
         let outcome = try await channel.pay(
             PayRequest(transactionId: "hold_1", amount: Demo.money(100), subject: "[sim:timeout]"))
         #expect(outcome.status == .pending)
-        #expect(outcome.bankCode == "timed_out")
+        #expect(outcome.pendingCause == .timeout)
         let start = Date()
         #expect(sim.stop() == 0)
         #expect(Date().timeIntervalSince(start) < 15)

@@ -17,11 +17,11 @@ enum Demo {
 
     static func configuration(
         endpoint: String = "http://127.0.0.1:9100", settings: [String: String] = ["merchant_no": merchantNo],
-        credentials: [String: Secret] = ["secret": Secret(secret)], currencies: [Currency] = [cny]
+        credentials: [String: Credential] = ["secret": Credential(current: Secret(secret))], currencies: [Currency] = [cny]
     ) -> ChannelConfiguration {
         ChannelConfiguration(
             channelId: "jiangnan", pluginId: "jiangnan", endpoint: URL(string: endpoint)!, settings: settings,
-            credentials: credentials, currencies: currencies, maximumAmountMinorUnits: 5_000_000)
+            credentials: credentials, currencies: currencies.map { CurrencyBound($0, maximumMinorUnits: 5_000_000) })
     }
 }
 

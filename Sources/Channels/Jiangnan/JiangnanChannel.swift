@@ -15,13 +15,13 @@ public final class JiangnanChannel: PaymentChannel {
     let notifyURL: URL
 
     /// Validates the context's configuration and creates the channel.
-    /// - Throws: ``ChannelError`` with ``ChannelError/Code/invalidConfiguration`` naming the bad key.
-    public convenience init(context: ChannelContext) throws(ChannelError) {
+    /// - Throws: ``PaymentChannelError`` with ``PaymentChannelError/Code/invalidConfiguration`` naming the bad key.
+    public convenience init(context: ChannelContext) throws(PaymentChannelError) {
         try self.init(context: context, makeNonce: JiangnanNonce.random)
     }
 
     /// Creates the channel with its own nonce source (tests reproduce the document's vectors with it).
-    init(context: ChannelContext, makeNonce: @escaping @Sendable () -> String) throws(ChannelError) {
+    init(context: ChannelContext, makeNonce: @escaping @Sendable () -> String) throws(PaymentChannelError) {
         let settings = try JiangnanSettings(context.configuration)
         self.settings = settings
         self.logger = context.logger
@@ -39,7 +39,7 @@ public final class JiangnanChannel: PaymentChannel {
         try checkId(request.transactionId, "transaction id")
         let subjectLength = request.subject.count
         guard (1...128).contains(subjectLength) else {
-            throw ChannelError(.invalidRequest, "subject must be 1–128 characters, got \(subjectLength)")
+            throw PaymentChannelError(.invalidRequest, "subject must be 1–128 characters, got \(subjectLength)")
         }
         let body = JiangnanPayBody(
             out_trade_no: request.transactionId, amount: request.amount.minorUnits, currency: request.amount.currency.code,
@@ -138,6 +138,8 @@ public final class JiangnanChannel: PaymentChannel {
         switch reply {
         case .transportFailed(let error):
             result = .failed("the bank could not be reached: \(error.description)")
+        case .httpStatus(let status):
+            result = .failed("the bank answered the signed probe query with HTTP \(status)")
         case .unverifiable(let reason, let claimed):
             if claimed == JiangnanCode.badSignature {
                 result = .failed(
@@ -159,7 +161,7 @@ public final class JiangnanChannel: PaymentChannel {
                     "signed query of an unknown id answered \(answer.code) (\(answer.describedMessage)), expected 3004")
             }
         }
-        if result.passed {
+        if result.status == .passed {
             logger.info("self-check passed", metadata: [:])
         } else {
             logger.error("self-check failed", metadata: ["detail": result.detail])
@@ -167,22 +169,23 @@ public final class JiangnanChannel: PaymentChannel {
         return result
     }
 
-    private func checkCurrency(_ amount: Money) throws(ChannelError) {
+    private func checkCurrency(_ amount: Money) throws(PaymentChannelError) {
         guard amount.currency == settings.currency else {
-            throw ChannelError(.unsupportedCurrency, "Jiangnan takes only CNY, not \(amount.currency.code)")
+            throw PaymentChannelError(.unsupportedCurrency, "Jiangnan takes only CNY, not \(amount.currency.code)")
         }
     }
 
-    private func checkId(_ id: String, _ what: String) throws(ChannelError) {
+    private func checkId(_ id: String, _ what: String) throws(PaymentChannelError) {
         guard JiangnanRules.isValidCallerId(id) else {
-            throw ChannelError(.invalidRequest, "\(what) must be 1–64 characters of [A-Za-z0-9_-]")
+            throw PaymentChannelError(.invalidRequest, "\(what) must be 1–64 characters of [A-Za-z0-9_-]")
         }
     }
 
     private func log(_ outcome: ChannelOutcome, _ transactionId: String) {
         var metadata = ["transaction": transactionId, "status": outcome.status.rawValue]
         if let code = outcome.bankCode { metadata["code"] = code }
-        if outcome.notProcessed { metadata["not_processed"] = "true" }
+        if let reason = outcome.declineReason { metadata["decline_reason"] = reason.rawValue }
+        if let cause = outcome.pendingCause { metadata["pending_cause"] = cause.rawValue }
         logger.info("bank outcome", metadata: metadata)
     }
 }

@@ -6,8 +6,11 @@ import JiangnanProtocol
 enum JiangnanReply: Sendable {
     /// The transport failed; see ``TransportError/requestMayHaveBeenSent``.
     case transportFailed(TransportError)
-    /// An answer came, but it cannot be trusted (HTTP status, body, signature or timestamp); `claimedCode` is
-    /// the unverified result code when the body could be read.
+    /// The bank answered with an HTTP status other than 200 (a 5xx is a server error; anything else an answer
+    /// that says nothing verifiable).
+    case httpStatus(Int)
+    /// An answer came, but it cannot be trusted (body, signature or timestamp); `claimedCode` is the unverified
+    /// result code when the body could be read.
     case unverifiable(reason: String, claimedCode: String?)
     /// An answer with a valid signature and timestamp.
     case verified(JiangnanAnswer)
@@ -55,15 +58,15 @@ struct JiangnanClient: Sendable {
     }
 
     /// A signed request with a fresh timestamp and nonce.
-    func signedRequest(method: String, target: String, body: Data, timeout: Duration? = nil) throws(ChannelError)
+    func signedRequest(method: String, target: String, body: Data, timeout: Duration? = nil) throws(PaymentChannelError)
         -> HTTPRequestMessage
     {
         guard let url = URL(string: settings.baseURL + target) else {
-            throw ChannelError(.invalidRequest, "cannot build a URL for \(target)")
+            throw PaymentChannelError(.invalidRequest, "cannot build a URL for \(target)")
         }
         let timestamp = String(nowMilliseconds())
         let nonce = makeNonce()
-        let signature = settings.signer.signature(
+        let signature = settings.keys.signature(
             method: method, target: target, timestamp: timestamp, nonce: nonce, body: body)
         var headers = [
             HTTPHeaderField(JiangnanHeaders.merchantNo, settings.merchantNo),
@@ -77,7 +80,7 @@ struct JiangnanClient: Sendable {
 
     /// POSTs a JSON body; a verified `3002` (timestamp or nonce refused, nothing processed) is retried once
     /// with a fresh timestamp and nonce.
-    func post(target: String, body: Data) async throws(ChannelError) -> JiangnanReply {
+    func post(target: String, body: Data) async throws(PaymentChannelError) -> JiangnanReply {
         let first = try await send(method: "POST", target: target, body: body)
         guard case .verified(let answer) = first, answer.code == JiangnanCode.timestampOrNonce else { return first }
         logger.warning(
@@ -87,7 +90,7 @@ struct JiangnanClient: Sendable {
     }
 
     /// Sends one signed request and verifies the answer.
-    func send(method: String, target: String, body: Data) async throws(ChannelError) -> JiangnanReply {
+    func send(method: String, target: String, body: Data) async throws(PaymentChannelError) -> JiangnanReply {
         let request = try signedRequest(method: method, target: target, body: body)
         let response: HTTPResponseMessage
         do {
@@ -108,7 +111,7 @@ struct JiangnanClient: Sendable {
     func verifyEnvelope(_ response: HTTPResponseMessage, target: String) -> JiangnanReply {
         guard response.status == 200 else {
             logger.warning("bank answered HTTP \(response.status)", metadata: ["target": target])
-            return .unverifiable(reason: "HTTP status \(response.status)", claimedCode: nil)
+            return .httpStatus(response.status)
         }
         guard let head = try? JSONDecoder().decode(EnvelopeHead.self, from: response.body) else {
             logger.warning("bank answer is not a readable envelope", metadata: ["target": target])
@@ -148,7 +151,7 @@ struct JiangnanClient: Sendable {
             return .invalid("missing response nonce")
         }
         guard
-            settings.signer.isValid(
+            settings.keys.isValid(
                 signature, method: "RESP", target: target, timestamp: timestampText, nonce: nonce, bodyHash: bodyHash)
         else { return .invalid("invalid response signature") }
         let (skew, overflow) = timestamp.subtractingReportingOverflow(reference)

@@ -12,8 +12,8 @@ struct JiangnanNotificationHandler: Sendable {
     let logger: any ChannelLogger
 
     /// The events of a valid notification and the acknowledgement the bank expects.
-    /// - Throws: ``ChannelError`` with ``ChannelError/Code/notificationRejected``.
-    func handle(_ notification: InboundNotification) throws(ChannelError) -> NotificationResult {
+    /// - Throws: ``PaymentChannelError`` with ``PaymentChannelError/Code/notificationRejected``.
+    func handle(_ notification: InboundNotification) throws(PaymentChannelError) -> NotificationResult {
         do {
             let events = try verifiedEvents(notification)
             for event in events {
@@ -34,7 +34,7 @@ struct JiangnanNotificationHandler: Sendable {
         }
     }
 
-    private func verifiedEvents(_ notification: InboundNotification) throws(ChannelError) -> [ChannelEvent] {
+    private func verifiedEvents(_ notification: InboundNotification) throws(PaymentChannelError) -> [ChannelEvent] {
         guard notification.method.uppercased() == "POST" else {
             throw reject("method \(notification.method) is not POST")
         }
@@ -49,7 +49,7 @@ struct JiangnanNotificationHandler: Sendable {
             throw reject("missing or malformed nonce")
         }
         guard
-            settings.signer.isValid(
+            settings.keys.isValid(
                 signature, method: "POST", target: notification.target, timestamp: timestampText, nonce: nonce,
                 body: notification.body)
         else { throw reject("invalid signature") }
@@ -85,8 +85,8 @@ struct JiangnanNotificationHandler: Sendable {
         return [ChannelEvent(transactionId: state.transactionId, kind: state.kind, outcome: outcome)]
     }
 
-    private func reject(_ reason: String) -> ChannelError {
-        ChannelError(.notificationRejected, reason)
+    private func reject(_ reason: String) -> PaymentChannelError {
+        PaymentChannelError(.notificationRejected, reason)
     }
 
     private struct EventHead: Decodable {

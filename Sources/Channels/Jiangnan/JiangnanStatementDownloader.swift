@@ -6,9 +6,9 @@ import JiangnanProtocol
 /// destination file by the gateway's transport.
 ///
 /// - `200` with `text/csv` (or with no Content-Type and not a JSON object): the file. When the answer is signed, the signature (METHOD `RESP`) is checked over
-///   the file's bytes; a bad one deletes the file and throws ``ChannelError/Code/statementUnavailable``.
-/// - a signed JSON envelope: `3005` → ``ChannelError/Code/statementNotReady``, `4001` →
-///   ``ChannelError/Code/invalidRequest``, anything else → ``ChannelError/Code/statementUnavailable``.
+///   the file's bytes; a bad one deletes the file and throws ``PaymentChannelError/Code/statementUnavailable``.
+/// - a signed JSON envelope: `3005` → ``PaymentChannelError/Code/statementNotReady``, `4001` →
+///   ``PaymentChannelError/Code/invalidRequest``, anything else → ``PaymentChannelError/Code/statementUnavailable``.
 struct JiangnanStatementDownloader: Sendable {
     let client: JiangnanClient
     let logger: any ChannelLogger
@@ -16,7 +16,7 @@ struct JiangnanStatementDownloader: Sendable {
     /// The largest error envelope read back from the destination file.
     private static let maximumEnvelopeBytes = 1 << 20
 
-    func download(_ request: StatementRequest) async throws(ChannelError) -> StatementFile {
+    func download(_ request: StatementRequest) async throws(PaymentChannelError) -> StatementFile {
         let target = JiangnanRules.statementPath + "?date=" + request.businessDate.compact
         let message = try client.signedRequest(
             method: "GET", target: target, body: Data(), timeout: client.settings.downloadTimeout)
@@ -30,11 +30,11 @@ struct JiangnanStatementDownloader: Sendable {
             remove(file)
             let text = (error as? TransportError)?.description ?? String(describing: error)
             logger.warning("statement download failed", metadata: ["date": request.businessDate.compact, "error": text])
-            throw ChannelError(.statementUnavailable, "statement download failed: \(text)")
+            throw PaymentChannelError(.statementUnavailable, "statement download failed: \(text)")
         }
         guard response.status == 200 else {
             remove(file)
-            throw ChannelError(.statementUnavailable, "the bank answered HTTP \(response.status)")
+            throw PaymentChannelError(.statementUnavailable, "the bank answered HTTP \(response.status)")
         }
 
         let contentType = response.headers.value(for: "Content-Type")
@@ -52,13 +52,13 @@ struct JiangnanStatementDownloader: Sendable {
                 hash = try JiangnanSigner.bodyHash(ofFileAt: file)
             } catch {
                 remove(file)
-                throw ChannelError(.statementUnavailable, "the downloaded statement cannot be read: \(error)")
+                throw PaymentChannelError(.statementUnavailable, "the downloaded statement cannot be read: \(error)")
             }
             let check = client.checkSignature(response.headers, target: target, bodyHash: hash, reference: sentAt)
             guard check == .valid else {
                 remove(file)
                 logger.error("statement signature check failed", metadata: ["target": target, "check": "\(check)"])
-                throw ChannelError(.statementUnavailable, "statement answer cannot be verified: \(check)")
+                throw PaymentChannelError(.statementUnavailable, "statement answer cannot be verified: \(check)")
             }
         }
 
@@ -71,7 +71,7 @@ struct JiangnanStatementDownloader: Sendable {
     /// A non-CSV answer: a signed envelope explains why there is no statement. Always throws.
     private func handleEnvelope(
         file: URL, headers: [HTTPHeaderField], target: String, sentAt: Int64, _ contentType: String?
-    ) throws(ChannelError) -> Never {
+    ) throws(PaymentChannelError) -> Never {
         defer { remove(file) }
         let body: Data
         do {
@@ -79,12 +79,12 @@ struct JiangnanStatementDownloader: Sendable {
             defer { try? handle.close() }
             body = try handle.read(upToCount: Self.maximumEnvelopeBytes + 1) ?? Data()
         } catch {
-            throw ChannelError(.statementUnavailable, "the bank's answer cannot be read: \(error)")
+            throw PaymentChannelError(.statementUnavailable, "the bank's answer cannot be read: \(error)")
         }
         guard body.count <= Self.maximumEnvelopeBytes,
             let head = try? JSONDecoder().decode(EnvelopeHead.self, from: body)
         else {
-            throw ChannelError(
+            throw PaymentChannelError(
                 .statementUnavailable, "unexpected answer of type \(contentType ?? "(none)") instead of text/csv")
         }
         let check = client.checkSignature(
@@ -96,18 +96,18 @@ struct JiangnanStatementDownloader: Sendable {
                         + "with our secret; check merchant_no and secret",
                     metadata: ["target": target, "merchant_no": client.settings.merchantNo])
             }
-            throw ChannelError(
+            throw PaymentChannelError(
                 .statementUnavailable, "unverifiable answer (\(check), claimed code \(head.code))")
         }
         let text = head.msg.flatMap { $0.isEmpty ? nil : $0 } ?? JiangnanCode.message(for: head.code)
         switch head.code {
         case JiangnanCode.statementNotReady:
-            throw ChannelError(.statementNotReady, "statement not ready: \(text)", bankCode: head.code)
+            throw PaymentChannelError(.statementNotReady, "statement not ready: \(text)", bankCode: head.code)
         case JiangnanCode.invalidParameter:
-            throw ChannelError(.invalidRequest, "statement request refused: \(text)", bankCode: head.code)
+            throw PaymentChannelError(.invalidRequest, "statement request refused: \(text)", bankCode: head.code)
         default:
             logger.warning("statement refused", metadata: ["target": target, "code": head.code])
-            throw ChannelError(.statementUnavailable, "statement refused: \(text)", bankCode: head.code)
+            throw PaymentChannelError(.statementUnavailable, "statement refused: \(text)", bankCode: head.code)
         }
     }
 

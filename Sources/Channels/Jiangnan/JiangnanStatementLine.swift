@@ -33,7 +33,7 @@ struct JiangnanStatementLine {
     let currencyCode: [UInt8]
     /// The statement's business date.
     let businessDate: BusinessDate
-    /// CNY.
+    /// The channel's currency (CNY): the common case, matched without allocating.
     let currency: Currency
 
     init(businessDate: BusinessDate, currency: Currency) {
@@ -114,10 +114,16 @@ struct JiangnanStatementLine {
             problems.append("bad fee '\(Self.text(feeField))' (expected 0 to \(Self.maximumAmount) fen)")
         }
 
-        // currency
+        // currency: any ISO 4217 code is reported as it is (judging it is reconciliation's job); the channel's own
+        // currency is matched on bytes without building a String.
         let currencyField = field(7)
-        if !Self.equal(currencyField, currencyCode) {
-            problems.append("bad currency '\(Self.text(currencyField))' (expected \(currency.code))")
+        var lineCurrency: Currency?
+        if Self.equal(currencyField, currencyCode) {
+            lineCurrency = currency
+        } else if let other = Currency(code: Self.text(currencyField)) {
+            lineCurrency = other
+        } else {
+            problems.append("bad currency '\(Self.text(currencyField))' (not an ISO 4217 code)")
         }
 
         // status
@@ -139,14 +145,15 @@ struct JiangnanStatementLine {
             problems.append("bad orig_out_trade_no '\(Self.text(original))' for REFUND")
         }
 
-        guard problems.isEmpty, let date, let kind, let amount, let fee, let status else {
+        guard problems.isEmpty, let date, let kind, let amount, let fee, let status, let lineCurrency else {
             return .issue(problems.joined(separator: "; "))
         }
         return .record(
             StatementRecord(
                 lineNumber: lineNumber, businessDate: date, finishedAt: finishedAt,
                 transactionId: Self.string(outTradeNo), bankTransactionId: Self.string(tradeNo), kind: kind,
-                amount: Money(minorUnits: amount, currency: currency), fee: Money(minorUnits: fee, currency: currency),
+                amount: Money(minorUnits: amount, currency: lineCurrency),
+                fee: Money(minorUnits: fee, currency: lineCurrency),
                 status: status, originalTransactionId: kind == .refund ? Self.string(original) : nil))
     }
 

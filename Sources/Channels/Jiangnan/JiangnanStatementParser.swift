@@ -73,7 +73,7 @@ final class JiangnanStatementParser: @unchecked Sendable {
                 handle = try FileHandle(forReadingFrom: location)
             } catch {
                 finished = true
-                throw ChannelError(.statementUnavailable, "cannot open statement \(location.path): \(error)")
+                throw PaymentChannelError(.statementUnavailable, "cannot open statement \(location.path): \(error)")
             }
             buffer.reserveCapacity(Self.chunkSize * 2)
         }

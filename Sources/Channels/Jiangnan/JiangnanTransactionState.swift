@@ -74,14 +74,15 @@ struct JiangnanTransactionState: Sendable, Equatable {
                 bankTransactionId: bankId, amount: Money(minorUnits: amount, currency: currency), finishedAt: finished,
                 bankCode: bankCode)
         case JiangnanStatus.processing:
-            return .pending(reason: "processing", bankCode: bankCode, bankTransactionId: bankId)
+            return .pending(.processing, bankCode: bankCode, message: "processing", bankTransactionId: bankId)
         case JiangnanStatus.failed:
             return .declined(
-                bankCode: failCode.isEmpty ? JiangnanStatus.failed : failCode,
+                .declined, bankCode: failCode.isEmpty ? JiangnanStatus.failed : failCode,
                 message: failMessage.isEmpty ? (failCode.isEmpty ? "failed" : JiangnanCode.message(for: failCode)) : failMessage,
-                bankTransactionId: bankId)
+                bankTransactionId: bankId, finishedAt: JiangnanTime.parse(finishedAt))
         default:
-            return .pending(reason: "unknown status '\(status)'", bankCode: bankCode, bankTransactionId: bankId)
+            return .pending(
+                .unverifiable, bankCode: bankCode, message: "unknown status '\(status)'", bankTransactionId: bankId)
         }
     }
 }

@@ -60,7 +60,9 @@ struct ChannelBootstrapper: Sendable {
         return try ChannelConfigFile.parse(contents: text, fileName: url.lastPathComponent, directory: configDirectory)
     }
 
-    /// Checks a config against what the plugin declares and resolves its credentials.
+    /// Checks a config against what the plugin declares and resolves its credentials: settings and
+    /// credentials known to the manifest (required ones present, `next` values only for rotating ones),
+    /// currencies among the manifest's, maxima within its bounds. The result carries the effective bounds.
     func check(_ config: ChannelConfigFile, against manifest: PluginManifest) throws(ChannelConfigError)
         -> ChannelConfiguration
     {
@@ -74,26 +76,48 @@ struct ChannelBootstrapper: Sendable {
                 file: file, key: "settings.\(key)",
                 "unknown setting for plugin '\(manifest.id)' (known: \(knownSettings.sorted().joined(separator: ", ")))")
         }
-        for key in manifest.requiredCredentials.sorted() where config.credentials[key] == nil {
-            throw ChannelConfigError(file: file, key: "credentials.\(key)", "missing required credential of plugin '\(manifest.id)'")
-        }
-        for key in config.credentials.keys.sorted() where !manifest.requiredCredentials.contains(key) {
-            throw ChannelConfigError(file: file, key: "credentials.\(key)", "unknown credential for plugin '\(manifest.id)'")
-        }
-        for (index, currency) in config.currencies.enumerated() where !manifest.capabilities.currencies.contains(currency) {
+        for declaration in manifest.credentials where declaration.isRequired && config.credentials[declaration.name] == nil {
             throw ChannelConfigError(
-                file: file, key: "currencies[\(index)]", "plugin '\(manifest.id)' does not support \(currency.code)")
+                file: file, key: "credentials.\(declaration.name)", "missing required credential of plugin '\(manifest.id)'")
         }
-        let pluginMaximum = manifest.capabilities.maximumAmountMinorUnits
-        if let maximum = config.maximumAmount, maximum > pluginMaximum {
-            throw ChannelConfigError(
-                file: file, key: "max_amount", "exceeds the bank's maximum of \(pluginMaximum) minor units")
+        for key in config.credentials.keys.sorted() {
+            guard let declaration = manifest.credential(key) else {
+                let known = manifest.credentials.map(\.name).sorted().joined(separator: ", ")
+                throw ChannelConfigError(
+                    file: file, key: "credentials.\(key)",
+                    "unknown credential for plugin '\(manifest.id)' (known: \(known.isEmpty ? "none" : known))")
+            }
+            if config.credentials[key]?.next != nil, !declaration.rotates {
+                throw ChannelConfigError(
+                    file: file, key: "credentials.\(key).next",
+                    "plugin '\(manifest.id)' does not rotate credential '\(key)': give only its current value")
+            }
+        }
+        var limits: [CurrencyBound] = []
+        for (index, currency) in config.currencies.enumerated() {
+            guard var bound = manifest.currencies.bound(for: currency) else {
+                throw ChannelConfigError(
+                    file: file, key: "currencies[\(index)]", "plugin '\(manifest.id)' does not support \(currency.code)")
+            }
+            if let maximum = config.maximumAmount?.value(for: currency) {
+                guard maximum <= bound.maximumMinorUnits else {
+                    throw ChannelConfigError(
+                        file: file, key: "max_amount",
+                        "\(maximum) exceeds the bank's maximum of \(bound.maximumMinorUnits) minor units of \(currency.code)")
+                }
+                guard maximum >= bound.minimumMinorUnits else {
+                    throw ChannelConfigError(
+                        file: file, key: "max_amount",
+                        "\(maximum) is below the bank's minimum of \(bound.minimumMinorUnits) minor units of \(currency.code)")
+                }
+                bound.maximumMinorUnits = maximum
+            }
+            limits.append(bound)
         }
         let secrets = try credentials.resolve(config.credentials, file: file)
         return ChannelConfiguration(
             channelId: config.id, pluginId: config.pluginId, endpoint: config.endpoint, settings: config.settings,
-            credentials: secrets, timeouts: config.timeouts, currencies: config.currencies,
-            maximumAmountMinorUnits: config.maximumAmount ?? pluginMaximum)
+            credentials: secrets, timeouts: config.timeouts, currencies: limits)
     }
 
     private func start(
@@ -102,9 +126,8 @@ struct ChannelBootstrapper: Sendable {
     ) async -> ChannelEntry {
         var entry = ChannelEntry(
             id: config.id, pluginId: manifest.id, pluginVersion: manifest.version, online: config.online,
-            state: .misconfigured, error: nil, configFile: config.fileName, currencies: config.currencies,
-            maximumAmount: configuration.maximumAmountMinorUnits, endpoint: config.endpoint,
-            timeouts: config.timeouts, capabilities: manifest.capabilities, channel: nil)
+            state: .misconfigured, error: nil, configFile: config.fileName, limits: configuration.currencies,
+            endpoint: config.endpoint, timeouts: config.timeouts, manifest: manifest, channel: nil)
         var channelLogger = logger
         channelLogger[metadataKey: "channel"] = "\(config.id)"
         let context = ChannelContext(
@@ -121,13 +144,16 @@ struct ChannelBootstrapper: Sendable {
         }
         entry.channel = channel
         let check = await ChannelSelfCheckService.check(channel, timeout: selfCheckTimeout)
-        if check.passed {
-            entry.state = .ready
+        entry.record(check, at: Date())
+        switch check.status {
+        case .passed:
             logger.info("channel ready", metadata: ["channel": "\(config.id)", "online": "\(config.online)", "self_check": "\(check.detail)"])
-        } else {
-            entry.selfCheckPending = true
-            entry.error = "credentials self-check failed: \(check.detail) (checked again periodically)"
-            logger.error("channel misconfigured", metadata: ["channel": "\(config.id)", "reason": "\(entry.error!)"])
+        case .notChecked:
+            logger.notice(
+                "channel ready; its credentials were not checked (the plugin has no self-check)",
+                metadata: ["channel": "\(config.id)", "online": "\(config.online)", "self_check": "\(check.detail)"])
+        case .failed:
+            logger.error("channel misconfigured", metadata: ["channel": "\(config.id)", "reason": "\(entry.error ?? "")"])
         }
         return entry
     }

@@ -11,17 +11,40 @@ import Yams
 /// online: true
 /// endpoint: http://127.0.0.1:9100
 /// currencies: [CNY]
-/// max_amount: 5000000
+/// max_amount: 5000000            # minor units, for every listed currency; or per currency: {CNY: 5000000}
 /// timeouts: {connect_ms: 2000, request_ms: 5000, download_ms: 60000}
 /// settings: {merchant_no: JN8800001}
 /// credentials:
 ///   secret: {env: JIANGNAN_SECRET}
+///   # during a key rotation (only for credentials the plugin declares as rotating):
+///   # secret: {current: {env: JIANGNAN_SECRET}, next: {file: secrets/jiangnan-next.key}}
 /// ```
 struct ChannelConfigFile: Sendable {
-    /// Where a credential comes from. Never inline.
+    /// Where a credential value comes from. Never inline.
     enum CredentialSource: Sendable, Equatable {
         case environment(String)
         case file(URL)
+    }
+
+    /// Where a credential's current value and, during a rotation, its next value come from.
+    struct CredentialReference: Sendable, Equatable {
+        var current: CredentialSource
+        var next: CredentialSource?
+    }
+
+    /// The largest amount of one payment, as the config states it.
+    enum MaximumAmount: Sendable, Equatable {
+        /// One maximum for every listed currency.
+        case all(Int64)
+        /// A maximum per currency; currencies not named keep the plugin's.
+        case perCurrency([Currency: Int64])
+
+        func value(for currency: Currency) -> Int64? {
+            switch self {
+            case .all(let value): value
+            case .perCurrency(let map): map[currency]
+            }
+        }
     }
 
     var fileName: String
@@ -30,10 +53,10 @@ struct ChannelConfigFile: Sendable {
     var online: Bool
     var endpoint: URL
     var currencies: [Currency]
-    var maximumAmount: Int64?
+    var maximumAmount: MaximumAmount?
     var timeouts: ChannelTimeouts
     var settings: [String: String]
-    var credentials: [String: CredentialSource]
+    var credentials: [String: CredentialReference]
 
     static let topLevelKeys: Set<String> = [
         "id", "plugin", "online", "endpoint", "currencies", "max_amount", "timeouts", "settings", "credentials",
@@ -80,10 +103,26 @@ struct ChannelConfigFile: Sendable {
             }
             currencies.append(currency)
         }
-        var maximumAmount: Int64?
+        var maximumAmount: MaximumAmount?
         if let raw = root["max_amount"] {
-            guard let value = raw as? Int, value > 0 else { throw fail("max_amount", "must be a positive integer (minor units)") }
-            maximumAmount = Int64(value)
+            if let value = raw as? Int {
+                guard value > 0 else { throw fail("max_amount", "must be a positive integer (minor units)") }
+                maximumAmount = .all(Int64(value))
+            } else if let map = raw as? [String: Any] {
+                var perCurrency: [Currency: Int64] = [:]
+                for code in map.keys.sorted() {
+                    guard let currency = Currency(code: code), currencies.contains(currency) else {
+                        throw fail("max_amount.\(code.prefix(16))", "names a currency the channel does not list in currencies")
+                    }
+                    guard let value = map[code] as? Int, value > 0 else {
+                        throw fail("max_amount.\(code)", "must be a positive integer (minor units)")
+                    }
+                    perCurrency[currency] = Int64(value)
+                }
+                maximumAmount = .perCurrency(perCurrency)
+            } else {
+                throw fail("max_amount", "must be a positive integer (minor units) or a mapping of currency to one")
+            }
         }
         var timeouts = ChannelTimeouts()
         if let raw = root["timeouts"] {
@@ -112,35 +151,57 @@ struct ChannelConfigFile: Sendable {
                 }
             }
         }
-        var credentials: [String: CredentialSource] = [:]
+        var credentials: [String: CredentialReference] = [:]
         if let raw = root["credentials"] {
             guard let map = raw as? [String: Any] else { throw fail("credentials", "must be a mapping") }
             for key in map.keys.sorted() {
-                guard let source = map[key] as? [String: Any], source.count == 1,
-                    let kind = source.keys.first, kind == "env" || kind == "file"
-                else {
-                    // Never echo the value: it may be a secret written inline by mistake.
-                    throw fail(
-                        "credentials.\(key)",
-                        "must be {env: VARIABLE} or {file: PATH}; inline credential values are not allowed")
-                }
-                guard let reference = source[kind] as? String, !reference.isEmpty else {
-                    throw fail("credentials.\(key).\(kind)", "must be a non-empty string")
-                }
-                if kind == "env" {
-                    credentials[key] = .environment(reference)
-                } else {
-                    let url =
-                        reference.hasPrefix("/")
-                        ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference)
-                    credentials[key] = .file(url)
-                }
+                credentials[key] = try credentialReference(map[key], key: "credentials.\(key)", directory: directory, fail)
             }
         }
         return ChannelConfigFile(
             fileName: fileName, id: id, pluginId: pluginId, online: onlineBool, endpoint: endpoint,
             currencies: currencies, maximumAmount: maximumAmount, timeouts: timeouts, settings: settings,
             credentials: credentials)
+    }
+
+    /// `{env: VAR}`, `{file: PATH}`, or `{current: <one of those>, next: <one of those>}`.
+    private static func credentialReference(
+        _ value: Any?, key: String, directory: URL, _ fail: (String?, String) -> ChannelConfigError
+    ) throws(ChannelConfigError) -> CredentialReference {
+        if let map = value as? [String: Any], map["current"] != nil || map["next"] != nil {
+            for name in map.keys.sorted() where name != "current" && name != "next" {
+                throw fail("\(key).\(name)", "unknown key (allowed: current, next)")
+            }
+            guard let current = map["current"] else {
+                throw fail("\(key).current", "missing: a rotating credential needs its current value")
+            }
+            let next = try map["next"].map { (raw: Any) throws(ChannelConfigError) -> CredentialSource in
+                try credentialSource(raw, key: "\(key).next", directory: directory, fail)
+            }
+            return CredentialReference(
+                current: try credentialSource(current, key: "\(key).current", directory: directory, fail), next: next)
+        }
+        return CredentialReference(current: try credentialSource(value, key: key, directory: directory, fail), next: nil)
+    }
+
+    /// `{env: VAR}` or `{file: PATH}` (relative to the config directory).
+    private static func credentialSource(
+        _ value: Any?, key: String, directory: URL, _ fail: (String?, String) -> ChannelConfigError
+    ) throws(ChannelConfigError) -> CredentialSource {
+        guard let source = value as? [String: Any], source.count == 1,
+            let kind = source.keys.first, kind == "env" || kind == "file"
+        else {
+            // Never echo the value: it may be a secret written inline by mistake.
+            throw fail(
+                key,
+                "must be {env: VARIABLE} or {file: PATH} (or {current: …, next: …} during a rotation); inline "
+                    + "credential values are not allowed")
+        }
+        guard let reference = source[kind] as? String, !reference.isEmpty else {
+            throw fail("\(key).\(kind)", "must be a non-empty string")
+        }
+        if kind == "env" { return .environment(reference) }
+        return .file(reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference))
     }
 
     static func isValidId(_ id: String) -> Bool {

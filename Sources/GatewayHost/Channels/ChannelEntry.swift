@@ -11,17 +11,43 @@ struct ChannelEntry: Sendable {
     var state: AdminChannel.State
     var error: String?
     var configFile: String
-    var currencies: [Currency]
-    var maximumAmount: Int64
+    /// The currencies it takes and its bounds in each: the manifest's, narrowed by the config.
+    var limits: [CurrencyBound]
     var endpoint: URL
     var timeouts: ChannelTimeouts
-    var capabilities: PluginCapabilities?
+    /// The plugin's manifest, when the plugin started.
+    var manifest: PluginManifest?
     /// The channel object, when its plugin created it.
     var channel: (any PaymentChannel)?
+    /// The last self-check and when it ran.
+    var selfCheck: SelfCheckResult?
+    var selfCheckedAt: Date?
     /// Its self-check failed (bad credentials, or the bank was unreachable): `ChannelSelfCheckService` runs it
     /// again until it passes.
     var selfCheckPending = false
 
+    /// The currencies, in config order.
+    var currencies: [Currency] { limits.currencyList }
+
+    /// What the plugin's bank supports, when the plugin started.
+    var capabilities: PluginCapabilities? { manifest?.capabilities }
+
     /// Ready, online and created: it may take new payments.
     var acceptsPayments: Bool { online && state == .ready && channel != nil }
+
+    /// Records a self-check: a passed or "not checked" one makes the channel ready; a failed one
+    /// misconfigured and due for another check.
+    mutating func record(_ check: SelfCheckResult, at time: Date) {
+        selfCheck = check
+        selfCheckedAt = time
+        if check.allowsTraffic {
+            state = .ready
+            error = nil
+            selfCheckPending = false
+        } else {
+            state = .misconfigured
+            selfCheckPending = true
+            error = "credentials self-check failed: \(check.detail) (checked again periodically)"
+        }
+    }
 }

@@ -32,47 +32,75 @@ final class ChannelRegistry: Sendable {
         }
     }
 
-    /// The first (by id) online, ready channel that takes `currency`.
-    func route(currency: Currency) -> ChannelEntry? {
+    /// The first (by id) online, ready channel that takes `amount` within its bounds.
+    func route(_ amount: Money) -> ChannelEntry? {
         let channels = self.channels
-        return channels.values.sorted { $0.id < $1.id }.first { $0.acceptsPayments && $0.currencies.contains(currency) }
+        return channels.values.sorted { $0.id < $1.id }.first { entry in
+            entry.acceptsPayments && entry.limits.bound(for: amount.currency)?.contains(amount) == true
+        }
     }
 
     /// The admin API's view.
     var adminView: AdminChannelsResponse {
         let channels = self.channels
         return AdminChannelsResponse(
-            channels: channels.values.sorted { $0.id < $1.id }.map { entry in
-                AdminChannel(
-                    id: entry.id, plugin: entry.pluginId, pluginVersion: entry.pluginVersion, online: entry.online,
-                    state: entry.state, error: entry.error, configFile: entry.configFile,
-                    currencies: entry.currencies.map(\.code), endpoint: entry.endpoint.absoluteString)
-            },
-            plugins: plugins.map { record in
-                switch record.state {
-                case .started(let info, _, let manifest):
-                    AdminPlugin(
-                        file: record.fileName, id: manifest.id, version: manifest.version, state: .started,
-                        errorCode: nil, error: nil, channelKitAPI: info.channelKitAPI, swiftCompiler: info.swiftCompiler)
-                case .failed(let failure, let info):
-                    AdminPlugin(
-                        file: record.fileName, id: failure.pluginId, version: failure.pluginVersion, state: .failed,
-                        errorCode: failure.code.rawValue,
-                        error: failure.reason, channelKitAPI: info?.channelKitAPI, swiftCompiler: info?.swiftCompiler)
-                case .checked(let info):
-                    AdminPlugin(
-                        file: record.fileName, id: nil, version: nil, state: .checked, errorCode: nil, error: nil,
-                        channelKitAPI: info.channelKitAPI, swiftCompiler: info.swiftCompiler)
-                case .loaded:
-                    AdminPlugin(
-                        file: record.fileName, id: nil, version: nil, state: .loaded, errorCode: nil, error: nil,
-                        channelKitAPI: nil, swiftCompiler: nil)
-                case .discovered:
-                    AdminPlugin(
-                        file: record.fileName, id: nil, version: nil, state: .discovered, errorCode: nil, error: nil,
-                        channelKitAPI: nil, swiftCompiler: nil)
-                }
-            },
+            channels: channels.values.sorted { $0.id < $1.id }.map(Self.adminChannel),
+            plugins: plugins.map(Self.adminPlugin),
             configErrors: configErrors.map { AdminConfigError(file: $0.file, key: $0.key, message: $0.message) })
+    }
+
+    static func adminChannel(_ entry: ChannelEntry) -> AdminChannel {
+        AdminChannel(
+            id: entry.id, plugin: entry.pluginId, pluginVersion: entry.pluginVersion, online: entry.online,
+            state: entry.state, error: entry.error, configFile: entry.configFile,
+            currencies: entry.currencies.map(\.code),
+            limits: entry.limits.map {
+                AdminCurrencyLimit(currency: $0.currency.code, minimum: $0.minimumMinorUnits, maximum: $0.maximumMinorUnits)
+            },
+            endpoint: entry.endpoint.absoluteString,
+            selfCheck: entry.selfCheck.map { check in
+                AdminSelfCheck(
+                    status: AdminSelfCheck.Status(check.status), detail: check.detail,
+                    checkedAt: entry.selfCheckedAt.map(JSONBody.timestamp) ?? "")
+            })
+    }
+
+    static func adminPlugin(_ record: PluginRecord) -> AdminPlugin {
+        let history = record.history.map { AdminPluginStep(state: $0.state, at: JSONBody.timestamp($0.at)) }
+        switch record.state {
+        case .started(let info, _, let manifest):
+            return AdminPlugin(
+                file: record.fileName, id: manifest.id, version: manifest.version, state: .started,
+                errorCode: nil, error: nil, channelKitAPI: info.channelKitAPI, swiftCompiler: info.swiftCompiler,
+                history: history,
+                statements: manifest.statements.map {
+                    AdminStatementSupport(
+                        format: $0.format, timeZone: $0.timeZoneIdentifier,
+                        availableAfterSeconds: $0.availableAfterDayEnd.components.seconds)
+                })
+        case .failed(let failure, let info):
+            return AdminPlugin(
+                file: record.fileName, id: failure.pluginId, version: failure.pluginVersion, state: .failed,
+                errorCode: failure.code.rawValue, error: failure.reason, channelKitAPI: info?.channelKitAPI,
+                swiftCompiler: info?.swiftCompiler, history: history, failedAfter: record.failedAfter)
+        case .checked(let info):
+            return AdminPlugin(
+                file: record.fileName, id: nil, version: nil, state: .checked, errorCode: nil, error: nil,
+                channelKitAPI: info.channelKitAPI, swiftCompiler: info.swiftCompiler, history: history)
+        case .loaded, .discovered:
+            return AdminPlugin(
+                file: record.fileName, id: nil, version: nil, state: record.state.name, errorCode: nil, error: nil,
+                channelKitAPI: nil, swiftCompiler: nil, history: history)
+        }
+    }
+}
+
+extension AdminSelfCheck.Status {
+    init(_ status: SelfCheckResult.Status) {
+        switch status {
+        case .passed: self = .passed
+        case .failed: self = .failed
+        case .notChecked: self = .notChecked
+        }
     }
 }

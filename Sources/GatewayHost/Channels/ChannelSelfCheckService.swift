@@ -27,12 +27,8 @@ struct ChannelSelfCheckService: Service {
                 for entry in pending {
                     guard let channel = entry.channel else { continue }
                     let result = await Self.check(channel, timeout: timeout)
-                    if result.passed {
-                        registry.update(entry.id) { entry in
-                            entry.state = .ready
-                            entry.error = nil
-                            entry.selfCheckPending = false
-                        }
+                    registry.update(entry.id) { $0.record(result, at: Date()) }
+                    if result.allowsTraffic {
                         logger.notice("channel ready after a repeated self-check", metadata: ["channel": "\(entry.id)", "self_check": "\(result.detail)"])
                     } else {
                         logger.warning("channel self-check still failing", metadata: ["channel": "\(entry.id)", "reason": "\(result.detail)"])

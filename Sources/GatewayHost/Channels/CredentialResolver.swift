@@ -6,33 +6,42 @@ import Foundation
 struct CredentialResolver: Sendable {
     var environment: [String: String]
 
-    func resolve(_ sources: [String: ChannelConfigFile.CredentialSource], file: String) throws(ChannelConfigError)
-        -> [String: Secret]
+    func resolve(_ references: [String: ChannelConfigFile.CredentialReference], file: String) throws(ChannelConfigError)
+        -> [String: Credential]
     {
-        var secrets: [String: Secret] = [:]
-        for (key, source) in sources {
-            switch source {
-            case .environment(let name):
-                guard let value = environment[name], !value.isEmpty else {
-                    throw ChannelConfigError(
-                        file: file, key: "credentials.\(key).env", "environment variable \(name) is not set or empty")
-                }
-                secrets[key] = Secret(value)
-            case .file(let url):
-                guard let data = FileManager.default.contents(atPath: url.path),
-                    let text = String(data: data, encoding: .utf8)
-                else {
-                    throw ChannelConfigError(
-                        file: file, key: "credentials.\(key).file", "cannot read credential file \(url.lastPathComponent)")
-                }
-                let value = text.trimmingCharacters(in: .newlines)
-                guard !value.isEmpty else {
-                    throw ChannelConfigError(
-                        file: file, key: "credentials.\(key).file", "credential file \(url.lastPathComponent) is empty")
-                }
-                secrets[key] = Secret(value)
+        var credentials: [String: Credential] = [:]
+        for key in references.keys.sorted() {
+            guard let reference = references[key] else { continue }
+            let rotating = reference.next != nil
+            let current = try value(reference.current, key: rotating ? "credentials.\(key).current" : "credentials.\(key)", file: file)
+            let next = try reference.next.map { (source) throws(ChannelConfigError) -> Secret in
+                try value(source, key: "credentials.\(key).next", file: file)
             }
+            credentials[key] = Credential(current: current, next: next)
         }
-        return secrets
+        return credentials
+    }
+
+    private func value(_ source: ChannelConfigFile.CredentialSource, key: String, file: String) throws(ChannelConfigError)
+        -> Secret
+    {
+        switch source {
+        case .environment(let name):
+            guard let value = environment[name], !value.isEmpty else {
+                throw ChannelConfigError(file: file, key: "\(key).env", "environment variable \(name) is not set or empty")
+            }
+            return Secret(value)
+        case .file(let url):
+            guard let data = FileManager.default.contents(atPath: url.path),
+                let text = String(data: data, encoding: .utf8)
+            else {
+                throw ChannelConfigError(file: file, key: "\(key).file", "cannot read credential file \(url.lastPathComponent)")
+            }
+            let value = text.trimmingCharacters(in: .newlines)
+            guard !value.isEmpty else {
+                throw ChannelConfigError(file: file, key: "\(key).file", "credential file \(url.lastPathComponent) is empty")
+            }
+            return Secret(value)
+        }
     }
 }

@@ -22,7 +22,8 @@ struct StatementFetcher: Sendable {
     func fetch(channelId: String, date: BusinessDate, includeRecords: Bool) async throws -> Summary {
         guard let entry = registry.channel(channelId) else { throw GatewayError.unknownChannel(channelId) }
         guard let channel = entry.channel else { throw GatewayError.channelUnavailable(channelId) }
-        guard entry.capabilities?.statementFormat != nil else {
+        // The manifest says whether the bank has statements; a channel without them is never asked.
+        guard entry.manifest?.statements != nil else {
             throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")
         }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -31,7 +32,7 @@ struct StatementFetcher: Sendable {
         let file: StatementFile
         do {
             file = try await channel.downloadStatement(StatementRequest(businessDate: date, destination: partial))
-        } catch let error as ChannelError {
+        } catch let error as PaymentChannelError {
             try? FileManager.default.removeItem(at: partial)
             switch error.code {
             case .statementNotReady:

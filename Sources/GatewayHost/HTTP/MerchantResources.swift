@@ -1,3 +1,4 @@
+import ChannelKit
 import Foundation
 
 /// `POST /v1/payments` body.
@@ -37,6 +38,10 @@ struct PaymentResource: Encodable, Sendable {
     /// Why a declined payment was declined: `channel_unreachable` (nothing reached the bank),
     /// `not_processed` (the bank refused to process it), `bank_declined`; null unless declined.
     var decline_code: String?
+    /// The typed reason of a decline (`not_sent`, `refused_try_elsewhere`, `refused_retry_here`, `declined`).
+    var decline_reason: String?
+    /// Why the outcome is still unknown while pending (`timeout`, `busy`, `processing`...).
+    var pending_cause: String?
     /// Open for longer than the gateway's alert age: ops are looking at it.
     var needs_attention: Bool
     var notify_url: String?
@@ -59,7 +64,9 @@ struct PaymentResource: Encodable, Sendable {
         bank_code = record.bankCode
         bank_message = record.bankMessage
         not_processed = record.notProcessed
-        decline_code = DeclineCode.of(status: record.status, bankCode: record.bankCode, notProcessed: record.notProcessed)
+        decline_code = DeclineCode.of(status: record.status, reason: record.outcomeReason, notProcessed: record.notProcessed)
+        decline_reason = record.status == .declined ? record.outcomeReason : nil
+        pending_cause = record.status == .pending ? record.outcomeReason : nil
         needs_attention = needsAttention
         notify_url = record.notifyURL
         metadata = record.metadata
@@ -84,6 +91,8 @@ struct RefundResource: Encodable, Sendable {
     var bank_message: String?
     var not_processed: Bool
     var decline_code: String?
+    var decline_reason: String?
+    var pending_cause: String?
     var needs_attention: Bool
     var created_at: Date
     var updated_at: Date
@@ -101,7 +110,9 @@ struct RefundResource: Encodable, Sendable {
         bank_code = record.bankCode
         bank_message = record.bankMessage
         not_processed = record.notProcessed
-        decline_code = DeclineCode.of(status: record.status, bankCode: record.bankCode, notProcessed: record.notProcessed)
+        decline_code = DeclineCode.of(status: record.status, reason: record.outcomeReason, notProcessed: record.notProcessed)
+        decline_reason = record.status == .declined ? record.outcomeReason : nil
+        pending_cause = record.status == .pending ? record.outcomeReason : nil
         needs_attention = needsAttention
         created_at = record.createdAt
         updated_at = record.updatedAt
@@ -111,10 +122,15 @@ struct RefundResource: Encodable, Sendable {
 
 /// The merchant-facing reason of a decline.
 enum DeclineCode {
-    static func of(status: TransactionStatus, bankCode: String?, notProcessed: Bool) -> String? {
+    /// From the typed decline reason (ChannelKit 2.0); rows without one fall back on the not-processed flag.
+    static func of(status: TransactionStatus, reason: String?, notProcessed: Bool) -> String? {
         guard status == .declined else { return nil }
-        if bankCode == "not_sent" { return "channel_unreachable" }
-        return notProcessed ? "not_processed" : "bank_declined"
+        switch reason.flatMap(DeclineReason.init(rawValue:)) {
+        case .notSent: return "channel_unreachable"
+        case .refusedTryElsewhere, .refusedRetryHere: return "not_processed"
+        case .declined: return "bank_declined"
+        default: return notProcessed ? "not_processed" : "bank_declined"
+        }
     }
 }
 
@@ -131,6 +147,8 @@ struct TransitionResource: Encodable, Sendable {
     var cause: String
     var bank_code: String?
     var bank_message: String?
+    /// The decline reason or pending cause the move recorded.
+    var outcome_reason: String?
     var at: Date
 
     init(_ record: TransitionRecord) {
@@ -139,6 +157,7 @@ struct TransitionResource: Encodable, Sendable {
         cause = record.cause
         bank_code = record.bankCode
         bank_message = record.bankMessage
+        outcome_reason = record.outcomeReason
         at = record.at
     }
 }

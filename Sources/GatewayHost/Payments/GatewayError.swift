@@ -18,6 +18,7 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     static func invalidRequest(_ message: String) -> GatewayError { .init(.badRequest, "invalid_request", message) }
     static func invalidAmount(_ message: String) -> GatewayError { .init(.unprocessableContent, "invalid_amount", message) }
     static func amountTooLarge(_ message: String) -> GatewayError { .init(.unprocessableContent, "amount_too_large", message) }
+    static func amountTooSmall(_ message: String) -> GatewayError { .init(.unprocessableContent, "amount_too_small", message) }
     static func unknownCurrency(_ code: String) -> GatewayError {
         .init(.unprocessableContent, "unknown_currency", "'\(code.prefix(16))' is not an ISO 4217 currency code")
     }

@@ -11,7 +11,7 @@ extension PaymentService {
         let result: NotificationResult
         do {
             result = try await channel.handleNotification(notification)
-        } catch let error as ChannelError where error.code == .unsupported {
+        } catch let error as PaymentChannelError where error.code == .unsupported {
             throw GatewayError(.notFound, "notifications_unsupported", "channel '\(channelId)' receives no notifications")
         } catch {
             logger.warning("notification rejected", metadata: ["channel": "\(channelId)", "reason": "\(error)"])

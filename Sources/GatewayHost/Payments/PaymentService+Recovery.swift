@@ -43,9 +43,10 @@ extension PaymentService {
         if let result, result.outcome == nil, let code = result.notFoundCode {
             let window = TimeInterval(entry.capabilities?.notFoundFinalAfterSeconds ?? Int.max / 2)
             if now().timeIntervalSince(open.createdAt) >= window {
+                // The bank's own rule proves it never processed the request, and never will.
                 outcome = .declined(
-                    bankCode: code, message: "not found at the bank after its \(Int(window)) s finality window",
-                    notProcessed: true)
+                    .refusedTryElsewhere, bankCode: code,
+                    message: "not found at the bank after its \(Int(window)) s finality window")
                 cause = "recovery: not found after the finality window"
             }
         }
@@ -54,7 +55,7 @@ extension PaymentService {
         }
         if open.status == .processing {
             // The call that stored this row ended without an answer (the gateway stopped, or the answer was lost).
-            let pending = outcome ?? .pending(reason: "bank call outcome unknown")
+            let pending = outcome ?? .pending(.interrupted, message: "bank call outcome unknown")
             return try await move(open, update(pending, cause: "recovery: call outcome unknown", attempts: open.attempts + 1))
         }
         try await store.rescheduleCheck(open, attempts: open.attempts + 1, next: now() + recoveryDelay(after: open.attempts + 1))

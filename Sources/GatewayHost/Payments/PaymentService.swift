@@ -116,23 +116,31 @@ struct PaymentService: Sendable {
     }
 
     private func chooseChannel(_ request: NewPayment) throws -> ChannelEntry {
-        let currency = request.amount.currency
+        let amount = request.amount
         let entry: ChannelEntry
         if let id = request.channelId {
             guard let found = registry.channel(id) else { throw GatewayError.unknownChannel(id) }
             guard found.online else { throw GatewayError.channelOffline(id) }
             guard found.state == .ready, found.channel != nil else { throw GatewayError.channelUnavailable(id) }
-            guard found.currencies.contains(currency) else {
-                throw GatewayError.unsupportedCurrency("channel '\(id)' does not accept \(currency.code)")
-            }
             entry = found
         } else {
-            guard let found = registry.route(currency: currency) else { throw GatewayError.noChannel(currency.code) }
+            guard let found = registry.route(amount) else {
+                throw GatewayError.noChannel(amount.currency.code)
+            }
             entry = found
         }
-        guard request.amount.minorUnits <= entry.maximumAmount else {
+        // The channel's effective bounds (its plugin's, narrowed by its config) are enforced here, before the
+        // bank is called; the plugin need not check them again.
+        guard let bound = entry.limits.bound(for: amount.currency) else {
+            throw GatewayError.unsupportedCurrency("channel '\(entry.id)' does not accept \(amount.currency.code)")
+        }
+        guard amount.minorUnits <= bound.maximumMinorUnits else {
             throw GatewayError.amountTooLarge(
-                "amount \(request.amount.minorUnits) exceeds channel '\(entry.id)' maximum of \(entry.maximumAmount) minor units")
+                "amount \(amount.minorUnits) exceeds channel '\(entry.id)' maximum of \(bound.maximumMinorUnits) minor units")
+        }
+        guard amount.minorUnits >= bound.minimumMinorUnits else {
+            throw GatewayError.amountTooSmall(
+                "amount \(amount.minorUnits) is below channel '\(entry.id)' minimum of \(bound.minimumMinorUnits) minor units")
         }
         return entry
     }
@@ -162,23 +170,47 @@ struct PaymentService: Sendable {
         return base.seconds * Double.random(in: 0.9...1.1)
     }
 
-    /// Calls the bank. A thrown error is a problem on our side before or during the call: never a decline
-    /// unless the channel says nothing was sent.
+    /// Calls the bank and turns whatever happens into an outcome, by ChannelKit 2.0's rule: a throw is
+    /// declined as ``DeclineReason/notSent`` only when nothing can have reached the bank — the channel handed
+    /// no request to the transport during the call (``BankCallTracker``) *and* the error says it refused the
+    /// request before sending (``PaymentChannelError/Code/rejectsBeforeSending``). Anything else thrown is
+    /// pending (``PendingCause/channelFailure``), resolved later by query.
     func callBank(
         _ channelId: String, operation: String, _ body: @Sendable (any PaymentChannel) async throws -> ChannelOutcome
     ) async -> ChannelOutcome {
         guard let channel = registry.channel(channelId)?.channel else {
-            return .notSent(reason: "channel \(channelId) is not loaded")
+            return .notSent("channel \(channelId) is not loaded", code: "channel_not_loaded")
         }
+        let tracker = BankCallTracker()
+        let outcome: ChannelOutcome
         do {
-            return try await body(channel)
-        } catch let error as ChannelError {
-            logger.error("channel refused the request", metadata: ["channel": "\(channelId)", "operation": "\(operation)", "error": "\(error)"])
-            return ChannelOutcome(status: .declined, bankCode: error.code.rawValue, bankMessage: error.message, notProcessed: true)
+            outcome = try await BankCallTracker.$current.withValue(tracker) { try await body(channel) }
         } catch {
-            logger.error("channel call failed; outcome unknown", metadata: ["channel": "\(channelId)", "operation": "\(operation)", "error": "\(error)"])
-            return .pending(reason: "channel error: \(error)")
+            outcome = Self.outcome(ofThrown: error, mayHaveSent: tracker.mayHaveSent)
+            logger.error(
+                "channel call threw",
+                metadata: [
+                    "channel": "\(channelId)", "operation": "\(operation)", "error": "\(error)",
+                    "outcome": "\(outcome.status.rawValue)", "request_may_have_been_sent": "\(tracker.mayHaveSent)",
+                ])
         }
+        OutcomeMetrics.record(outcome, channel: channelId, operation: operation)
+        return outcome
+    }
+
+    /// The outcome of a call that threw: see ``callBank(_:operation:_:)``.
+    static func outcome(ofThrown error: any Error, mayHaveSent: Bool) -> ChannelOutcome {
+        if !mayHaveSent, let refusal = error as? PaymentChannelError,
+            PaymentChannelError.Code.rejectsBeforeSending.contains(refusal.code)
+        {
+            return .notSent("the channel refused the request before sending it: \(refusal.message)", code: refusal.code.rawValue)
+        }
+        let text = (error as? PaymentChannelError).map { "\($0.code): \($0.message)" } ?? String(describing: error)
+        return .pending(
+            .channelFailure,
+            message: mayHaveSent
+                ? "the channel failed after a request may have reached the bank: \(text)"
+                : "the channel failed with an error that does not say nothing was sent: \(text)")
     }
 }
 

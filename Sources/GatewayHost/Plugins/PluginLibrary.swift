@@ -28,10 +28,7 @@ struct PluginLibrary: @unchecked Sendable {
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let message = lastError() ?? "unknown dlopen error"
             if let symbol = undefinedChannelKitSymbol(in: message) {
-                throw PluginFailure(
-                    .newerChannelKit,
-                    "built against a newer ChannelKit than this gateway's \(ChannelKitVersion.api) — rebuild against "
-                        + "\(ChannelKitVersion.api) (undefined symbol: \(symbol))")
+                throw missingSymbolFailure(symbol, build: PluginBuildMarker.scan(path), check: .host)
             }
             throw PluginFailure(.notLoadable, "cannot load the file as a shared library: \(message)")
         }
@@ -53,6 +50,37 @@ struct PluginLibrary: @unchecked Sendable {
     private static func lastError() -> String? {
         guard let text = dlerror() else { return nil }
         return String(cString: text)
+    }
+
+    /// Why a plugin needs a ChannelKit symbol this gateway lacks, told from the build description the file
+    /// carries (ChannelKit 2.0 and later) or its absence (1.x).
+    static func missingSymbolFailure(_ symbol: String, build: PluginBuildInfo?, check: PluginVersionCheck)
+        -> PluginFailure
+    {
+        let host = check.hostAPI
+        let detail = "(undefined symbol: \(symbol))"
+        guard let build else {
+            return PluginFailure(
+                .channelKitVersionMismatch,
+                "built against a ChannelKit older than 2.0 (the file carries no ChannelKit 2 build description); "
+                    + "this gateway has ChannelKit \(host) — rebuild against ChannelKit \(check.hostMajor).x \(detail)")
+        }
+        if let plugin = PluginVersionCheck.parse(build.channelKitAPI), plugin.major == check.hostMajor {
+            if plugin.minor > check.hostMinor {
+                return PluginFailure(
+                    .newerChannelKit,
+                    "built against ChannelKit \(build.channelKitAPI), newer than this gateway's \(host) — rebuild "
+                        + "against \(host) or upgrade the gateway \(detail)")
+            }
+            return PluginFailure(
+                .channelKitVersionMismatch,
+                "built against ChannelKit \(build.channelKitAPI) but needs a symbol this gateway's \(host) lacks — "
+                    + "rebuild against this gateway's ChannelKit \(host) \(detail)")
+        }
+        return PluginFailure(
+            .channelKitVersionMismatch,
+            "built against ChannelKit \(build.channelKitAPI), this gateway has \(host) — rebuild against "
+                + "ChannelKit \(check.hostMajor).x \(detail)")
     }
 
     /// `$s10ChannelKit…` from an "undefined symbol" dlerror text, if that is what it is.

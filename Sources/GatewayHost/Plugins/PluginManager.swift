@@ -3,12 +3,14 @@ import Foundation
 import Logging
 
 /// Loads every plugin file of the plugins directory, one role at a time (find, open, describe, check,
-/// create, validate), and records each file's state. A bad file never stops the others.
+/// create, validate), and records each state a file passes. A bad file never stops the others.
 struct PluginManager: Sendable {
     var repository: PluginRepository
     var versionCheck = PluginVersionCheck.host
     var factory = PluginFactory()
     var logger: Logger
+    /// Told of every state change of every file, as it happens.
+    var observe: @Sendable (PluginRecord) -> Void = { _ in }
 
     /// Loads all plugins. Files are processed in name order; a plugin id already taken refuses the later file.
     func loadAll() -> [PluginRecord] {
@@ -34,7 +36,11 @@ struct PluginManager: Sendable {
                     ])
             case .failed(let failure, _):
                 logger.error(
-                    "plugin failed", metadata: ["file": "\(record.fileName)", "code": "\(failure.code.rawValue)", "reason": "\(failure.reason)"])
+                    "plugin failed",
+                    metadata: [
+                        "file": "\(record.fileName)", "after": "\(record.failedAfter?.rawValue ?? "-")",
+                        "code": "\(failure.code.rawValue)", "reason": "\(failure.reason)",
+                    ])
             default:
                 break
             }
@@ -43,15 +49,23 @@ struct PluginManager: Sendable {
         return records
     }
 
-    private func load(_ file: URL, takenIds: [String: String]) -> PluginRecord {
-        let name = file.lastPathComponent
+    /// Takes one file through every state it can reach.
+    func load(_ file: URL, takenIds: [String: String]) -> PluginRecord {
+        var record = PluginRecord(fileName: file.lastPathComponent, state: .discovered)
+        observe(record)
+        func advance(_ next: PluginState) {
+            record.move(to: next)
+            observe(record)
+        }
         var info: PluginBuildInfo?
         do throws(PluginFailure) {
             let library = try PluginLibrary.open(file.path)
+            advance(.loaded)
             let entry = try library.entryPoint()
             let described = try factory.describe(entry)
             info = described
             try versionCheck.check(described)
+            advance(.checked(described))
             let plugin = try factory.create(entry)
             let manifest = plugin.manifest
             try Self.validate(manifest)
@@ -60,19 +74,47 @@ struct PluginManager: Sendable {
                     .duplicateId, "duplicate plugin id '\(manifest.id)': already loaded from \(owner); this file is refused",
                     pluginId: manifest.id, pluginVersion: manifest.version)
             }
-            return PluginRecord(fileName: name, state: .started(described, plugin, manifest))
+            advance(.started(described, plugin, manifest))
         } catch {
-            return PluginRecord(fileName: name, state: .failed(error, info))
+            advance(.failed(error, info))
         }
+        return record
     }
 
+    /// Checks what the gateway relies on in a manifest.
     static func validate(_ manifest: PluginManifest) throws(PluginFailure) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         guard (1...64).contains(manifest.id.count), manifest.id.allSatisfy({ allowed.contains($0) }) else {
             throw PluginFailure(.invalidManifest, "plugin id '\(manifest.id.prefix(80))' must be 1–64 chars of [a-z0-9-]")
         }
-        guard !manifest.version.isEmpty else {
-            throw PluginFailure(.invalidManifest, "plugin '\(manifest.id)' has an empty version")
+        func refuse(_ reason: String) -> PluginFailure {
+            PluginFailure(.invalidManifest, "plugin '\(manifest.id)' \(reason)", pluginId: manifest.id, pluginVersion: manifest.version)
+        }
+        guard !manifest.version.isEmpty else { throw refuse("has an empty version") }
+        guard !manifest.currencies.isEmpty else { throw refuse("declares no currency") }
+        var seen: Set<Currency> = []
+        for bound in manifest.currencies {
+            guard seen.insert(bound.currency).inserted else { throw refuse("declares \(bound.currency.code) twice") }
+            guard bound.minimumMinorUnits >= 1, bound.minimumMinorUnits <= bound.maximumMinorUnits else {
+                throw refuse("declares impossible bounds \(bound) (need 1 ≤ minimum ≤ maximum)")
+            }
+        }
+        var names: Set<String> = []
+        for credential in manifest.credentials {
+            guard !credential.name.isEmpty, names.insert(credential.name).inserted else {
+                throw refuse("declares the credential '\(credential.name)' twice or with an empty name")
+            }
+        }
+        if let statements = manifest.statements {
+            guard statements.timeZone != nil else {
+                throw refuse("declares an unknown statement time zone '\(statements.timeZoneIdentifier.prefix(64))'")
+            }
+            guard statements.availableAfterDayEnd >= .zero else {
+                throw refuse("declares a negative statement availability delay")
+            }
+        }
+        if let seconds = manifest.capabilities.notFoundFinalAfterSeconds, seconds < 0 {
+            throw refuse("declares a negative not-found finality window")
         }
     }
 }

@@ -1,14 +1,34 @@
 import ChannelKit
+import Foundation
+import GatewayAPI
 
-/// A plugin file's life, in order: discovered → loaded (dlopen succeeded) → checked (entry point found,
-/// ChannelKit API and compiler versions accepted) → started (plugin object created, manifest valid and
-/// unique). Any step can end in `failed`; a failed plugin is a state, not a crash. Plugins are never unloaded.
+/// A plugin file's life, in order: discovered (found in the plugins directory) → loaded (dlopen succeeded) →
+/// checked (entry point found, build description read, ChannelKit API and compiler versions accepted) →
+/// started (plugin object created, manifest valid and its id unique). Any step can end in `failed`; a failed
+/// plugin is a state, not a crash. Plugins are never unloaded.
 enum PluginState: Sendable {
     case discovered
     case loaded
     case checked(PluginBuildInfo)
     case started(PluginBuildInfo, any ChannelPlugin, PluginManifest)
     case failed(PluginFailure, PluginBuildInfo?)
+
+    /// The state's name in the admin API.
+    var name: AdminPlugin.State {
+        switch self {
+        case .discovered: .discovered
+        case .loaded: .loaded
+        case .checked: .checked
+        case .started: .started
+        case .failed: .failed
+        }
+    }
+}
+
+/// One state a plugin file reached, and when.
+struct PluginStep: Sendable, Equatable {
+    var state: AdminPlugin.State
+    var at: Date
 }
 
 /// One plugin file and where it got to.
@@ -16,6 +36,26 @@ struct PluginRecord: Sendable {
     /// The file name in the plugins directory.
     var fileName: String
     var state: PluginState
+    /// Every state the file passed, in order, the current one last.
+    var history: [PluginStep]
+
+    init(fileName: String, state: PluginState, history: [PluginStep] = []) {
+        self.fileName = fileName
+        self.state = state
+        self.history = history.isEmpty ? [PluginStep(state: state.name, at: Date())] : history
+    }
+
+    /// Moves to `next`, recording the step.
+    mutating func move(to next: PluginState, at time: Date = Date()) {
+        state = next
+        history.append(PluginStep(state: next.name, at: time))
+    }
+
+    /// The last state reached before a failure (`nil` unless failed).
+    var failedAfter: AdminPlugin.State? {
+        guard case .failed = state, history.count >= 2 else { return nil }
+        return history[history.count - 2].state
+    }
 
     /// The started plugin, if it got that far.
     var plugin: (any ChannelPlugin)? {

@@ -14,36 +14,44 @@ struct PluginVersionCheck: Sendable {
             hostEntryRevision: ChannelKitVersion.entryRevision)
     }
 
+    /// The host's major version.
+    var hostMajor: Int { Self.parse(hostAPI)?.major ?? 0 }
+    /// The host's minor version.
+    var hostMinor: Int { Self.parse(hostAPI)?.minor ?? 0 }
+
+    /// Refuses a build this gateway cannot run: another entry revision, another ChannelKit major, a newer
+    /// minor, another compiler. Every message says what to rebuild against.
     func check(_ info: PluginBuildInfo) throws(PluginFailure) {
         guard info.entryRevision == hostEntryRevision else {
             throw PluginFailure(
                 .channelKitVersionMismatch,
                 "uses entry point revision \(info.entryRevision), this gateway speaks \(hostEntryRevision) — "
-                    + "rebuild against ChannelKit \(hostAPI)")
+                    + "rebuild against ChannelKit \(hostMajor).x")
         }
         guard let plugin = Self.parse(info.channelKitAPI), let host = Self.parse(hostAPI) else {
-            throw PluginFailure(.invalidManifest, "unreadable ChannelKit version '\(info.channelKitAPI)'")
-        }
-        if plugin.major == host.major && plugin.minor > host.minor {
-            throw PluginFailure(
-                .newerChannelKit,
-                "built against a newer ChannelKit than this gateway's \(hostAPI) — rebuild against \(hostAPI) "
-                    + "(plugin has \(info.channelKitAPI))")
+            throw PluginFailure(.invalidManifest, "unreadable ChannelKit version '\(info.channelKitAPI.prefix(32))'")
         }
         guard plugin.major == host.major else {
             throw PluginFailure(
                 .channelKitVersionMismatch,
-                "built against ChannelKit \(info.channelKitAPI), this gateway has \(hostAPI) — rebuild against \(hostAPI)")
+                "built against ChannelKit \(info.channelKitAPI), this gateway has \(hostAPI) — rebuild against "
+                    + "ChannelKit \(host.major).x")
+        }
+        guard plugin.minor <= host.minor else {
+            throw PluginFailure(
+                .newerChannelKit,
+                "built against ChannelKit \(info.channelKitAPI), newer than this gateway's \(hostAPI) — rebuild "
+                    + "against \(hostAPI) or upgrade the gateway")
         }
         guard info.swiftCompiler == hostCompiler else {
             throw PluginFailure(
                 .compilerMismatch,
                 "built with Swift \(info.swiftCompiler), this gateway with \(hostCompiler) — rebuild with Swift "
-                    + "\(hostCompiler) (Swift has no stable ABI on Linux)")
+                    + "\(hostCompiler) against ChannelKit \(host.major).x (Swift has no stable ABI on Linux)")
         }
     }
 
-    private static func parse(_ version: String) -> (major: Int, minor: Int)? {
+    static func parse(_ version: String) -> (major: Int, minor: Int)? {
         let parts = version.split(separator: ".")
         guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
         return (major, minor)

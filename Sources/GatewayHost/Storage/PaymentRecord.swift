@@ -53,6 +53,9 @@ struct PaymentRecord: Sendable, Equatable {
     var bankCode: String?
     var bankMessage: String?
     var notProcessed: Bool
+    /// The typed reason of a declined row (`DeclineReason`) or the cause of a pending one (`PendingCause`), as
+    /// its raw value; nil for other states and for rows written before ledger v3.
+    var outcomeReason: String? = nil
     var createdAt: Date
     var updatedAt: Date
     var finishedAt: Date?
@@ -72,6 +75,9 @@ struct RefundRecord: Sendable, Equatable {
     var bankCode: String?
     var bankMessage: String?
     var notProcessed: Bool
+    /// The typed reason of a declined row (`DeclineReason`) or the cause of a pending one (`PendingCause`), as
+    /// its raw value; nil for other states and for rows written before ledger v3.
+    var outcomeReason: String? = nil
     var createdAt: Date
     var updatedAt: Date
     var finishedAt: Date?
@@ -86,6 +92,8 @@ struct TransitionRecord: Sendable, Equatable {
     var cause: String
     var bankCode: String?
     var bankMessage: String?
+    /// The decline reason or pending cause this transition recorded.
+    var outcomeReason: String? = nil
     var at: Date
 }
 
@@ -96,6 +104,8 @@ struct OutcomeUpdate: Sendable {
     var bankCode: String?
     var bankMessage: String?
     var notProcessed: Bool
+    /// `DeclineReason` or `PendingCause` raw value.
+    var outcomeReason: String?
     var finishedAt: Date?
     var cause: String
     /// For a move to pending: when recovery should first query it.
@@ -111,6 +121,7 @@ struct OutcomeUpdate: Sendable {
         bankCode = outcome.bankCode
         bankMessage = outcome.bankMessage
         notProcessed = outcome.notProcessed
+        outcomeReason = OutcomeMetrics.reason(of: outcome)
         finishedAt = status.isFinal ? (outcome.finishedAt ?? now) : nil
         self.cause = cause
         self.nextCheckAt = status.isFinal ? nil : (nextCheckAt ?? now)

@@ -10,7 +10,7 @@ enum PostgresMigrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [v1, v2]
+    static let all: [Migration] = [v1, v2, v3]
 
     /// Key of the transaction-level advisory lock that serializes migrations of one database
     /// (the ASCII bytes of "gwledger").
@@ -131,5 +131,16 @@ enum PostgresMigrations {
             )
             """,
             "CREATE INDEX merchant_nonces_seen ON merchant_nonces (seen_at)",
+        ])
+
+    /// ChannelKit 2.0's typed outcome reasons (`SQLiteMigrations.v3`).
+    static let v3 = Migration(
+        id: "2026-12-01-v3-outcome-reasons",
+        statements: [
+            "ALTER TABLE payments ADD COLUMN outcome_reason TEXT",
+            "ALTER TABLE refunds ADD COLUMN outcome_reason TEXT",
+            "ALTER TABLE transitions ADD COLUMN outcome_reason TEXT",
+            SQLiteMigrations.backfill("payments", notProcessed: "not_processed"),
+            SQLiteMigrations.backfill("refunds", notProcessed: "not_processed"),
         ])
 }

@@ -6,12 +6,12 @@ import PostgresNIO
 extension PostgresPaymentStore {
     static let paymentColumns = """
         id, merchant_id, merchant_order_id, channel_id, amount, currency, subject, notify_url, metadata, status,
-        bank_transaction_id, bank_code, bank_message, not_processed, created_at, updated_at, finished_at
+        bank_transaction_id, bank_code, bank_message, not_processed, outcome_reason, created_at, updated_at, finished_at
         """
 
     static let refundColumns = """
         id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason, status, bank_transaction_id,
-        bank_code, bank_message, not_processed, created_at, updated_at, finished_at
+        bank_code, bank_message, not_processed, outcome_reason, created_at, updated_at, finished_at
         """
 
     static let webhookEventColumns = """
@@ -27,8 +27,9 @@ extension PostgresPaymentStore {
             notifyURL: try row.value("notify_url"), metadata: decodeMetadata(try row.value("metadata")),
             status: try row.status("status"), bankTransactionId: try row.value("bank_transaction_id"),
             bankCode: try row.value("bank_code"), bankMessage: try row.value("bank_message"),
-            notProcessed: try row.value("not_processed"), createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at"), finishedAt: try row.optionalDate("finished_at"))
+            notProcessed: try row.value("not_processed"), outcomeReason: try row.value("outcome_reason"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            finishedAt: try row.optionalDate("finished_at"))
     }
 
     static func refund(_ row: PostgresRow) throws -> RefundRecord {
@@ -39,7 +40,8 @@ extension PostgresPaymentStore {
             currency: try row.value("currency"), reason: try row.value("reason"), status: try row.status("status"),
             bankTransactionId: try row.value("bank_transaction_id"), bankCode: try row.value("bank_code"),
             bankMessage: try row.value("bank_message"), notProcessed: try row.value("not_processed"),
-            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            outcomeReason: try row.value("outcome_reason"), createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at"),
             finishedAt: try row.optionalDate("finished_at"))
     }
 
@@ -49,7 +51,8 @@ extension PostgresPaymentStore {
         return TransitionRecord(
             transactionId: try row.value("transaction_id"), kind: try row.kind("kind"),
             from: try from.map { try status($0) }, to: try row.status("to_status"), cause: try row.value("cause"),
-            bankCode: try row.value("bank_code"), bankMessage: try row.value("bank_message"), at: try row.date("at"))
+            bankCode: try row.value("bank_code"), bankMessage: try row.value("bank_message"),
+            outcomeReason: try row.value("outcome_reason"), at: try row.date("at"))
     }
 
     static func openTransaction(_ row: PostgresRow) throws -> OpenTransaction {

@@ -227,7 +227,7 @@ final class PostgresPaymentStore: PaymentStore, Service {
         try await withConnection { connection in
             try await self.rows(
                 """
-                SELECT transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at
+                SELECT transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, outcome_reason, at
                 FROM transitions WHERE transaction_id = \(transactionId) ORDER BY seq
                 """, on: connection
             ).map(Self.transition)
@@ -301,7 +301,8 @@ final class PostgresPaymentStore: PaymentStore, Service {
                 UPDATE \(unescaped: Self.table(kind)) SET status = \(update.status.rawValue),
                     bank_transaction_id = COALESCE(\(update.bankTransactionId), bank_transaction_id),
                     bank_code = \(update.bankCode), bank_message = \(update.bankMessage),
-                    not_processed = \(update.notProcessed), updated_at = \(Self.ms(now)),
+                    not_processed = \(update.notProcessed), outcome_reason = \(update.outcomeReason),
+                    updated_at = \(Self.ms(now)),
                     finished_at = \(update.finishedAt.map(Self.ms)), next_check_at = \(update.nextCheckAt.map(Self.ms)),
                     check_attempts = 0
                 WHERE id = \(id) AND status = \(from.rawValue)
@@ -313,7 +314,7 @@ final class PostgresPaymentStore: PaymentStore, Service {
         }
         try await recordTransition(
             id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
-            bankMessage: update.bankMessage, at: now, on: connection)
+            bankMessage: update.bankMessage, outcomeReason: update.outcomeReason, at: now, on: connection)
         if update.status.isFinal {
             try await self.execute(
                 """
@@ -330,13 +331,15 @@ final class PostgresPaymentStore: PaymentStore, Service {
 
     private func recordTransition(
         id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus, cause: String,
-        bankCode: String?, bankMessage: String?, at: Date, on connection: PostgresConnection
+        bankCode: String?, bankMessage: String?, outcomeReason: String? = nil, at: Date,
+        on connection: PostgresConnection
     ) async throws {
         try await self.execute(
             """
-            INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at)
+            INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message,
+                outcome_reason, at)
             VALUES (\(id), \(kind.rawValue), \(from?.rawValue), \(to.rawValue), \(cause), \(bankCode), \(bankMessage),
-                \(Self.ms(at)))
+                \(outcomeReason), \(Self.ms(at)))
             """, on: connection)
     }
 }

@@ -64,8 +64,34 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-11-26-v2-recovery-outbox-nonces") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("2026-12-01-v3-outcome-reasons") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
+
+    /// ChannelKit 2.0's typed outcome reasons: the decline reason of a declined row or the pending cause of a
+    /// pending one, on payments, refunds and transitions. Declined rows of earlier versions get the reason
+    /// their bank code and not-processed flag imply; earlier pending rows keep NULL (cause unknown).
+    /// `PostgresMigrations` carries the same version.
+    static let v3 = """
+        ALTER TABLE payments ADD COLUMN outcome_reason TEXT;
+        ALTER TABLE refunds ADD COLUMN outcome_reason TEXT;
+        ALTER TABLE transitions ADD COLUMN outcome_reason TEXT;
+        """ + v3Backfill
+
+    /// The backfill shared by both stores (`not_processed` is 0/1 in SQLite, a boolean in PostgreSQL).
+    static func backfill(_ table: String, notProcessed: String) -> String {
+        """
+        UPDATE \(table) SET outcome_reason = CASE
+            WHEN bank_code = 'not_sent' THEN 'not_sent'
+            WHEN \(notProcessed) THEN 'refused_try_elsewhere'
+            ELSE 'declined' END
+        WHERE status = 'declined';
+        """
+    }
+
+    static let v3Backfill = backfill("payments", notProcessed: "not_processed = 1") + backfill("refunds", notProcessed: "not_processed = 1")
 
     /// Recovery schedule columns, the raw bank message on transitions, the webhook outbox, merchant nonces.
     /// `PostgresMigrations` carries the same version with the same tables.

@@ -163,7 +163,7 @@ final class SQLitePaymentStore: PaymentStore {
                     from: (row["from_status"] as String?).flatMap(TransactionStatus.init(rawValue:)),
                     to: TransactionStatus(rawValue: row["to_status"]) ?? .pending,
                     cause: row["cause"], bankCode: row["bank_code"], bankMessage: row["bank_message"],
-                    at: Self.date(row["at"]))
+                    outcomeReason: row["outcome_reason"], at: Self.date(row["at"]))
             }
         }
     }
@@ -187,18 +187,18 @@ final class SQLitePaymentStore: PaymentStore {
         guard from.canMove(to: update.status) else { return false }
         try db.cachedStatement(sql: """
                 UPDATE \(table) SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
-                    bank_code = ?, bank_message = ?, not_processed = ?, updated_at = ?, finished_at = ?,
-                    next_check_at = ?, check_attempts = 0
+                    bank_code = ?, bank_message = ?, not_processed = ?, outcome_reason = ?, updated_at = ?,
+                    finished_at = ?, next_check_at = ?, check_attempts = 0
                 WHERE id = ? AND status = ?
                 """).execute(arguments: [
                 update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
-                update.notProcessed, ms(now), update.finishedAt.map(ms), update.nextCheckAt.map(ms),
-                id, from.rawValue,
+                update.notProcessed, update.outcomeReason, ms(now), update.finishedAt.map(ms),
+                update.nextCheckAt.map(ms), id, from.rawValue,
             ])
         guard db.changesCount == 1 else { return false }
         try recordTransition(
             db, id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
-            bankMessage: update.bankMessage, at: now)
+            bankMessage: update.bankMessage, outcomeReason: update.outcomeReason, at: now)
         if update.status.isFinal {
             try db.cachedStatement(sql: """
                     INSERT INTO webhook_events (id, merchant_id, transaction_id, kind, type, url, state, next_attempt_at,
@@ -215,12 +215,15 @@ final class SQLitePaymentStore: PaymentStore {
 
     private static func recordTransition(
         _ db: Database, id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus,
-        cause: String, bankCode: String?, bankMessage: String?, at: Date
+        cause: String, bankCode: String?, bankMessage: String?, outcomeReason: String? = nil, at: Date
     ) throws {
         try db.cachedStatement(sql: """
-                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message, at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, bankMessage, ms(at)])
+                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message,
+                    outcome_reason, at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
+                id, kind.rawValue, from?.rawValue, to.rawValue, cause, bankCode, bankMessage, outcomeReason, ms(at),
+            ])
     }
 
     static func fetchPayment(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
@@ -236,7 +239,7 @@ final class SQLitePaymentStore: PaymentStore {
             status: TransactionStatus(rawValue: row["status"]) ?? .pending,
             bankTransactionId: row["bank_transaction_id"], bankCode: row["bank_code"],
             bankMessage: row["bank_message"], notProcessed: row["not_processed"],
-            createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
+            outcomeReason: row["outcome_reason"], createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
             finishedAt: (row["finished_at"] as Int64?).map(date))
     }
 
@@ -252,7 +255,7 @@ final class SQLitePaymentStore: PaymentStore {
             reason: row["reason"], status: TransactionStatus(rawValue: row["status"]) ?? .pending,
             bankTransactionId: row["bank_transaction_id"], bankCode: row["bank_code"],
             bankMessage: row["bank_message"], notProcessed: row["not_processed"],
-            createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
+            outcomeReason: row["outcome_reason"], createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
             finishedAt: (row["finished_at"] as Int64?).map(date))
     }
 

@@ -29,13 +29,14 @@ final class GatewayHTTPTransport: HTTPTransport {
         let timeout = Self.timeAmount(request.timeout ?? timeouts.request)
         do {
             let response = try await client.execute(try Self.makeRequest(request), timeout: timeout)
+            BankCallTracker.current?.markMayHaveSent()
             let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
             return HTTPResponseMessage(
                 status: Int(response.status.code), headers: Self.headers(response.headers), body: Data(buffer: body))
-        } catch let error as TransportError {
-            throw error
         } catch {
-            throw Self.classify(error)
+            let failure = (error as? TransportError) ?? Self.classify(error)
+            if failure.requestMayHaveBeenSent { BankCallTracker.current?.markMayHaveSent() }
+            throw failure
         }
     }
 
@@ -49,6 +50,7 @@ final class GatewayHTTPTransport: HTTPTransport {
         defer { try? handle.close() }
         do {
             let response = try await client.execute(try Self.makeRequest(request), timeout: timeout)
+            BankCallTracker.current?.markMayHaveSent()
             for try await chunk in response.body {
                 do {
                     try handle.write(contentsOf: Data(buffer: chunk))
@@ -58,10 +60,10 @@ final class GatewayHTTPTransport: HTTPTransport {
             }
             try? handle.synchronize()
             return HTTPResponseMessage(status: Int(response.status.code), headers: Self.headers(response.headers))
-        } catch let error as TransportError {
-            throw error
         } catch {
-            throw Self.classify(error)
+            let failure = (error as? TransportError) ?? Self.classify(error)
+            if failure.requestMayHaveBeenSent { BankCallTracker.current?.markMayHaveSent() }
+            throw failure
         }
     }
 

@@ -1,8 +1,8 @@
 /*
  * Test fixture: a C "plugin" whose channelkit_plugin_entry describes a build the gateway must refuse.
  * scripts/build-fixtures.sh compiles it with -DFIXTURE_DESCRIPTION='"channelkit-entry=1;api=...;swift=..."':
- *   libOldChannelKit.so  api=0.9  swift=6.3.1
- *   libWrongCompiler.so  api=1.0  swift=5.10
+ *   libOldChannelKit.so  api=1.0  swift=6.3.1   (a ChannelKit 1.x build, refused by a 2.x gateway)
+ *   libWrongCompiler.so  api=2.0  swift=5.10
  * Request 0 returns a malloc'd copy of the description; every other request returns NULL (the gateway must
  * never get that far).
  */

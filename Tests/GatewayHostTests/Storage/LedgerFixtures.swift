@@ -43,9 +43,9 @@ enum LedgerFixtures {
 
     static func succeeded(cause: String = "pay_response", at now: Date, code: String = "0000") -> OutcomeUpdate {
         OutcomeUpdate(
-            ChannelOutcome(
-                status: .succeeded, bankCode: code, bankMessage: "success", bankTransactionId: "JN\(ms(now))",
-                finishedAt: now),
+            .succeeded(
+                bankTransactionId: "JN\(ms(now))", amount: Money(minorUnits: 1, currency: Currency(code: "CNY")!),
+                finishedAt: now, bankCode: code),
             cause: cause, now: now)
     }
 
@@ -55,7 +55,7 @@ enum LedgerFixtures {
 
     static func pending(cause: String = "pay_timeout", at now: Date, nextCheckAt: Date) -> OutcomeUpdate {
         OutcomeUpdate(
-            .pending(reason: "bank busy", bankCode: "9999"), cause: cause, now: now, nextCheckAt: nextCheckAt)
+            .pending(.serverError, bankCode: "9999", message: "bank busy"), cause: cause, now: now, nextCheckAt: nextCheckAt)
     }
 
     static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }

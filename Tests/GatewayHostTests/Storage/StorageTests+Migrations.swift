@@ -1,10 +1,14 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import GatewayHost
 
 extension StorageTests {
-    static let migrations = ["2026-11-25-v1-payments-refunds-transitions", "2026-11-26-v2-recovery-outbox-nonces"]
+    static let migrations = [
+        "2026-11-25-v1-payments-refunds-transitions", "2026-11-26-v2-recovery-outbox-nonces",
+        "2026-12-01-v3-outcome-reasons",
+    ]
 
     @Test("migrations: the same identifiers in both stores; gateways starting together on an empty database",
         arguments: StoreKind.allCases)
@@ -43,5 +47,34 @@ extension StorageTests {
                 #expect(try await store.payment(id: payment.id) == payment)
             }
         }
+    }
+
+    @Test("v3 gives declined rows of a v2 ledger the decline reason their bank code and flag imply")
+    func v3BackfillsDeclineReasons() async throws {
+        let directory = try TestDirectory("ledger-v2")
+        let path = directory.path("ledger.sqlite").path
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try SQLiteMigrations.migrator.migrate(queue, upTo: "2026-11-26-v2-recovery-outbox-nonces")
+            try await queue.write { db in
+                let rows: [(String, String, String?, Int)] = [
+                    ("pay_sent", "declined", "not_sent", 1), ("pay_elsewhere", "declined", "2005", 1),
+                    ("pay_plain", "declined", "2001", 0), ("pay_open", "pending", "9998", 0),
+                ]
+                for (id, status, code, notProcessed) in rows {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
+                                status, bank_code, not_processed, created_at, updated_at)
+                            VALUES (?, 'm1', ?, 'jiangnan', 100, 'CNY', 'Tea', ?, ?, ?, 0, 0)
+                            """, arguments: [id, id, status, code, notProcessed])
+                }
+            }
+        }
+        let store = try SQLitePaymentStore(directory: directory.url)
+        #expect(try await store.payment(id: "pay_sent")?.outcomeReason == "not_sent")
+        #expect(try await store.payment(id: "pay_elsewhere")?.outcomeReason == "refused_try_elsewhere")
+        #expect(try await store.payment(id: "pay_plain")?.outcomeReason == "declined")
+        #expect(try await store.payment(id: "pay_open")?.outcomeReason == nil, "the cause of an old pending row is unknown")
     }
 }

@@ -19,6 +19,7 @@ extension StorageTests {
             #expect(pending.status == .pending)
             #expect(pending.bankCode == "9999")
             #expect(pending.bankMessage == "bank busy")
+            #expect(pending.outcomeReason == "server_error")
             #expect(pending.updatedAt == F.at(5))
             #expect(pending.finishedAt == nil)
             #expect(try await a.dueChecks(now: F.at(100), limit: 10).map(\.nextCheckAt) == [F.at(100)])
@@ -56,20 +57,24 @@ extension StorageTests {
                         bankCode: nil, bankMessage: nil, at: F.t0),
                     TransitionRecord(
                         transactionId: payment.id, kind: .payment, from: .processing, to: .pending, cause: "pay_timeout",
-                        bankCode: "9999", bankMessage: "bank busy", at: F.at(5)),
+                        bankCode: "9999", bankMessage: "bank busy", outcomeReason: "server_error", at: F.at(5)),
                     TransitionRecord(
                         transactionId: payment.id, kind: .payment, from: .pending, to: .succeeded, cause: "query",
-                        bankCode: "0000", bankMessage: "success", at: F.at(7)),
+                        bankCode: "0000", bankMessage: nil, at: F.at(7)),
                 ])
 
             // processing → declined directly; a never-sent decline is marked not processed; then nothing moves.
             let other = F.payment()
             _ = try await b.insertPayment(other, checkAt: F.at(30))
-            let notSent = OutcomeUpdate(.notSent(reason: "channel down"), cause: "pay_error", now: F.at(2))
+            let notSent = OutcomeUpdate(.notSent("channel down"), cause: "pay_error", now: F.at(2))
             let declined = try #require(try await a.updatePayment(id: other.id, with: notSent, at: F.at(2)))
             #expect(declined.status == .declined)
             #expect(declined.notProcessed)
-            #expect(declined.bankCode == "not_sent")
+            #expect(declined.bankCode == nil)
+            // The typed reason is stored with the row and its transition (ledger v3).
+            #expect(declined.outcomeReason == "not_sent")
+            #expect(try await b.payment(id: other.id)?.outcomeReason == "not_sent")
+            #expect(try await b.transitions(transactionId: other.id).last?.outcomeReason == "not_sent")
             #expect(
                 try await b.updatePayment(id: other.id, with: F.pending(at: F.at(3), nextCheckAt: F.at(4)), at: F.at(3))
                     == declined)

@@ -13,19 +13,19 @@ public struct ChannelConfiguration: Hashable, Sendable, Codable {
     /// manifest declares.
     public var settings: [String: String]
     /// Credentials, resolved by the gateway from environment variables or files; never inline in a config.
-    public var credentials: [String: Secret]
+    /// Only those the manifest declares; an optional one the config omits is absent.
+    public var credentials: [String: Credential]
     /// Time limits for calls to the bank.
     public var timeouts: ChannelTimeouts
-    /// Currencies this channel accepts.
-    public var currencies: [Currency]
-    /// The largest amount, in minor units, this channel accepts in one payment.
-    public var maximumAmountMinorUnits: Int64
+    /// The currencies this channel takes and its bounds in each: the manifest's, narrowed by the config. The
+    /// gateway refuses payments outside them before calling the channel.
+    public var currencies: [CurrencyBound]
 
     /// Creates a configuration.
     public init(
         channelId: String, pluginId: String, endpoint: URL, settings: [String: String] = [:],
-        credentials: [String: Secret] = [:], timeouts: ChannelTimeouts = ChannelTimeouts(),
-        currencies: [Currency], maximumAmountMinorUnits: Int64
+        credentials: [String: Credential] = [:], timeouts: ChannelTimeouts = ChannelTimeouts(),
+        currencies: [CurrencyBound]
     ) {
         self.channelId = channelId
         self.pluginId = pluginId
@@ -34,22 +34,27 @@ public struct ChannelConfiguration: Hashable, Sendable, Codable {
         self.credentials = credentials
         self.timeouts = timeouts
         self.currencies = currencies
-        self.maximumAmountMinorUnits = maximumAmountMinorUnits
     }
 
-    /// A required setting, or an ``ChannelError/Code/invalidConfiguration`` error naming it.
-    public func requiredSetting(_ key: String) throws(ChannelError) -> String {
+    /// A required setting, or an ``PaymentChannelError/Code/invalidConfiguration`` error naming it.
+    public func requiredSetting(_ key: String) throws(PaymentChannelError) -> String {
         guard let value = settings[key], !value.isEmpty else {
-            throw ChannelError(.invalidConfiguration, "setting '\(key)' is missing")
+            throw PaymentChannelError(.invalidConfiguration, "setting '\(key)' is missing")
         }
         return value
     }
 
-    /// A required credential, or an ``ChannelError/Code/invalidConfiguration`` error naming it.
-    public func requiredCredential(_ key: String) throws(ChannelError) -> Secret {
-        guard let value = credentials[key], !value.reveal().isEmpty else {
-            throw ChannelError(.invalidConfiguration, "credential '\(key)' is missing")
+    /// A required credential, or an ``PaymentChannelError/Code/invalidConfiguration`` error naming it.
+    public func requiredCredential(_ key: String) throws(PaymentChannelError) -> Credential {
+        guard let value = credentials[key], !value.current.reveal().isEmpty else {
+            throw PaymentChannelError(.invalidConfiguration, "credential '\(key)' is missing")
         }
+        return value
+    }
+
+    /// An optional credential: `nil` when the config does not give it.
+    public func optionalCredential(_ key: String) -> Credential? {
+        guard let value = credentials[key], !value.current.reveal().isEmpty else { return nil }
         return value
     }
 }

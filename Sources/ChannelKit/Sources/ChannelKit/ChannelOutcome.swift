@@ -3,30 +3,40 @@ import Foundation
 /// What a bank's answer means for a payment or refund.
 ///
 /// - ``Status/succeeded``: the bank confirmed it, in a verified answer naming this transaction and amount.
-/// - ``Status/declined``: the bank refused it, with its code and message. Final.
-/// - ``Status/pending``: anything else — a timeout, a busy or processing answer, a 5xx, a connection lost after
-///   sending, an answer that cannot be verified. **A timeout is never a decline**: the gateway resolves a
-///   pending transaction later with ``PaymentChannel/query(_:)``.
+/// - ``Status/declined``: not carried out, with a typed ``DeclineReason`` (nothing sent, refused unprocessed
+///   — try elsewhere or retry here —, or a plain decline) and the bank's code and message. Final.
+/// - ``Status/pending``: anything else, with a typed ``PendingCause`` — a timeout, a busy or processing answer,
+///   a 5xx, a connection lost after sending, an answer that cannot be verified. **A timeout is never a
+///   decline**: the gateway resolves a pending transaction later with ``PaymentChannel/query(_:)``.
 ///
-/// `notProcessed` says the bank *provably* did not process the request (nothing was sent, or the bank's
-/// documented code says so), so the gateway may try another channel.
+/// Build outcomes with the static constructors; they keep the status and its reason consistent.
+///
+/// ```swift
+/// return .declined(.refusedTryElsewhere, bankCode: "2005", message: "currency not supported")
+/// return .pending(.busy, bankCode: "9998", message: "system busy")
+/// return ChannelOutcome(transportFailure: error)      // not sent → declined, else pending
+/// ```
 public struct ChannelOutcome: Hashable, Sendable, Codable {
     /// The three outcomes a bank answer can have.
     @frozen
     public enum Status: String, Hashable, Sendable, Codable {
         /// Confirmed by the bank.
         case succeeded
-        /// Refused by the bank; final.
+        /// Refused by the bank, or never sent; final.
         case declined
         /// Not known yet; resolve later by query.
         case pending
     }
 
     /// The outcome.
-    public var status: Status
-    /// The bank's raw result code (or the transport's, e.g. `timeout`), kept for the audit trail.
+    public private(set) var status: Status
+    /// Why it was declined; set exactly when ``status`` is ``Status/declined``.
+    public private(set) var declineReason: DeclineReason?
+    /// Why it is pending; set exactly when ``status`` is ``Status/pending``.
+    public private(set) var pendingCause: PendingCause?
+    /// The bank's raw result code, kept for the audit trail; `nil` when no answer carried one.
     public var bankCode: String?
-    /// The bank's message, or why the outcome is pending.
+    /// The bank's message, or a human explanation of the reason or cause.
     public var bankMessage: String?
     /// The bank's own id of the transaction, when it gave one.
     public var bankTransactionId: String?
@@ -34,21 +44,20 @@ public struct ChannelOutcome: Hashable, Sendable, Codable {
     public var amount: Money?
     /// When the bank completed the transaction (its clock).
     public var finishedAt: Date?
-    /// True only when the bank provably did not process the request; another channel may be tried.
-    public var notProcessed: Bool
 
-    /// Creates an outcome; prefer the static constructors.
-    public init(
-        status: Status, bankCode: String? = nil, bankMessage: String? = nil, bankTransactionId: String? = nil,
-        amount: Money? = nil, finishedAt: Date? = nil, notProcessed: Bool = false
+    private init(
+        status: Status, declineReason: DeclineReason? = nil, pendingCause: PendingCause? = nil,
+        bankCode: String? = nil, bankMessage: String? = nil, bankTransactionId: String? = nil, amount: Money? = nil,
+        finishedAt: Date? = nil
     ) {
         self.status = status
+        self.declineReason = declineReason
+        self.pendingCause = pendingCause
         self.bankCode = bankCode
         self.bankMessage = bankMessage
         self.bankTransactionId = bankTransactionId
         self.amount = amount
         self.finishedAt = finishedAt
-        self.notProcessed = notProcessed
     }
 
     /// A confirmed transaction.
@@ -60,25 +69,97 @@ public struct ChannelOutcome: Hashable, Sendable, Codable {
             finishedAt: finishedAt)
     }
 
-    /// A refusal by the bank. Set `notProcessed` only when the bank's code proves nothing was processed.
+    /// A refusal. `reason` defaults to a plain ``DeclineReason/declined``; give another reason only when the
+    /// bank's documentation says the request was not processed.
     public static func declined(
-        bankCode: String, message: String, bankTransactionId: String? = nil, notProcessed: Bool = false
+        _ reason: DeclineReason = .declined, bankCode: String?, message: String, bankTransactionId: String? = nil,
+        finishedAt: Date? = nil
     ) -> ChannelOutcome {
         ChannelOutcome(
-            status: .declined, bankCode: bankCode, bankMessage: message, bankTransactionId: bankTransactionId,
-            notProcessed: notProcessed)
+            status: .declined, declineReason: reason, bankCode: bankCode, bankMessage: message,
+            bankTransactionId: bankTransactionId, finishedAt: finishedAt)
     }
 
-    /// An unknown outcome; `reason` says why (`timeout`, `busy`, `unverifiable response`...).
-    public static func pending(reason: String, bankCode: String? = nil, bankTransactionId: String? = nil)
-        -> ChannelOutcome
-    {
+    /// An unknown outcome and why.
+    public static func pending(
+        _ cause: PendingCause, bankCode: String? = nil, message: String? = nil, bankTransactionId: String? = nil
+    ) -> ChannelOutcome {
         ChannelOutcome(
-            status: .pending, bankCode: bankCode, bankMessage: reason, bankTransactionId: bankTransactionId)
+            status: .pending, pendingCause: cause, bankCode: bankCode, bankMessage: message ?? cause.rawValue,
+            bankTransactionId: bankTransactionId)
     }
 
-    /// The request never reached the bank (connection refused, DNS failure): declined and not processed.
-    public static func notSent(reason: String) -> ChannelOutcome {
-        ChannelOutcome(status: .declined, bankCode: "not_sent", bankMessage: reason, notProcessed: true)
+    /// The request never left the gateway (connection refused, DNS failure, or refused by the channel before
+    /// sending): declined with ``DeclineReason/notSent``.
+    public static func notSent(_ message: String, code: String? = nil) -> ChannelOutcome {
+        .declined(.notSent, bankCode: code, message: message)
+    }
+
+    /// The outcome of a request the transport could not complete: ``TransportError/Kind/notSent`` is a
+    /// ``DeclineReason/notSent`` decline; a timeout, a lost connection or an unreadable answer is pending with
+    /// the matching cause, because the bank may have seen the request.
+    public init(transportFailure error: TransportError) {
+        switch error.kind {
+        case .notSent:
+            self = .notSent("nothing sent: \(error.message)")
+        case .timedOut:
+            self = .pending(.timeout, message: "transport: \(error.description)")
+        case .connectionLost:
+            self = .pending(.connectionLost, message: "transport: \(error.description)")
+        case .invalidResponse:
+            self = .pending(.unverifiable, message: "transport: \(error.description)")
+        case .fileError:
+            self = .pending(.connectionLost, message: "transport: \(error.description)")
+        }
+    }
+
+    /// True when the bank provably did not process the request: declined for any reason but a plain decline.
+    public var notProcessed: Bool { declineReason?.provesNotProcessed ?? false }
+
+    /// The one failover rule: declined as ``DeclineReason/notSent`` or ``DeclineReason/refusedTryElsewhere``.
+    /// A pending outcome, a success or any other decline never moves to another channel.
+    public var mayTryAnotherChannel: Bool { status == .declined && (declineReason?.mayTryAnotherChannel ?? false) }
+
+    private enum CodingKeys: String, CodingKey {
+        case status, declineReason, pendingCause, bankCode, bankMessage, bankTransactionId, amount, finishedAt
+    }
+
+    /// Decodes an outcome; a status without its reason (or with the other kind's) is a decoding error.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let status = try container.decode(Status.self, forKey: .status)
+        let reason = try container.decodeIfPresent(DeclineReason.self, forKey: .declineReason)
+        let cause = try container.decodeIfPresent(PendingCause.self, forKey: .pendingCause)
+        let consistent =
+            switch status {
+            case .succeeded: reason == nil && cause == nil
+            case .declined: reason != nil && cause == nil
+            case .pending: reason == nil && cause != nil
+            }
+        guard consistent else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .status, in: container,
+                debugDescription: "a \(status.rawValue) outcome needs exactly its own reason (declineReason or pendingCause)")
+        }
+        self.init(
+            status: status, declineReason: reason, pendingCause: cause,
+            bankCode: try container.decodeIfPresent(String.self, forKey: .bankCode),
+            bankMessage: try container.decodeIfPresent(String.self, forKey: .bankMessage),
+            bankTransactionId: try container.decodeIfPresent(String.self, forKey: .bankTransactionId),
+            amount: try container.decodeIfPresent(Money.self, forKey: .amount),
+            finishedAt: try container.decodeIfPresent(Date.self, forKey: .finishedAt))
+    }
+
+    /// Encodes every field that is set.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(status, forKey: .status)
+        try container.encodeIfPresent(declineReason, forKey: .declineReason)
+        try container.encodeIfPresent(pendingCause, forKey: .pendingCause)
+        try container.encodeIfPresent(bankCode, forKey: .bankCode)
+        try container.encodeIfPresent(bankMessage, forKey: .bankMessage)
+        try container.encodeIfPresent(bankTransactionId, forKey: .bankTransactionId)
+        try container.encodeIfPresent(amount, forKey: .amount)
+        try container.encodeIfPresent(finishedAt, forKey: .finishedAt)
     }
 }

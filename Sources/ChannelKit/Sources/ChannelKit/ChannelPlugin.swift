@@ -20,6 +20,6 @@ public protocol ChannelPlugin: AnyObject, Sendable {
     var manifest: PluginManifest { get }
 
     /// Creates a channel for one configuration. Validate the configuration here and throw a
-    /// ``ChannelError`` with ``ChannelError/Code/invalidConfiguration`` naming the bad key.
+    /// ``PaymentChannelError`` with ``PaymentChannelError/Code/invalidConfiguration`` naming the bad key.
     func makeChannel(context: ChannelContext) async throws -> any PaymentChannel
 }

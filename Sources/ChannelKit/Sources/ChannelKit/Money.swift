@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// let price = Money(minorUnits: 12_345, currency: Currency(code: "CNY")!)   // ¥123.45
-/// try price.validate(maximumMinorUnits: 99_999_999_999)
+/// try price.validate(within: context.configuration.currencies)
 /// ```
 public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The amount in minor units of `currency`.
@@ -17,16 +17,31 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// Checks that the amount is positive and at most `maximumMinorUnits`.
-    /// - Throws: ``ChannelError`` with code ``ChannelError/Code/amountOutOfRange``.
-    public func validate(maximumMinorUnits: Int64) throws(ChannelError) {
+    /// - Throws: ``PaymentChannelError`` with code ``PaymentChannelError/Code/amountOutOfRange``.
+    public func validate(maximumMinorUnits: Int64) throws(PaymentChannelError) {
         guard minorUnits > 0 else {
-            throw ChannelError(.amountOutOfRange, "amount must be a positive number of minor units, got \(minorUnits)")
+            throw PaymentChannelError(.amountOutOfRange, "amount must be a positive number of minor units, got \(minorUnits)")
         }
         guard minorUnits <= maximumMinorUnits else {
-            throw ChannelError(
+            throw PaymentChannelError(
                 .amountOutOfRange,
                 "amount \(minorUnits) exceeds the maximum of \(maximumMinorUnits) minor units of \(currency.code)")
         }
+    }
+
+    /// Checks that the amount is in one of `bounds`' currencies and within its minimum and maximum.
+    /// - Throws: ``PaymentChannelError`` with ``PaymentChannelError/Code/unsupportedCurrency`` or
+    ///   ``PaymentChannelError/Code/amountOutOfRange``.
+    public func validate(within bounds: [CurrencyBound]) throws(PaymentChannelError) {
+        guard let bound = bounds.bound(for: currency) else {
+            throw PaymentChannelError(.unsupportedCurrency, "this channel does not take \(currency.code)")
+        }
+        guard minorUnits >= bound.minimumMinorUnits else {
+            throw PaymentChannelError(
+                .amountOutOfRange,
+                "amount \(minorUnits) is below the minimum of \(bound.minimumMinorUnits) minor units of \(currency.code)")
+        }
+        try validate(maximumMinorUnits: bound.maximumMinorUnits)
     }
 
     /// The amount written with its decimal point, e.g. `123.45 CNY`.

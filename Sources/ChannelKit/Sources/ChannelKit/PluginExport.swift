@@ -10,7 +10,7 @@ import Foundation
 /// ```
 ///
 /// The entry point answers two requests:
-/// - ``describeRequest``: a `malloc`ed C string `channelkit-entry=1;api=1.0;swift=6.3.1` that the gateway reads
+/// - ``describeRequest``: a `malloc`ed C string `channelkit-entry=1;api=2.0;swift=6.3.1` (``ChannelKitVersion/buildDescription``) that the gateway reads
 ///   and `free`s *before* it touches any Swift type of the plugin. The values are compiled into the plugin.
 /// - ``createRequest``: a retained ``PluginInstance`` (as an unmanaged object) holding the plugin or the error
 ///   its `init` threw.
@@ -26,8 +26,7 @@ public enum PluginExport {
     public static func entry<Plugin: ChannelPlugin>(_ request: Int32, _ plugin: Plugin.Type) -> UnsafeMutableRawPointer? {
         switch request {
         case 0:
-            let text = "channelkit-entry=\(ChannelKitVersion.entryRevision);api=\(ChannelKitVersion.api);swift=\(ChannelKitVersion.swiftCompiler)"
-            return UnsafeMutableRawPointer(strdup(text))
+            return UnsafeMutableRawPointer(strdup(ChannelKitVersion.buildDescription))
         case 1:
             let instance: PluginInstance
             do {

@@ -1,4 +1,5 @@
-/// What a plugin says about itself: who it is, what it can do and what configuration it needs.
+/// What a plugin says about itself: who it is, what its bank can do and what configuration it needs. The
+/// gateway checks every channel config against it before it creates a channel.
 public struct PluginManifest: Hashable, Sendable, Codable {
     /// A stable id channels refer to in their config (`plugin: jiangnan`). `[a-z0-9-]`, 1–64 chars.
     public var id: String
@@ -6,55 +7,56 @@ public struct PluginManifest: Hashable, Sendable, Codable {
     public var version: String
     /// A human name (`Jiangnan Rural Commercial Bank`).
     public var displayName: String
-    /// What the plugin supports.
+    /// The currencies the bank takes at all and its per-payment bounds in each (a channel config narrows
+    /// them). Not empty.
+    public var currencies: [CurrencyBound]
+    /// What else the bank supports.
     public var capabilities: PluginCapabilities
+    /// The bank's daily statement, or `nil` when it has none.
+    public var statements: StatementSupport?
     /// Settings every channel of this plugin must have.
     public var requiredSettings: [String]
     /// Settings a channel may have.
     public var optionalSettings: [String]
-    /// Credentials every channel of this plugin must have.
-    public var requiredCredentials: [String]
+    /// The credentials a channel config may (or must) give.
+    public var credentials: [CredentialDeclaration]
 
     /// Creates a manifest.
     public init(
-        id: String, version: String, displayName: String, capabilities: PluginCapabilities,
-        requiredSettings: [String] = [], optionalSettings: [String] = [], requiredCredentials: [String] = []
+        id: String, version: String, displayName: String, currencies: [CurrencyBound],
+        capabilities: PluginCapabilities = PluginCapabilities(), statements: StatementSupport? = nil,
+        requiredSettings: [String] = [], optionalSettings: [String] = [], credentials: [CredentialDeclaration] = []
     ) {
         self.id = id
         self.version = version
         self.displayName = displayName
+        self.currencies = currencies
         self.capabilities = capabilities
+        self.statements = statements
         self.requiredSettings = requiredSettings
         self.optionalSettings = optionalSettings
-        self.requiredCredentials = requiredCredentials
+        self.credentials = credentials
     }
+
+    /// The declaration of credential `name`, if any.
+    public func credential(_ name: String) -> CredentialDeclaration? { credentials.first { $0.name == name } }
 }
 
-/// What a plugin's bank supports.
+/// What a plugin's bank supports besides currencies and statements.
 public struct PluginCapabilities: Hashable, Sendable, Codable {
-    /// Currencies the bank can take at all (a channel config may narrow them).
-    public var currencies: [Currency]
     /// Whether a payment can be refunded in several parts.
     public var partialRefund: Bool
-    /// Whether the bank sends asynchronous notifications.
+    /// Whether the bank sends asynchronous notifications (then the channel implements
+    /// ``PaymentChannel/handleNotification(_:)``).
     public var notifications: Bool
-    /// The statement file format, e.g. `csv`; `nil` when the bank offers no statement.
-    public var statementFormat: String?
-    /// Seconds after a request after which "not found" from the bank proves it was never processed.
+    /// Seconds after a request after which "not found" from the bank proves it was never processed; `nil` when
+    /// "not found" never proves it (the transaction then stays pending for ops).
     public var notFoundFinalAfterSeconds: Int?
-    /// The largest amount, in minor units, the bank accepts.
-    public var maximumAmountMinorUnits: Int64
 
     /// Creates a capability set.
-    public init(
-        currencies: [Currency], partialRefund: Bool, notifications: Bool, statementFormat: String?,
-        notFoundFinalAfterSeconds: Int?, maximumAmountMinorUnits: Int64
-    ) {
-        self.currencies = currencies
+    public init(partialRefund: Bool = true, notifications: Bool = false, notFoundFinalAfterSeconds: Int? = nil) {
         self.partialRefund = partialRefund
         self.notifications = notifications
-        self.statementFormat = statementFormat
         self.notFoundFinalAfterSeconds = notFoundFinalAfterSeconds
-        self.maximumAmountMinorUnits = maximumAmountMinorUnits
     }
 }

@@ -14,14 +14,12 @@ public final class NewerPlugin: ChannelPlugin {
     public var manifest: PluginManifest {
         PluginManifest(
             id: "newer-plugin", version: "2.0.0", displayName: "Plugin built against a newer ChannelKit",
-            capabilities: PluginCapabilities(
-                currencies: [], partialRefund: false, notifications: false, statementFormat: nil,
-                notFoundFinalAfterSeconds: nil, maximumAmountMinorUnits: 0))
+            currencies: [CurrencyBound(Currency(code: "CNY")!, maximumMinorUnits: 1)])
     }
 
     /// Refuses every configuration; the plugin exists only to be refused at load time.
     public func makeChannel(context: ChannelContext) async throws -> any PaymentChannel {
-        throw ChannelError(
+        throw PaymentChannelError(
             .unsupported, "newer-plugin needs ChannelKit feature level \(featureLevel), \(ChannelKitNext.newerFeature()) here")
     }
 }

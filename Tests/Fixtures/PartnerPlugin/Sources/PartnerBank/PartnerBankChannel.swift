@@ -4,18 +4,20 @@ import Foundation
 /// One channel of the instant test bank. The configured endpoint is ignored: the "bank" is an in-memory
 /// ledger owned by this channel, so payments and refunds succeed deterministically and `query` answers for
 /// what this channel did in this process.
+///
+/// It implements only `pay`, `refund` and `query`: the bank has no statements, sends no notifications and
+/// offers no credentials check, so ChannelKit's defaults serve the rest (and the gateway shows its self-check
+/// as "not checked"). This file compiling is the proof that a partner needs nothing more.
 final class PartnerBankChannel: PaymentChannel {
     private let context: ChannelContext
-    private let maximumAmount: Int64
     private let ledger = InstantBankLedger()
 
-    init(context: ChannelContext, maximumAmount: Int64) throws(ChannelError) {
-        let configuration = context.configuration
-        for currency in configuration.currencies where currency != PartnerBankPlugin.cny {
-            throw ChannelError(.invalidConfiguration, "currencies: the instant bank takes CNY only, not \(currency)")
-        }
+    init(context: ChannelContext) throws(PaymentChannelError) {
         self.context = context
-        self.maximumAmount = min(maximumAmount, configuration.maximumAmountMinorUnits)
+        let token = context.configuration.optionalCredential(PartnerBankPlugin.apiTokenCredential)
+        context.logger.info(
+            "instant bank channel created",
+            metadata: ["api_token": token == nil ? "absent" : "present", "rotating": token?.next == nil ? "no" : "yes"])
     }
 
     func pay(_ request: PayRequest) async throws -> ChannelOutcome {
@@ -41,27 +43,13 @@ final class PartnerBankChannel: PaymentChannel {
             return .notFound(bankCode: InstantBankLedger.notFoundCode)
         }
         guard outcome.amount == nil || outcome.amount == request.expectedAmount else {
-            return .found(.pending(reason: "unverifiable response: the bank knows another amount"))
+            return .found(.pending(.unverifiable, message: "the bank knows another amount"))
         }
         return .found(outcome)
     }
 
-    func downloadStatement(_ request: StatementRequest) async throws -> StatementFile {
-        throw ChannelError(.unsupported, "the instant test bank has no statements")
-    }
-
-    func parseStatement(_ file: StatementFile, batchSize: Int) -> AsyncThrowingStream<StatementBatch, any Error> {
-        AsyncThrowingStream { $0.finish(throwing: ChannelError(.unsupported, "the instant test bank has no statements")) }
-    }
-
-    func selfCheck() async -> SelfCheckResult {
-        .passed("instant test bank: in-memory ledger, endpoint \(context.configuration.endpoint) not contacted")
-    }
-
-    private func check(_ amount: Money) throws(ChannelError) {
-        guard amount.currency == PartnerBankPlugin.cny else {
-            throw ChannelError(.unsupportedCurrency, "the instant bank takes CNY only, not \(amount.currency)")
-        }
-        try amount.validate(maximumMinorUnits: maximumAmount)
+    /// The gateway already enforced the channel's bounds; checking again costs nothing.
+    private func check(_ amount: Money) throws(PaymentChannelError) {
+        try amount.validate(within: context.configuration.currencies)
     }
 }

@@ -9,26 +9,33 @@ public final class PartnerBankPlugin: ChannelPlugin {
     /// Creates the plugin; there is nothing to set up.
     public init() {}
 
-    /// Id `partner-bank`, display name "Partner instant test bank", CNY only, no notifications or statements.
+    /// The optional credential a channel may give (the instant bank ignores its value).
+    static let apiTokenCredential = "api_token"
+
+    /// Id `partner-bank` 2.0.0, "Partner instant test bank": CNY up to 1,000,000.00, no notifications, no
+    /// statements, one optional credential.
     public var manifest: PluginManifest {
         PluginManifest(
             id: "partner-bank",
-            version: "1.0.0",
+            version: "2.0.0",
             displayName: "Partner instant test bank",
+            currencies: [CurrencyBound(Self.cny, maximumMinorUnits: 100_000_000)],
             capabilities: PluginCapabilities(
-                currencies: [Self.cny],
                 partialRefund: true,
                 notifications: false,
-                statementFormat: nil,
                 // The ledger lives in this process: what it does not know was never processed.
-                notFoundFinalAfterSeconds: 0,
-                maximumAmountMinorUnits: 100_000_000
-            )
+                notFoundFinalAfterSeconds: 0
+            ),
+            credentials: [
+                CredentialDeclaration(
+                    Self.apiTokenCredential, required: false, rotates: true,
+                    summary: "an access token some deployments of the instant bank use")
+            ]
         )
     }
 
-    /// Creates a channel; refuses a configuration with a currency other than CNY.
+    /// Creates a channel (the gateway has already checked the config against the manifest).
     public func makeChannel(context: ChannelContext) async throws -> any PaymentChannel {
-        try PartnerBankChannel(context: context, maximumAmount: manifest.capabilities.maximumAmountMinorUnits)
+        try PartnerBankChannel(context: context)
     }
 }

@@ -5,20 +5,18 @@ import ChannelKit
 public final class ThrowingPlugin: ChannelPlugin {
     /// Always throws "no licence file".
     public init() throws {
-        throw ChannelError(.pluginInitializationFailed, "no licence file")
+        throw PaymentChannelError(.pluginInitializationFailed, "no licence file")
     }
 
     /// Never read: the plugin cannot be created.
     public var manifest: PluginManifest {
         PluginManifest(
             id: "throwing", version: "1.0.0", displayName: "Plugin whose init throws",
-            capabilities: PluginCapabilities(
-                currencies: [], partialRefund: false, notifications: false, statementFormat: nil,
-                notFoundFinalAfterSeconds: nil, maximumAmountMinorUnits: 0))
+            currencies: [CurrencyBound(Currency(code: "CNY")!, maximumMinorUnits: 1)])
     }
 
     /// Never called: the plugin cannot be created.
     public func makeChannel(context: ChannelContext) async throws -> any PaymentChannel {
-        throw ChannelError(.pluginInitializationFailed, "no licence file")
+        throw PaymentChannelError(.pluginInitializationFailed, "no licence file")
     }
 }

@@ -1,0 +1,72 @@
+import Foundation
+
+/// One channel's configuration, read by the gateway from its file in `channel-configs/` and handed to the
+/// plugin. Two channels may use one plugin with different configurations.
+public struct ChannelConfiguration: Hashable, Sendable, Codable {
+    /// The channel's id (`jiangnan`), unique in the gateway; part of its notification URL.
+    public var channelId: String
+    /// The plugin that serves this channel.
+    public var pluginId: String
+    /// The bank's base URL.
+    public var endpoint: URL
+    /// Plugin-specific settings (e.g. the merchant number the bank assigned). Keys are those the plugin's
+    /// manifest declares.
+    public var settings: [String: String]
+    /// Credentials, resolved by the gateway from environment variables or files; never inline in a config.
+    public var credentials: [String: Secret]
+    /// Time limits for calls to the bank.
+    public var timeouts: ChannelTimeouts
+    /// Currencies this channel accepts.
+    public var currencies: [Currency]
+    /// The largest amount, in minor units, this channel accepts in one payment.
+    public var maximumAmountMinorUnits: Int64
+
+    /// Creates a configuration.
+    public init(
+        channelId: String, pluginId: String, endpoint: URL, settings: [String: String] = [:],
+        credentials: [String: Secret] = [:], timeouts: ChannelTimeouts = ChannelTimeouts(),
+        currencies: [Currency], maximumAmountMinorUnits: Int64
+    ) {
+        self.channelId = channelId
+        self.pluginId = pluginId
+        self.endpoint = endpoint
+        self.settings = settings
+        self.credentials = credentials
+        self.timeouts = timeouts
+        self.currencies = currencies
+        self.maximumAmountMinorUnits = maximumAmountMinorUnits
+    }
+
+    /// A required setting, or an ``ChannelError/Code/invalidConfiguration`` error naming it.
+    public func requiredSetting(_ key: String) throws(ChannelError) -> String {
+        guard let value = settings[key], !value.isEmpty else {
+            throw ChannelError(.invalidConfiguration, "setting '\(key)' is missing")
+        }
+        return value
+    }
+
+    /// A required credential, or an ``ChannelError/Code/invalidConfiguration`` error naming it.
+    public func requiredCredential(_ key: String) throws(ChannelError) -> Secret {
+        guard let value = credentials[key], !value.reveal().isEmpty else {
+            throw ChannelError(.invalidConfiguration, "credential '\(key)' is missing")
+        }
+        return value
+    }
+}
+
+/// Time limits for a channel's calls to its bank.
+public struct ChannelTimeouts: Hashable, Sendable, Codable {
+    /// How long to wait for a connection.
+    public var connect: Duration
+    /// How long to wait for a whole answer once connected.
+    public var request: Duration
+    /// How long a statement download may take.
+    public var download: Duration
+
+    /// Creates time limits.
+    public init(connect: Duration = .seconds(2), request: Duration = .seconds(10), download: Duration = .seconds(120)) {
+        self.connect = connect
+        self.request = request
+        self.download = download
+    }
+}
