@@ -263,6 +263,19 @@ struct ChannelKit2HostTests {
         #expect(jiangnan.channelKitAPI == ChannelKitVersion.api)
     }
 
+    @Test("the changelog's newest release and the ABI baseline are the version the code carries")
+    func docsAgreeWithTheVersion() throws {
+        let root = BuildProducts.repositoryRoot
+        let changelog = try String(contentsOf: root.appendingPathComponent("docs/CHANNELKIT-CHANGELOG.md"), encoding: .utf8)
+        let newest = changelog.split(separator: "\n").first { $0.hasPrefix("## ") }
+        #expect(newest?.hasPrefix("## \(ChannelKitVersion.api) ") == true, "\(newest ?? "no release heading")")
+        let rules = try String(contentsOf: root.appendingPathComponent("docs/CHANNELKIT-COMPATIBILITY.md"), encoding: .utf8)
+        #expect(rules.contains("today `\(ChannelKitVersion.api)`"))
+        let major = ChannelKitVersion.api.split(separator: ".").first.map(String.init) ?? ""
+        let baselines = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Sources/ChannelKit/abi").path)
+        #expect(baselines.contains { $0.hasPrefix("ChannelKit-\(major).") }, "\(baselines)")
+    }
+
     @Test("an outcome decodes only with its own reason; encoding round-trips")
     func outcomeCoding() throws {
         let outcomes: [ChannelOutcome] = [

@@ -141,6 +141,12 @@ struct WebhookDispatcher: Service {
             return "http client error: \(error)"
         }
         if error is NIOConnectionError { return "connection refused" }
+        // NIOCore's own ChannelError (nameable here since ChannelKit 2.0 renamed its error type): the endpoint
+        // closed the connection, or the client could not use it.
+        if let error = error as? ChannelError {
+            if case .connectTimeout = error { return "connect timeout" }
+            return "connection closed (\(error))"
+        }
         if let error = error as? IOError {
             return error.errnoCode == ECONNREFUSED ? "connection refused" : "i/o error (errno \(error.errnoCode))"
         }
