@@ -83,6 +83,45 @@ struct ChannelKit2HostTests {
         await simulator.terminate()
     }
 
+    /// A channel whose query answers with a given outcome.
+    struct QueryAnswers: PaymentChannel {
+        let answer: ChannelOutcome
+        func pay(_ request: PayRequest) async throws -> ChannelOutcome { .notSent("unused") }
+        func refund(_ request: RefundRequest) async throws -> ChannelOutcome { .notSent("unused") }
+        func query(_ request: QueryRequest) async throws -> QueryResult { .found(answer) }
+    }
+
+    @Test("recovery never declines a payment on a query that was not sent; the bank's own decline is final")
+    func recoveryQueryNotSent() async throws {
+        let directory = try TestDirectory("recovery-not-sent")
+        let cases: [(ChannelOutcome, TransactionStatus, String)] = [
+            (ChannelOutcome(transportFailure: TransportError(.notSent, "connection refused")), .pending, "unreachable"),
+            (.declined(.declined, bankCode: "2001", message: "insufficient funds"), .declined, "declined"),
+            (.pending(.processing, bankCode: "1001"), .pending, "processing"),
+        ]
+        for (index, (answer, status, reason)) in cases.enumerated() {
+            let store = try SQLitePaymentStore(directory: directory.path("ledger-\(index)"))
+            let entry = ChannelEntry(
+                id: "c", pluginId: "p", pluginVersion: "1", online: true, state: .ready, error: nil, configFile: "c.yaml",
+                limits: [CurrencyBound(Self.cny, maximumMinorUnits: 1000)], endpoint: URL(string: "http://127.0.0.1:9")!,
+                timeouts: ChannelTimeouts(), manifest: nil, channel: QueryAnswers(answer: answer))
+            let service = PaymentService(
+                store: store, registry: ChannelRegistry(channels: ["c": entry], plugins: [], configErrors: []),
+                logger: Logger(label: "test"))
+            let created = Date().addingTimeInterval(-60)
+            let payment = PaymentRecord(
+                id: "pay_r\(index)", merchantId: "m1", merchantOrderId: "o\(index)", channelId: "c", amount: 100,
+                currency: "CNY", subject: "s", notifyURL: nil, metadata: nil, status: .processing, bankTransactionId: nil,
+                bankCode: nil, bankMessage: nil, notProcessed: false, createdAt: created, updatedAt: created, finishedAt: nil)
+            _ = try await store.insertPayment(payment, checkAt: created)
+            let due = try #require(try await store.dueChecks(now: Date(), limit: 10).first)
+            _ = try await service.check(due)
+            let stored = try #require(try await store.payment(id: payment.id))
+            #expect(stored.status == status, "\(answer): \(stored)")
+            #expect(stored.outcomeReason == reason, "\(answer): \(stored)")
+        }
+    }
+
     // MARK: - config against manifest
 
     static let manifest = PluginManifest(
@@ -146,6 +185,7 @@ struct ChannelKit2HostTests {
             (Self.config(credentials: "  key: {current: {env: K}, later: {env: K2}}\n  bank_public_key: {env: P}\n"), "credentials.key.later"),
             (Self.config(credentials: "  key: {current: {env: K}, next: {env: UNSET}}\n  bank_public_key: {env: P}\n"), "credentials.key.next.env"),
             (Self.config(credentials: "  key: {current: k1-inline}\n  bank_public_key: {env: P}\n"), "credentials.key.current"),
+            (Self.config(credentials: "  key: {current: {env: UNSET}}\n  bank_public_key: {env: P}\n"), "credentials.key.current.env"),
         ]
         for (yaml, key) in refused {
             #expect(throws: ChannelConfigError.self, "\(key)") { try Self.check(yaml) }

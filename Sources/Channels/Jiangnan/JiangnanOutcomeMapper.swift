@@ -11,7 +11,6 @@ enum JiangnanOutcomeMapper {
         JiangnanCode.accountFrozen: .declined,
         JiangnanCode.refundExceedsPaid: .declined,
         JiangnanCode.duplicateMismatch: .declined,
-        JiangnanCode.notFound: .declined,
         // "declined; not processed, another channel may be tried"
         JiangnanCode.currencyNotSupported: .refusedTryElsewhere,
         // "not processed, another channel may be tried" (only in a verified answer; see `unverifiable`)
@@ -22,7 +21,9 @@ enum JiangnanOutcomeMapper {
         JiangnanCode.timestampOrNonce: .refusedRetryHere,
     ]
 
-    /// The typed pending cause of each code that leaves a pay or refund open.
+    /// The typed pending cause of each code that leaves a pay or refund open. Any other code (3004 and 3005
+    /// are answers to queries and statement requests only) is an answer the document does not give for a pay or
+    /// refund: pending, unverifiable.
     static let pendingCauses: [String: PendingCause] = [
         JiangnanCode.processing: .processing,
         JiangnanCode.busy: .busy,
@@ -70,8 +71,7 @@ enum JiangnanOutcomeMapper {
         switch reply {
         case .transportFailed(let error):
             // Nothing sent or not: a query changes nothing, the state is simply still unknown.
-            let cause = ChannelOutcome(transportFailure: error).pendingCause ?? .unreachable
-            return .found(.pending(cause, message: "query failed: \(error)"))
+            return QueryResult(transportFailure: error)
         case .httpStatus(let status): return .found(httpOutcome(status))
         case .unverifiable(let reason, let claimed): return .found(unverifiable(reason, claimed))
         case .verified(let verified): answer = verified

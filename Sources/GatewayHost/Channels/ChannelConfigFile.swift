@@ -30,6 +30,8 @@ struct ChannelConfigFile: Sendable {
     struct CredentialReference: Sendable, Equatable {
         var current: CredentialSource
         var next: CredentialSource?
+        /// Written as `{current: …, next: …}` (errors then name `credentials.KEY.current…`).
+        var rotationForm = false
     }
 
     /// The largest amount of one payment, as the config states it.
@@ -179,7 +181,8 @@ struct ChannelConfigFile: Sendable {
                 try credentialSource(raw, key: "\(key).next", directory: directory, fail)
             }
             return CredentialReference(
-                current: try credentialSource(current, key: "\(key).current", directory: directory, fail), next: next)
+                current: try credentialSource(current, key: "\(key).current", directory: directory, fail), next: next,
+                rotationForm: true)
         }
         return CredentialReference(current: try credentialSource(value, key: key, directory: directory, fail), next: nil)
     }

@@ -12,8 +12,8 @@ struct CredentialResolver: Sendable {
         var credentials: [String: Credential] = [:]
         for key in references.keys.sorted() {
             guard let reference = references[key] else { continue }
-            let rotating = reference.next != nil
-            let current = try value(reference.current, key: rotating ? "credentials.\(key).current" : "credentials.\(key)", file: file)
+            let current = try value(
+                reference.current, key: reference.rotationForm ? "credentials.\(key).current" : "credentials.\(key)", file: file)
             let next = try reference.next.map { (source) throws(ChannelConfigError) -> Secret in
                 try value(source, key: "credentials.\(key).next", file: file)
             }

@@ -64,9 +64,10 @@ struct PaymentResource: Encodable, Sendable {
         bank_code = record.bankCode
         bank_message = record.bankMessage
         not_processed = record.notProcessed
-        decline_code = DeclineCode.of(status: record.status, reason: record.outcomeReason, notProcessed: record.notProcessed)
-        decline_reason = record.status == .declined ? record.outcomeReason : nil
-        pending_cause = record.status == .pending ? record.outcomeReason : nil
+        decline_code = DeclineCode.of(
+            status: record.status, reason: record.outcomeReason, bankCode: record.bankCode, notProcessed: record.notProcessed)
+        decline_reason = DeclineCode.declineReason(status: record.status, stored: record.outcomeReason)?.rawValue
+        pending_cause = DeclineCode.pendingCause(status: record.status, stored: record.outcomeReason)?.rawValue
         needs_attention = needsAttention
         notify_url = record.notifyURL
         metadata = record.metadata
@@ -110,9 +111,10 @@ struct RefundResource: Encodable, Sendable {
         bank_code = record.bankCode
         bank_message = record.bankMessage
         not_processed = record.notProcessed
-        decline_code = DeclineCode.of(status: record.status, reason: record.outcomeReason, notProcessed: record.notProcessed)
-        decline_reason = record.status == .declined ? record.outcomeReason : nil
-        pending_cause = record.status == .pending ? record.outcomeReason : nil
+        decline_code = DeclineCode.of(
+            status: record.status, reason: record.outcomeReason, bankCode: record.bankCode, notProcessed: record.notProcessed)
+        decline_reason = DeclineCode.declineReason(status: record.status, stored: record.outcomeReason)?.rawValue
+        pending_cause = DeclineCode.pendingCause(status: record.status, stored: record.outcomeReason)?.rawValue
         needs_attention = needsAttention
         created_at = record.createdAt
         updated_at = record.updatedAt
@@ -122,15 +124,30 @@ struct RefundResource: Encodable, Sendable {
 
 /// The merchant-facing reason of a decline.
 enum DeclineCode {
-    /// From the typed decline reason (ChannelKit 2.0); rows without one fall back on the not-processed flag.
-    static func of(status: TransactionStatus, reason: String?, notProcessed: Bool) -> String? {
+    /// From the typed decline reason (ChannelKit 2.0): `channel_unreachable` (nothing sent: no connection),
+    /// `channel_rejected` (nothing sent: the channel refused the request before sending it), `not_processed`,
+    /// `bank_declined`. A row without a reason it knows falls back on the not-processed flag.
+    static func of(status: TransactionStatus, reason: String?, bankCode: String?, notProcessed: Bool) -> String? {
         guard status == .declined else { return nil }
-        switch reason.flatMap(DeclineReason.init(rawValue:)) {
-        case .notSent: return "channel_unreachable"
+        switch declineReason(status: status, stored: reason) {
+        case .notSent:
+            let rejected = bankCode.map { PaymentChannelError.Code.rejectsBeforeSending.contains(.init(rawValue: $0)) } ?? false
+            return rejected ? "channel_rejected" : "channel_unreachable"
         case .refusedTryElsewhere, .refusedRetryHere: return "not_processed"
         case .declined: return "bank_declined"
         default: return notProcessed ? "not_processed" : "bank_declined"
         }
+    }
+
+    /// The stored reason of a declined row, if it is a decline reason (a row moved to declined by an older
+    /// gateway during a rolling upgrade may still carry its earlier pending cause).
+    static func declineReason(status: TransactionStatus, stored: String?) -> DeclineReason? {
+        status == .declined ? stored.flatMap(DeclineReason.init(rawValue:)) : nil
+    }
+
+    /// The stored cause of a pending row, if it is a pending cause.
+    static func pendingCause(status: TransactionStatus, stored: String?) -> PendingCause? {
+        status == .pending ? stored.flatMap(PendingCause.init(rawValue:)) : nil
     }
 }
 

@@ -1,5 +1,6 @@
 import ChannelKit
 import Foundation
+import Logging
 
 /// What one recovery check did.
 enum CheckResult: Sendable, Equatable {
@@ -38,7 +39,7 @@ extension PaymentService {
             logger.warning("recovery query failed", metadata: ["channel": "\(open.channelId)", "transaction": "\(open.id)", "error": "\(error)"])
             result = nil
         }
-        var outcome = result?.outcome
+        var outcome = result?.outcome.map { Self.queryOutcome($0, transactionId: open.id, logger: logger) }
         var cause = "recovery query"
         if let result, result.outcome == nil, let code = result.notFoundCode {
             let window = TimeInterval(entry.capabilities?.notFoundFinalAfterSeconds ?? Int.max / 2)
@@ -72,5 +73,16 @@ extension PaymentService {
             let stored = try await store.updateRefund(id: open.id, with: update, at: now())
             return stored?.status == update.status ? .moved(update.status) : .skipped
         }
+    }
+
+    /// A query's outcome as the transaction's state. "Not sent" describes the query, never the transaction
+    /// asked about (which may have been charged): it stays pending, the bank unreachable. Every other outcome is
+    /// the bank's word on the transaction.
+    static func queryOutcome(_ outcome: ChannelOutcome, transactionId: String, logger: Logger) -> ChannelOutcome {
+        guard outcome.status == .declined, outcome.declineReason == .notSent else { return outcome }
+        logger.warning(
+            "a query answered 'not sent': the query did not reach the bank; the transaction stays open",
+            metadata: ["transaction": "\(transactionId)", "message": "\(outcome.bankMessage ?? "")"])
+        return .pending(.unreachable, bankCode: outcome.bankCode, message: "query not sent: \(outcome.bankMessage ?? "")")
     }
 }

@@ -72,19 +72,27 @@ enum SQLiteMigrations {
 
     /// ChannelKit 2.0's typed outcome reasons: the decline reason of a declined row or the pending cause of a
     /// pending one, on payments, refunds and transitions. Declined rows of earlier versions get the reason
-    /// their bank code and not-processed flag imply; earlier pending rows keep NULL (cause unknown).
-    /// `PostgresMigrations` carries the same version.
+    /// their bank code and not-processed flag imply (see `backfill`); earlier pending rows keep NULL (cause
+    /// unknown). `PostgresMigrations` carries the same version.
     static let v3 = """
         ALTER TABLE payments ADD COLUMN outcome_reason TEXT;
         ALTER TABLE refunds ADD COLUMN outcome_reason TEXT;
         ALTER TABLE transitions ADD COLUMN outcome_reason TEXT;
         """ + v3Backfill
 
-    /// The backfill shared by both stores (`not_processed` is 0/1 in SQLite, a boolean in PostgreSQL).
+    /// The 1.x bank codes that meant "nothing was sent": the transport's `not_sent`, and the codes of the
+    /// errors 1.x plugins threw before sending (which the 1.x gateway stored as the bank code).
+    static let notSentCodes = "'not_sent', 'invalid_configuration', 'unsupported_currency', 'amount_out_of_range', "
+        + "'invalid_request', 'unsupported', 'channel_not_loaded'"
+
+    /// The backfill shared by both stores (`not_processed` is 0/1 in SQLite, a boolean in PostgreSQL). Before
+    /// 2.0 only the Jiangnan plugin shipped: its `3002` (timestamp or nonce refused) is the one "retry here"
+    /// code; any other not-processed decline was one "another channel may be tried".
     static func backfill(_ table: String, notProcessed: String) -> String {
         """
         UPDATE \(table) SET outcome_reason = CASE
-            WHEN bank_code = 'not_sent' THEN 'not_sent'
+            WHEN bank_code IN (\(notSentCodes)) THEN 'not_sent'
+            WHEN bank_code = '3002' AND \(notProcessed) THEN 'refused_retry_here'
             WHEN \(notProcessed) THEN 'refused_try_elsewhere'
             ELSE 'declined' END
         WHERE status = 'declined';

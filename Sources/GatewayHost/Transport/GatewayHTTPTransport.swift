@@ -27,15 +27,16 @@ final class GatewayHTTPTransport: HTTPTransport {
 
     func execute(_ request: HTTPRequestMessage) async throws -> HTTPResponseMessage {
         let timeout = Self.timeAmount(request.timeout ?? timeouts.request)
+        let tracker = BankCallTracker.current
+        tracker?.sending()
         do {
             let response = try await client.execute(try Self.makeRequest(request), timeout: timeout)
-            BankCallTracker.current?.markMayHaveSent()
             let body = try await response.body.collect(upTo: Self.maximumBodyBytes)
             return HTTPResponseMessage(
                 status: Int(response.status.code), headers: Self.headers(response.headers), body: Data(buffer: body))
         } catch {
             let failure = (error as? TransportError) ?? Self.classify(error)
-            if failure.requestMayHaveBeenSent { BankCallTracker.current?.markMayHaveSent() }
+            if !failure.requestMayHaveBeenSent { tracker?.notSent() }
             throw failure
         }
     }
@@ -48,9 +49,10 @@ final class GatewayHTTPTransport: HTTPTransport {
             throw TransportError(.fileError, "cannot create \(file.lastPathComponent)")
         }
         defer { try? handle.close() }
+        let tracker = BankCallTracker.current
+        tracker?.sending()
         do {
             let response = try await client.execute(try Self.makeRequest(request), timeout: timeout)
-            BankCallTracker.current?.markMayHaveSent()
             for try await chunk in response.body {
                 do {
                     try handle.write(contentsOf: Data(buffer: chunk))
@@ -62,7 +64,7 @@ final class GatewayHTTPTransport: HTTPTransport {
             return HTTPResponseMessage(status: Int(response.status.code), headers: Self.headers(response.headers))
         } catch {
             let failure = (error as? TransportError) ?? Self.classify(error)
-            if failure.requestMayHaveBeenSent { BankCallTracker.current?.markMayHaveSent() }
+            if !failure.requestMayHaveBeenSent { tracker?.notSent() }
             throw failure
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresNIO
 import Testing
 
 @testable import GatewayHost
@@ -76,5 +77,36 @@ extension StorageTests {
         #expect(try await store.payment(id: "pay_elsewhere")?.outcomeReason == "refused_try_elsewhere")
         #expect(try await store.payment(id: "pay_plain")?.outcomeReason == "declined")
         #expect(try await store.payment(id: "pay_open")?.outcomeReason == nil, "the cause of an old pending row is unknown")
+    }
+
+    @Test("the v3 backfill statements give PostgreSQL rows the same decline reasons as SQLite's")
+    func v3BackfillOnPostgres() async throws {
+        try await TestLedger.with(.postgres, instances: 1) { stores, _ in
+            let store = try #require(stores.first as? PostgresPaymentStore)
+            let rows: [(String, String, String?, Bool, String)] = [
+                ("pay_sent", "declined", "not_sent", true, "not_sent"),
+                ("pay_thrown", "declined", "invalid_request", true, "not_sent"),
+                ("pay_retry", "declined", "3002", true, "refused_retry_here"),
+                ("pay_elsewhere", "declined", "2005", true, "refused_try_elsewhere"),
+                ("pay_plain", "declined", "2001", false, "declined"),
+            ]
+            try await store.withConnection { connection in
+                for (id, status, code, notProcessed, _) in rows {
+                    try await store.execute(
+                        """
+                        INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
+                            status, bank_code, not_processed, created_at, updated_at)
+                        VALUES (\(id), 'm1', \(id), 'jiangnan', 100, 'CNY', 'Tea', \(status), \(code), \(notProcessed), 0, 0)
+                        """, on: connection)
+                }
+                // As a v2 ledger would hold them: no reason yet; then the migration's own backfill statement.
+                try await store.execute("UPDATE payments SET outcome_reason = NULL", on: connection)
+                let backfill = try #require(PostgresMigrations.v3.statements.first { $0.hasPrefix("UPDATE payments") })
+                try await store.execute(PostgresQuery(unsafeSQL: backfill), on: connection)
+            }
+            for (id, _, _, _, reason) in rows {
+                #expect(try await store.payment(id: id)?.outcomeReason == reason, "\(id)")
+            }
+        }
     }
 }

@@ -27,10 +27,18 @@ public enum ChannelKitVersion {
         return "6.3.1"
         #elseif compiler(>=6.3)
         return "6.3"
+        #elseif compiler(>=6.2.3)
+        return "6.2.3"
+        #elseif compiler(>=6.2.2)
+        return "6.2.2"
+        #elseif compiler(>=6.2.1)
+        return "6.2.1"
         #elseif compiler(>=6.2)
         return "6.2"
-        #else
+        #elseif compiler(>=6.1)
         return "6.1"
+        #else
+        return "6.0"
         #endif
     }
 
@@ -59,10 +67,18 @@ public enum ChannelKitVersion {
         return "channelkit-entry=1;api=2.0;swift=6.3.1"
         #elseif compiler(>=6.3)
         return "channelkit-entry=1;api=2.0;swift=6.3"
+        #elseif compiler(>=6.2.3)
+        return "channelkit-entry=1;api=2.0;swift=6.2.3"
+        #elseif compiler(>=6.2.2)
+        return "channelkit-entry=1;api=2.0;swift=6.2.2"
+        #elseif compiler(>=6.2.1)
+        return "channelkit-entry=1;api=2.0;swift=6.2.1"
         #elseif compiler(>=6.2)
         return "channelkit-entry=1;api=2.0;swift=6.2"
-        #else
+        #elseif compiler(>=6.1)
         return "channelkit-entry=1;api=2.0;swift=6.1"
+        #else
+        return "channelkit-entry=1;api=2.0;swift=6.0"
         #endif
     }
 }

@@ -32,5 +32,10 @@ public enum DeclineReason: String, Hashable, Sendable, Codable, CaseIterable {
     }
 
     /// True when the bank provably did not process the request (every reason but ``declined``).
-    public var provesNotProcessed: Bool { self != .declined }
+    public var provesNotProcessed: Bool {
+        switch self {
+        case .notSent, .refusedTryElsewhere, .refusedRetryHere: true
+        case .declined: false
+        }
+    }
 }

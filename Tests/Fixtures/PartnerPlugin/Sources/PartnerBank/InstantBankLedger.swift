@@ -33,11 +33,11 @@ actor InstantBankLedger {
         guard let payment = payments[request.paymentTransactionId], let paid = payment.amount,
             payment.status == .succeeded
         else {
-            return .declined(.refusedTryElsewhere, bankCode: "PB404", message: "no such payment")
+            return .declined(.declined, bankCode: "PB404", message: "no such payment")
         }
         let refunded = refundedByPayment[request.paymentTransactionId, default: 0]
         guard request.amount.currency == paid.currency, refunded + request.amount.minorUnits <= paid.minorUnits else {
-            return .declined(.refusedTryElsewhere, bankCode: "PB422", message: "refund exceeds what remains of the payment")
+            return .declined(.declined, bankCode: "PB422", message: "refund exceeds what remains of the payment")
         }
         let outcome = ChannelOutcome.succeeded(
             bankTransactionId: nextBankId("R"), amount: request.amount, finishedAt: now, bankCode: "PB000")
