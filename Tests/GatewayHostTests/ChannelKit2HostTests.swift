@@ -1,6 +1,8 @@
 import ChannelKit
 import Foundation
+import GatewayAPI
 import Logging
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -258,6 +260,28 @@ struct ChannelKit2HostTests {
                 #expect(error.reason.contains(text), "\(error.reason)")
             }
         }
+    }
+
+    @Test("the loader reports every state a file passes, as it passes it")
+    func loaderObservesStates() throws {
+        let directory = try TestDirectory("observe-states")
+        let plugins = try directory.subdirectory("plugins")
+        try Data("not an ELF file at all".utf8).write(to: plugins.appendingPathComponent("libA-garbage.so"))
+        try plugins.appendingPathComponent("libB-throwing.so").copy(from: try BuildProducts.fixture("libThrowingPlugin.so"))
+        let seen = Mutex<[String: [AdminPlugin.State]]>([:])
+        let manager = PluginManager(
+            repository: PluginRepository(directory: plugins), logger: Logger(label: "test"),
+            observe: { record in seen.withLock { $0[record.fileName, default: []].append(record.state.name) } })
+        let records = manager.loadAll()
+        let observed = seen.withLock { $0 }
+        #expect(observed["libA-garbage.so"] == [.discovered, .failed])
+        #expect(observed["libB-throwing.so"] == [.discovered, .loaded, .checked, .failed])
+        // What the admin API shows afterwards is the same sequence, with times in order.
+        for record in records {
+            #expect(record.history.map(\.state) == observed[record.fileName], "\(record.fileName)")
+            #expect(record.history.map(\.at) == record.history.map(\.at).sorted())
+        }
+        #expect(records.first { $0.fileName == "libB-throwing.so" }?.failedAfter == .checked)
     }
 
     @Test("version refusals say what to rebuild against")
