@@ -148,7 +148,12 @@ struct WebhookDispatcher: Service {
             return "connection closed (\(error))"
         }
         if let error = error as? IOError {
-            return error.errnoCode == ECONNREFUSED ? "connection refused" : "i/o error (errno \(error.errnoCode))"
+            switch error.errnoCode {
+            case ECONNREFUSED: return "connection refused"
+            // A kept-alive connection the endpoint closed as it went down.
+            case ECONNRESET, EPIPE: return "connection reset"
+            default: return "i/o error (errno \(error.errnoCode))"
+            }
         }
         return "\(type(of: error))"
     }
