@@ -10,7 +10,10 @@ import Testing
 struct WebhookTests {
     /// Fast retries for tests: 300 ms, 600 ms, 1.2 s, 2.4 s, … A short timeout keeps the claim lease of an
     /// attempt cut off by SIGKILL short (timeout + 5 s).
-    static let fastRetries = ["--webhook-retry-base-ms", "300", "--webhook-timeout-ms", "2000"]
+    /// Quick retries. The attempt timeout is generous: no test here waits for it (a down endpoint refuses or
+    /// resets at once), and on a loaded 2-core machine a first attempt to a fresh endpoint took over 2 s, which
+    /// turned one expected attempt into a timed-out one and a retry.
+    static let fastRetries = ["--webhook-retry-base-ms", "300", "--webhook-timeout-ms", "15000"]
     static let retryBase = 0.3
 
     @Test("delivery survives a down endpoint and a SIGKILL of the gateway: growing delays, one 2xx, signed body")
