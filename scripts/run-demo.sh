@@ -190,9 +190,20 @@ sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:$sim_port#" channel-configs/ji
 grep -q "^endpoint: http://127.0.0.1:$sim_port\$" "$tmp_config" || fail "channel-configs/jiangnan.yaml has no endpoint line"
 mv -f "$tmp_config" "$config_dir/jiangnan.yaml"
 
+# --- the admin token: a random one per RUN_DIR, in a file only the owner can read -----------------------------
+admin_token_file=$run_dir/admin-token
+if [[ ! -s $admin_token_file ]]; then
+    (umask 077 && od -An -N24 -tx1 /dev/urandom | tr -d ' \n' >"$admin_token_file.partial.$$" &&
+        mv -f "$admin_token_file.partial.$$" "$admin_token_file")
+fi
+chmod 600 "$admin_token_file"
+admin_tokens=$run_dir/admin-tokens.yaml
+printf 'tokens:\n  - name: demo-ops\n    token_file: %s\n' "$admin_token_file" >"$admin_tokens"
+
 # --- gateway (the only process that gets the channel secret and the merchant's secret) ---------------------
 JIANGNAN_SECRET=$demo_secret GATEWAY_MERCHANT_DEMO_SECRET=$merchant_secret "$bin/gateway" \
     --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" --merchants "$merchants_file" \
+    --admin-tokens "$admin_tokens" \
     --host 127.0.0.1 --port "$merchant_port" --admin-host 127.0.0.1 --admin-port "$admin_port" \
     --public-url "http://127.0.0.1:$merchant_port" --ready-file "$run_dir/gateway.ready" \
     >"$log_dir/gateway.log" 2>&1 &
@@ -219,7 +230,7 @@ body='{"merchant_order_id":"'"$order_id"'","amount":12345,"currency":"CNY","subj
 say ""
 say "The gateway is running with the Jiangnan channel against the Jiangnan bank simulator."
 say "  merchant API    $merchant_url   (described in docs/openapi.yaml; requests are signed: docs/MERCHANT-AUTH.md)"
-say "  admin API       $admin_url"
+say "  admin API       $admin_url  (bearer token in $(shown "$admin_token_file"))"
 say "  bank simulator  http://127.0.0.1:$sim_port  (merchant $demo_merchant_no)"
 if [[ $merchant_secret_is_demo == true ]]; then
     say "  merchant        $merchant_id  ($(shown "$merchants_file"); secret: the documented demo secret $merchant_secret)"
@@ -229,11 +240,11 @@ fi
 say "  state and logs  $(shown "$run_dir")/  (logs/gateway.log, logs/jiangnan-sim.log)"
 say ""
 say "Channels and plugins:"
-"$bin/gatewayctl" channels --admin-url "$admin_url" 2>&1 | sed 's/^./  &/' || true
+"$bin/gatewayctl" channels --admin-url "$admin_url" --admin-token-file "$admin_token_file" 2>&1 | sed 's/^./  &/' || true
 say ""
 say "Inspect them again with:"
-say "  $gatewayctl channels --admin-url $admin_url"
-say "  (or: export GATEWAY_ADMIN_URL=$admin_url; $gatewayctl channels)"
+say "  $gatewayctl channels --admin-url $admin_url --admin-token-file $(shown "$admin_token_file")"
+say "  (or: export GATEWAY_ADMIN_URL=$admin_url GATEWAY_ADMIN_TOKEN_FILE=$(shown "$admin_token_file"); $gatewayctl channels)"
 say ""
 say "Pay as merchant $merchant_id: gatewayctl signs the request and prints the payment (--json for the raw answer;"
 say "a subject tag such as [sim:insufficient-funds] picks a bank scenario, see README.md)."

@@ -22,6 +22,8 @@ struct Gateway: Sendable {
         var environment: [String: String] = ProcessInfo.processInfo.environment
         /// The merchants file (`--merchants`).
         var merchantsFile: URL
+        /// The admin tokens file (`--admin-tokens`); without one every `/admin/` request is refused.
+        var adminTokensFile: URL?
         /// `postgres://…`: use PostgreSQL instead of the embedded SQLite ledger.
         var databaseURL: String?
         var payments = PaymentService.Configuration()
@@ -36,6 +38,7 @@ struct Gateway: Sendable {
     var registry: ChannelRegistry
     var payments: PaymentService
     var merchants: MerchantDirectory
+    var adminTokens: AdminTokens
     var transports: TransportRegistry
     /// The PostgreSQL ledger, whose connection pool runs as a service; nil with SQLite.
     var postgres: PostgresPaymentStore?
@@ -52,6 +55,14 @@ struct Gateway: Sendable {
             logger: logger)
         let merchants = try MerchantDirectory.load(file: configuration.merchantsFile, environment: configuration.environment)
         logger.info("merchants loaded", metadata: ["count": "\(merchants.ids.count)"])
+        let adminTokens: AdminTokens
+        if let file = configuration.adminTokensFile {
+            adminTokens = try AdminTokens.load(file: file, environment: configuration.environment)
+            logger.info("admin tokens loaded", metadata: ["names": "\(adminTokens.names.joined(separator: ","))"])
+        } else {
+            adminTokens = .none
+            logger.warning("no --admin-tokens file: every /admin/ request is refused (401); /healthz and /metrics stay open")
+        }
         let registry = await bootstrapper.bootstrap(plugins: plugins)
         let store: any PaymentStore
         var postgres: PostgresPaymentStore?
@@ -67,7 +78,7 @@ struct Gateway: Sendable {
             now: configuration.clock)
         return Gateway(
             configuration: configuration, registry: registry, payments: payments, merchants: merchants,
-            transports: transports, postgres: postgres, logger: logger)
+            adminTokens: adminTokens, transports: transports, postgres: postgres, logger: logger)
     }
 
     /// The merchant API's router (also used by the test that checks every route is in docs/openapi.yaml).
@@ -79,10 +90,11 @@ struct Gateway: Sendable {
         return router
     }
 
-    /// The admin API's router (routes documented in docs/admin-openapi.yaml).
-    static func adminRouter(_ api: AdminAPI) -> Router<BasicRequestContext> {
+    /// The admin API's router (routes documented in docs/admin-openapi.yaml); `/admin/` needs a bearer token.
+    static func adminRouter(_ api: AdminAPI, tokens: AdminTokens) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: AdminAuthenticator(tokens: tokens))
         api.addRoutes(to: router)
         return router
     }
@@ -115,7 +127,8 @@ struct Gateway: Sendable {
             AdminAPI(
                 registry: registry, version: configuration.version,
                 statements: StatementFetcher(
-                    registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements"))))
+                    registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements"))),
+            tokens: adminTokens)
         let adminApp = Application(
             router: adminRouter,
             configuration: .init(address: .hostname(configuration.adminHost, port: configuration.adminPort), serverName: nil),

@@ -50,6 +50,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "The merchants file (YAML: id, secret_env|secret_file, notify_url); see docs/MERCHANT-AUTH.md.")
     var merchants = "merchants.yaml"
 
+    @Option(help: "The admin tokens file (YAML: tokens: [{name, token_env|token_file}]); every /admin/ request needs one of its tokens as a bearer token. Without it the admin API refuses every /admin/ request. Also GATEWAY_ADMIN_TOKENS.")
+    var adminTokens: String?
+
     @Option(help: "postgres://user@host:port/db: keep the ledger in PostgreSQL (several gateways may share it). Default: SQLite under --data-dir. Also GATEWAY_DATABASE_URL.")
     var databaseURL: String?
 
@@ -139,6 +142,7 @@ struct GatewayCommand: AsyncParsableCommand {
                 adminPort: adminPort, publicURL: publicBase, readyFile: readyFile, version: Self.version,
                 channelClockOffset: .milliseconds(channelClockOffsetMs), environment: environment,
                 merchantsFile: URL(fileURLWithPath: merchants),
+                adminTokensFile: (adminTokens ?? environment["GATEWAY_ADMIN_TOKENS"]).map { URL(fileURLWithPath: $0) },
                 databaseURL: databaseURL ?? environment["GATEWAY_DATABASE_URL"], payments: payments,
                 recovery: noRecovery ? nil : recovery, webhooks: webhooks, clock: { Date() + offset }),
             logger: logger)

@@ -9,6 +9,8 @@ struct AdminClient: Sendable {
     let url: AdminURL
     /// How long a whole request may take.
     let timeout: TimeAmount
+    /// The admin bearer token, sent on every request.
+    var token: String?
 
     /// GETs `path` and returns the body of a 2xx answer.
     func get(_ path: String) async throws(AdminClientError) -> [UInt8] {
@@ -24,8 +26,12 @@ struct AdminClient: Sendable {
             result = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
                 var request = HTTPClientRequest(url: target)
                 request.headers.add(name: "Accept", value: "application/json")
+                if let token = self.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
                 let response = try await client.execute(request, timeout: timeout)
                 let body = try await response.body.collect(upTo: 16 * 1024 * 1024)
+                if response.status.code == 401 {
+                    return .failure(.notAuthorized(body: String(buffer: body), url: target, tokenGiven: self.token != nil))
+                }
                 guard (200..<300).contains(response.status.code) else {
                     return .failure(.httpStatus(Int(response.status.code), reason: response.status.reasonPhrase,
                         body: String(buffer: body), url: target))

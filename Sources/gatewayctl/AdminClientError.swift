@@ -11,6 +11,8 @@ enum AdminClientError: Error, Sendable {
     case unreadable(url: String, reason: String)
     /// The gateway answered but says it is not ok (exit 4).
     case notOK(status: String)
+    /// The admin API refused the request: no token, or not one of the gateway's (exit 5).
+    case notAuthorized(body: String, url: String, tokenGiven: Bool)
 
     /// The message for stderr, prefixed with `gatewayctl: `.
     var message: String {
@@ -25,6 +27,12 @@ enum AdminClientError: Error, Sendable {
             return "gatewayctl: unexpected answer from \(url): \(reason)"
         case let .notOK(status):
             return "gatewayctl: the gateway reports status '\(status)'"
+        case let .notAuthorized(body, url, tokenGiven):
+            let detail = Self.summary(ofErrorBody: body)
+            return "gatewayctl: \(url) refused the request (HTTP 401\(detail.isEmpty ? "" : ": \(detail)")) — "
+                + (tokenGiven
+                    ? "the admin token is not one of the gateway's (--admin-tokens file)."
+                    : "give an admin token with --admin-token-file, GATEWAY_ADMIN_TOKEN or GATEWAY_ADMIN_TOKEN_FILE.")
         }
     }
 
@@ -33,6 +41,7 @@ enum AdminClientError: Error, Sendable {
         switch self {
         case .unreachable: return ExitCode(3)
         case .httpStatus, .unreadable, .notOK: return ExitCode(4)
+        case .notAuthorized: return ExitCode(5)
         }
     }
 

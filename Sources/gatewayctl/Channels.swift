@@ -13,7 +13,8 @@ extension GatewayCtl {
                 loaded → checked → started, or failed after one of them — with an error code), and CONFIG \
                 ERRORS (channel config files that could not be read). --json prints the admin API's answer \
                 instead.
-                Exit codes: 0 success, 3 gateway unreachable, 4 HTTP error or unreadable answer, 64 usage.
+                Exit codes: 0 success, 3 gateway unreachable, 4 HTTP error or unreadable answer, 5 admin token \
+                missing or refused, 64 usage.
                 """
         )
 

@@ -9,7 +9,9 @@ struct GatewayCtl: AsyncParsableCommand {
         abstract: "Inspect a running payments gateway, and send it signed merchant requests.",
         discussion: """
             channels and health read the admin API, which listens on loopback only. Point gatewayctl at it \
-            with --admin-url or the GATEWAY_ADMIN_URL environment variable (default \(AdminURL.fallback)).
+            with --admin-url or the GATEWAY_ADMIN_URL environment variable (default \(AdminURL.fallback)). \
+            Everything under /admin/ needs an admin bearer token (one of the gateway's --admin-tokens file): \
+            --admin-token-file PATH, GATEWAY_ADMIN_TOKEN or GATEWAY_ADMIN_TOKEN_FILE.
 
             sign, pay and payment speak the merchant API as a merchant: --merchant-id names it and \
             --secret-env the environment variable holding its secret (never printed). pay and payment go to \
@@ -19,6 +21,7 @@ struct GatewayCtl: AsyncParsableCommand {
               0   success
               3   the gateway cannot be reached (gateway not running, wrong URL, timeout)
               4   HTTP error (e.g. 401 invalid_signature), unreadable answer, or not ok
+              5   the admin API refused the request: no admin token, or not one of the gateway's
               64  invalid command line (e.g. the --secret-env variable is not set)
             """,
         version: "0.1.0",

@@ -5,7 +5,7 @@ import NIOCore
 extension GlobalOptions {
     /// GETs an admin API path; on failure prints the reason to stderr and throws the documented exit code.
     func fetch(_ path: String) async throws -> [UInt8] {
-        let client = AdminClient(url: try adminURL, timeout: .seconds(Int64(timeout)))
+        let client = AdminClient(url: try adminURL, timeout: .seconds(Int64(timeout)), token: try adminToken)
         do {
             return try await client.get(path)
         } catch {

@@ -35,7 +35,7 @@ struct ChannelConfigTests {
         ]
         try await JiangnanStack.with("config-errors", extraConfigs: bad) { stack in
 
-            let view = try await TestHTTP.get(stack.gateway.admin("/admin/channels")).decode(AdminChannelsResponse.self)
+            let view = try await TestHTTP.get(stack.gateway.admin("/admin/channels"), headers: stack.gateway.adminHeaders).decode(AdminChannelsResponse.self)
             #expect(view.channels.map(\.id) == ["jiangnan"])
             #expect(view.channels.first?.state == .ready)
             for (file, key) in expected {
@@ -48,7 +48,7 @@ struct ChannelConfigTests {
             let log = stack.gateway.readLog()
             #expect(log.contains("a-unknown-key.yaml") && log.contains("colour"), "the log names file and key")
             #expect(!log.contains(Self.inlineSecret))
-            #expect(!(try await TestHTTP.get(stack.gateway.admin("/admin/channels"))).text.contains(Self.inlineSecret))
+            #expect(!(try await TestHTTP.get(stack.gateway.admin("/admin/channels"), headers: stack.gateway.adminHeaders)).text.contains(Self.inlineSecret))
 
             let paid = try await stack.pay(["merchant_order_id": "cfg-1", "amount": 100, "currency": "CNY", "subject": "Tea"])
             #expect(paid.string("status") == "succeeded", "\(paid.text)")
@@ -70,11 +70,11 @@ struct ChannelConfigTests {
             try await stack.restartGateway()
 
             var outputs: [String] = []
-            let view = try await TestHTTP.get(stack.gateway.admin("/admin/channels"))
+            let view = try await TestHTTP.get(stack.gateway.admin("/admin/channels"), headers: stack.gateway.adminHeaders)
             outputs.append(view.text)
             let parsed = try view.decode(AdminChannelsResponse.self)
             #expect(parsed.channels.first { $0.id == "jiangnan-file" }?.state == .misconfigured)
-            outputs.append(try await TestHTTP.get(stack.gateway.admin("/healthz")).text)
+            outputs.append(try await TestHTTP.get(stack.gateway.admin("/healthz"), headers: stack.gateway.adminHeaders).text)
             let paid = try await stack.pay(["merchant_order_id": "s-1", "amount": 100, "currency": "CNY", "subject": "Tea", "channel": "jiangnan"])
             outputs.append(paid.text)
             let id = try #require(paid.string("id"))

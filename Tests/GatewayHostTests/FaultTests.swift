@@ -215,7 +215,7 @@ struct FaultTests {
             try await Self.setQueryUnavailable(true, stack: stack)
             try await stack.restartGateway()
             let state = { () async throws -> String? in
-                let view = try await TestHTTP.get(stack.gateway.admin("/admin/channels"))
+                let view = try await TestHTTP.get(stack.gateway.admin("/admin/channels"), headers: stack.gateway.adminHeaders)
                 return ((view.json["channels"] as? [[String: Any]])?.first { $0["id"] as? String == "jiangnan" })?["state"] as? String
             }
             #expect(try await state() == "misconfigured")
@@ -265,7 +265,7 @@ struct FaultTests {
 
     /// The value of an unlabelled Prometheus gauge on the admin API's `/metrics`, nil when absent.
     static func gauge(_ name: String, stack: JiangnanStack) async throws -> Double? {
-        let metrics = try await TestHTTP.get(stack.gateway.admin("/metrics"))
+        let metrics = try await TestHTTP.get(stack.gateway.admin("/metrics"), headers: stack.gateway.adminHeaders)
         guard metrics.status == 200 else { throw HarnessError("GET /metrics answered \(metrics.status)") }
         for line in metrics.text.split(separator: "\n") where !line.hasPrefix("#") {
             let parts = line.split(separator: " ")

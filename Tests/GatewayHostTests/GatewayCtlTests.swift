@@ -21,13 +21,14 @@ struct GatewayCtlTests {
     func channels() async throws {
         try await JiangnanStack.with("gatewayctl") { stack in
             let admin = stack.gateway.adminURL.absoluteString
-            let table = try await run(["channels", "--admin-url", admin], in: stack.directory)
+            let token = ["--admin-token-file", stack.gateway.adminTokenFile.path]
+            let table = try await run(["channels", "--admin-url", admin] + token, in: stack.directory)
             #expect(table.status == 0, "\(table.log)")
             let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("jiangnan ") || $0.contains(" jiangnan ") }
             #expect(row?.contains("ready") == true, "\(table.stdout)")
             #expect(table.stdout.contains("libJiangnan.so"))
 
-            let json = try await run(["channels", "--json", "--admin-url", admin], in: stack.directory)
+            let json = try await run(["channels", "--json", "--admin-url", admin] + token, in: stack.directory)
             #expect(json.status == 0)
             let decoded = try JSONDecoder().decode(AdminChannelsResponse.self, from: Data(json.stdout.utf8))
             #expect(decoded.channels.first?.id == "jiangnan" && decoded.channels.first?.state == .ready)

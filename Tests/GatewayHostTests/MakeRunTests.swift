@@ -70,6 +70,14 @@ struct MakeRunTests {
             after: "signed curl command:", in: outputFile, while: make, timeout: .seconds(60), log: log)
         #expect(curlCommand.contains("gatewayctl sign ") && curlCommand.contains("--curl http://127.0.0.1:\(merchantPort) "), "\(curlCommand)")
 
+        // The channels command as printed, with the admin token `make run` set up: the table, the channel ready.
+        let channelsCommand = try await Self.waitForCommand(
+            after: "Inspect them again with:", in: outputFile, while: make, timeout: .seconds(60), log: log)
+        #expect(channelsCommand.contains("gatewayctl channels ") && channelsCommand.contains("--admin-token-file "), "\(channelsCommand)")
+        let (channelsStatus, channels, channelsErrors) = try Self.shell(channelsCommand, in: Self.packageRoot)
+        #expect(channelsStatus == 0, "channels command failed (\(channelsStatus)): \(channels)\(channelsErrors)\n\(log())")
+        #expect(channels.split(separator: "\n").contains { $0.hasPrefix("jiangnan ") && $0.contains("ready") }, "\(channels)")
+
         let runDir = runDirectory.appendingPathComponent("run")
         let gatewayPid = try Self.pid(in: runDir.appendingPathComponent("gateway.pid"))
         let simulatorPid = try Self.pid(in: runDir.appendingPathComponent("jiangnan-sim.pid"))

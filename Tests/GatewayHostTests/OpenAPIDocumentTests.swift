@@ -47,7 +47,8 @@ struct OpenAPIDocumentTests {
         let directory = try TestDirectory("openapi-admin-routes")
         let registry = ChannelRegistry(channels: [:], plugins: [], configErrors: [])
         let router = Gateway.adminRouter(
-            AdminAPI(registry: registry, version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)))
+            AdminAPI(registry: registry, version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)),
+            tokens: .none)
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("admin-openapi.yaml")))
     }
 

@@ -62,7 +62,7 @@ struct PartnerPluginTests {
     }
 
     static func checkLoaded(_ gateway: GatewayProcess) async throws {
-        let response = try await TestHTTP.get(gateway.admin("/admin/channels"))
+        let response = try await TestHTTP.get(gateway.admin("/admin/channels"), headers: gateway.adminHeaders)
         try #require(response.status == 200, "GET /admin/channels: \(response.text)")
         let report = try response.decode(AdminChannelsResponse.self)
         let plugin = try #require(report.plugins.first { $0.file == "libPartnerBank.so" }, "\(response.text)")
@@ -96,7 +96,7 @@ struct PartnerPluginTests {
     /// `gatewayctl channels` prints "not checked" in the SELF-CHECK column of a channel whose plugin has no
     /// self-check.
     static func checkNotChecked(_ gateway: GatewayProcess, in directory: TestDirectory) async throws {
-        let table = try await GatewayCtlRunner.run(["channels", "--admin-url", gateway.adminURL.absoluteString], in: directory)
+        let table = try await GatewayCtlRunner.run(["channels", "--admin-url", gateway.adminURL.absoluteString, "--admin-token-file", gateway.adminTokenFile.path], in: directory)
         #expect(table.status == 0, "\(table.log)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
         let header = try #require(lines.first { $0.hasPrefix("CHANNEL ") }, "\(table.stdout)")
@@ -120,7 +120,7 @@ struct PartnerPluginTests {
         #expect(tooLarge.status == 422, "\(tooLarge.text)")
         #expect(tooLarge.errorCode == "amount_too_large", "\(tooLarge.text)")
         let statement = try await TestHTTP.post(
-            gateway.admin("/admin/channels/partner/statements?date=2026-11-24"), body: Data())
+            gateway.admin("/admin/channels/partner/statements?date=2026-11-24"), body: Data(), headers: gateway.adminHeaders)
         #expect(statement.status == 422, "\(statement.text)")
         #expect(statement.errorCode == "statement_unsupported", "\(statement.text)")
     }

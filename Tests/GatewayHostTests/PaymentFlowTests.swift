@@ -193,7 +193,8 @@ struct PaymentFlowTests {
             let finished = try #require(bank.payments.first { $0.out_trade_no == ids[0] }?.finished_at)
             let date = String(finished.prefix(10))
             let summary = try await TestHTTP.post(
-                stack.gateway.admin("/admin/channels/jiangnan/statements?date=\(date)&records=true"), body: Data())
+                stack.gateway.admin("/admin/channels/jiangnan/statements?date=\(date)&records=true"), body: Data(),
+                headers: stack.gateway.adminHeaders)
             #expect(summary.status == 200, "\(summary.text)")
             let parsed = try summary.decode(StatementSummary.self)
             #expect(parsed.issues.isEmpty, "\(parsed.issues)")

@@ -101,9 +101,9 @@ struct PluginLoaderTests {
     }
 
     static func checkAdminAPI(_ gateway: GatewayProcess) async throws {
-        let health = try await TestHTTP.get(gateway.admin("/healthz"))
+        let health = try await TestHTTP.get(gateway.admin("/healthz"), headers: gateway.adminHeaders)
         #expect(health.status == 200, "GET /healthz: \(health.text)")
-        let response = try await TestHTTP.get(gateway.admin("/admin/channels"))
+        let response = try await TestHTTP.get(gateway.admin("/admin/channels"), headers: gateway.adminHeaders)
         try #require(response.status == 200, "GET /admin/channels: \(response.text)")
         let report = try response.decode(AdminChannelsResponse.self)
         let plugins = Dictionary(report.plugins.map { ($0.file, $0) }, uniquingKeysWith: { first, _ in first })
@@ -141,7 +141,7 @@ struct PluginLoaderTests {
 
     /// `gatewayctl channels` shows each file's states, a failed one at the state where it failed.
     static func checkGatewayCtl(_ gateway: GatewayProcess, in directory: TestDirectory) async throws {
-        let table = try await GatewayCtlRunner.run(["channels", "--admin-url", gateway.adminURL.absoluteString], in: directory)
+        let table = try await GatewayCtlRunner.run(["channels", "--admin-url", gateway.adminURL.absoluteString, "--admin-token-file", gateway.adminTokenFile.path], in: directory)
         #expect(table.status == 0, "\(table.log)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
         func row(_ file: String) -> String { lines.first { $0.hasPrefix(file + " ") } ?? "" }

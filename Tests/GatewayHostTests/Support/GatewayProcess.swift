@@ -22,9 +22,18 @@ final class GatewayProcess {
     let merchantURL: URL
     /// `http://127.0.0.1:<admin_port>`.
     let adminURL: URL
+    /// The admin bearer token the gateway was started with (its `--admin-tokens` file names it `tests`).
+    let adminToken: String
+    /// A file holding `adminToken`, for `gatewayctl --admin-token-file`.
+    let adminTokenFile: URL
 
-    private init(process: ManagedProcess, ready: Ready) {
+    /// The `Authorization` header of an admin request.
+    var adminHeaders: [String: String] { ["Authorization": "Bearer \(adminToken)"] }
+
+    private init(process: ManagedProcess, ready: Ready, adminToken: String, adminTokenFile: URL) {
         self.process = process
+        self.adminToken = adminToken
+        self.adminTokenFile = adminTokenFile
         merchantURL = URL(string: "http://127.0.0.1:\(ready.merchantPort)")!
         adminURL = URL(string: "http://127.0.0.1:\(ready.adminPort)")!
     }
@@ -40,17 +49,23 @@ final class GatewayProcess {
         let dataDirectory = try dataDirectory ?? directory.subdirectory("gateway-data")
         let merchantsFile = try merchantsFile ?? TestMerchants.writeFile(in: directory)
         let readyFile = directory.path("gateway-ready-\(UUID().uuidString.prefix(6)).json")
+        // An admin token of its own: the admin API refuses every /admin/ request without one.
+        let adminToken = "admin-" + UUID().uuidString + UUID().uuidString
+        let adminTokenFile = directory.path("admin-token")
+        try adminTokenFile.write(text: adminToken + "\n")
+        let tokensFile = directory.path("admin-tokens.yaml")
+        try tokensFile.write(text: "tokens:\n  - name: tests\n    token_file: \(adminTokenFile.path)\n")
         let process = try ManagedProcess(
             name: "gateway", executable: try BuildProducts.product("gateway"),
             arguments: [
                 "--config-dir", configDirectory.path, "--plugins-dir", pluginsDirectory.path,
                 "--data-dir", dataDirectory.path,
                 "--host", "127.0.0.1", "--port", "0", "--admin-host", "127.0.0.1", "--admin-port", "0",
-                "--ready-file", readyFile.path, "--merchants", merchantsFile.path,
+                "--ready-file", readyFile.path, "--merchants", merchantsFile.path, "--admin-tokens", tokensFile.path,
             ] + (publicURL.map { ["--public-url", $0] } ?? []) + extraArguments,
             environment: TestMerchants.environment.merging(environment) { _, new in new }, directory: directory)
         let ready = try await process.waitForReadyFile(readyFile, as: Ready.self, timeout: timeout)
-        return GatewayProcess(process: process, ready: ready)
+        return GatewayProcess(process: process, ready: ready, adminToken: adminToken, adminTokenFile: adminTokenFile)
     }
 
     /// The merchant API URL for `path` (e.g. `/v1/payments`).

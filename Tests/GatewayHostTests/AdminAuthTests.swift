@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import GatewayHost
+
+/// The admin API's bearer tokens: everything under /admin/ needs one of the gateway's `--admin-tokens`;
+/// /healthz and /metrics stay open. A refused request changes nothing; gatewayctl says what to do (exit 5).
+@Suite("Admin API tokens")
+struct AdminAuthTests {
+    @Test("admin requests without a valid token get 401 and change nothing; health and metrics stay open")
+    func refusedWithoutAToken() async throws {
+        try await JiangnanStack.with("admin-auth") { stack in
+            let gateway = stack.gateway
+            let refusals: [([String: String], String)] = [
+                ([:], "admin_token_required"),
+                (["Authorization": "Bearer not-a-token-of-this-gateway-0000000000"], "invalid_admin_token"),
+                (["Authorization": "Basic \(Data("tests:\(gateway.adminToken)".utf8).base64EncodedString())"], "invalid_admin_token"),
+                (["Authorization": "Bearer"], "invalid_admin_token"),
+            ]
+            for (headers, code) in refusals {
+                let answer = try await TestHTTP.get(gateway.admin("/admin/channels"), headers: headers, signed: false)
+                #expect(answer.status == 401, "\(headers): \(answer.text)")
+                #expect(answer.errorCode == code, "\(headers): \(answer.text)")
+                #expect(!answer.text.contains("\"channels\""), "no channel data without a token: \(answer.text)")
+            }
+            // The one admin route that writes (a statement download into the data directory) writes nothing.
+            let statements = stack.dataDirectory.appendingPathComponent("statements")
+            let refused = try await TestHTTP.post(
+                gateway.admin("/admin/channels/jiangnan/statements?date=2026-11-24"), body: Data(), signed: false)
+            #expect(refused.status == 401, "\(refused.text)")
+            #expect(!FileManager.default.fileExists(atPath: statements.path), "a refused request wrote \(statements.path)")
+
+            #expect(try await TestHTTP.get(gateway.admin("/admin/channels"), headers: gateway.adminHeaders).status == 200)
+            #expect(try await TestHTTP.get(gateway.admin("/healthz"), signed: false).status == 200)
+            #expect(try await TestHTTP.get(gateway.admin("/metrics"), signed: false).status == 200)
+            // The log names the token ("who"), never its value.
+            try await Task.sleep(for: .milliseconds(200))
+            let log = gateway.readLog()
+            #expect(log.contains("admin_token=tests"), "\(log.suffix(1500))")
+            #expect(!log.contains(gateway.adminToken))
+        }
+    }
+
+    @Test("gatewayctl: no token or a wrong one exits 5 saying what to do; the token from a file or the environment works")
+    func gatewayctlTokens() async throws {
+        try await JiangnanStack.with("admin-auth-ctl") { stack in
+            let gateway = stack.gateway
+            let url = ["--admin-url", gateway.adminURL.absoluteString]
+            let none = try await GatewayCtlRunner.run(["channels"] + url, in: stack.directory)
+            #expect(none.status == 5, "\(none.log)")
+            #expect(none.log.contains("401") && none.log.contains("--admin-token-file"), "\(none.log)")
+            let wrong = try await GatewayCtlRunner.run(
+                ["channels"] + url, environment: ["GATEWAY_ADMIN_TOKEN": "wrong-token-wrong-token-wrong-token"], in: stack.directory)
+            #expect(wrong.status == 5, "\(wrong.log)")
+            #expect(wrong.log.contains("invalid_admin_token"), "\(wrong.log)")
+            #expect(!wrong.log.contains(gateway.adminToken))
+            let fromEnvironment = try await GatewayCtlRunner.run(
+                ["channels", "--json"] + url, environment: ["GATEWAY_ADMIN_TOKEN": gateway.adminToken], in: stack.directory)
+            #expect(fromEnvironment.status == 0, "\(fromEnvironment.log)")
+            #expect((try? JSONSerialization.jsonObject(with: Data(fromEnvironment.stdout.utf8))) != nil, "\(fromEnvironment.stdout)")
+            let fromFile = try await GatewayCtlRunner.run(
+                ["channels"] + url, environment: ["GATEWAY_ADMIN_TOKEN_FILE": gateway.adminTokenFile.path], in: stack.directory)
+            #expect(fromFile.status == 0, "\(fromFile.log)")
+            #expect(!fromFile.stdout.contains(gateway.adminToken))
+            // health reads /healthz, which needs no token.
+            #expect(try await GatewayCtlRunner.run(["health"] + url, in: stack.directory).status == 0)
+        }
+    }
+
+    @Test("the tokens file: names, env or file values of 32+ characters; errors name the key, never the token")
+    func tokensFile() throws {
+        let directory = try TestDirectory("admin-tokens")
+        let long = String(repeating: "k", count: 40)
+        let tokenFile = directory.path("bot.token")
+        try tokenFile.write(text: "  \(long)-bot\n")
+        let good = directory.path("good.yaml")
+        try good.write(text: "tokens:\n  - name: ops-alice\n    token_env: ALICE\n  - name: deploy-bot\n    token_file: bot.token\n")
+        let tokens = try AdminTokens.load(file: good, environment: ["ALICE": long])
+        #expect(tokens.names == ["ops-alice", "deploy-bot"])
+        #expect(tokens.name(of: long) == "ops-alice")
+        #expect(tokens.name(of: "\(long)-bot") == "deploy-bot")
+        #expect(tokens.name(of: long + "x") == nil)
+        #expect(AdminTokens.none.name(of: long) == nil)
+
+        let bad: [(String, String?)] = [
+            ("tokens: []\n", "tokens"),
+            ("tokens:\n  - name: a\n    token_env: SHORT\n", "tokens[0]"),
+            ("tokens:\n  - name: a\n    token: \(long)\n", "tokens[0].token"),
+            ("tokens:\n  - name: a\n    token_env: UNSET\n", "tokens[0].token_env"),
+            ("tokens:\n  - name: a\n    token_env: ALICE\n  - name: a\n    token_env: ALICE\n", "tokens[1].name"),
+            ("tokens:\n  - name: a b\n    token_env: ALICE\n", "tokens[0].name"),
+        ]
+        for (index, (text, key)) in bad.enumerated() {
+            let file = directory.path("bad-\(index).yaml")
+            try file.write(text: text)
+            do {
+                _ = try AdminTokens.load(file: file, environment: ["ALICE": long, "SHORT": "short"])
+                Issue.record("accepted \(text)")
+            } catch {
+                #expect(error.key == key, "\(text): \(error)")
+                #expect(!error.description.contains(long) && !error.description.contains("short\""), "\(error)")
+            }
+        }
+    }
+}
