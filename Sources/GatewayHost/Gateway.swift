@@ -84,6 +84,7 @@ struct Gateway: Sendable {
     /// The merchant API's router (also used by the test that checks every route is in docs/openapi.yaml).
     static func merchantRouter(payments: PaymentService, merchants: MerchantDirectory) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIdMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MerchantAuthenticator(merchants: merchants, store: payments.store))
         MerchantAPI(payments: payments).addRoutes(to: router)
@@ -93,6 +94,7 @@ struct Gateway: Sendable {
     /// The admin API's router (routes documented in docs/admin-openapi.yaml); `/admin/` needs a bearer token.
     static func adminRouter(_ api: AdminAPI, tokens: AdminTokens) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestIdMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AdminAuthenticator(tokens: tokens))
         api.addRoutes(to: router)

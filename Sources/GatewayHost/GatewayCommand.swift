@@ -113,11 +113,13 @@ struct GatewayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        // Every log line written inside a merchant or admin request carries its request_id (RequestId).
+        LoggingSystem.bootstrap(
+            { label, provider in
+                var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
+                handler.logLevel = level
+                return handler
+            }, metadataProvider: RequestId.metadataProvider)
         let logger = Logger(label: "gateway")
         MetricsSystem.bootstrap(PrometheusMetricsFactory())
         let environment = ProcessInfo.processInfo.environment

@@ -48,24 +48,36 @@ final class GatewayProcess {
     ) async throws -> GatewayProcess {
         let dataDirectory = try dataDirectory ?? directory.subdirectory("gateway-data")
         let merchantsFile = try merchantsFile ?? TestMerchants.writeFile(in: directory)
-        let readyFile = directory.path("gateway-ready-\(UUID().uuidString.prefix(6)).json")
         // An admin token of its own: the admin API refuses every /admin/ request without one.
         let adminToken = "admin-" + UUID().uuidString + UUID().uuidString
         let adminTokenFile = directory.path("admin-token")
         try adminTokenFile.write(text: adminToken + "\n")
         let tokensFile = directory.path("admin-tokens.yaml")
         try tokensFile.write(text: "tokens:\n  - name: tests\n    token_file: \(adminTokenFile.path)\n")
-        let process = try ManagedProcess(
-            name: "gateway", executable: try BuildProducts.product("gateway"),
-            arguments: [
-                "--config-dir", configDirectory.path, "--plugins-dir", pluginsDirectory.path,
-                "--data-dir", dataDirectory.path,
-                "--host", "127.0.0.1", "--port", "0", "--admin-host", "127.0.0.1", "--admin-port", "0",
-                "--ready-file", readyFile.path, "--merchants", merchantsFile.path, "--admin-tokens", tokensFile.path,
-            ] + (publicURL.map { ["--public-url", $0] } ?? []) + extraArguments,
-            environment: TestMerchants.environment.merging(environment) { _, new in new }, directory: directory)
-        let ready = try await process.waitForReadyFile(readyFile, as: Ready.self, timeout: timeout)
-        return GatewayProcess(process: process, ready: ready, adminToken: adminToken, adminTokenFile: adminTokenFile)
+        // `--port 0` picks a free port before binding it (the notify URL must be known first), so a test running
+        // beside many others can lose the port to another process in between: start again on a new one.
+        var attempt = 1
+        while true {
+            let readyFile = directory.path("gateway-ready-\(UUID().uuidString.prefix(6)).json")
+            let process = try ManagedProcess(
+                name: "gateway", executable: try BuildProducts.product("gateway"),
+                arguments: [
+                    "--config-dir", configDirectory.path, "--plugins-dir", pluginsDirectory.path,
+                    "--data-dir", dataDirectory.path,
+                    "--host", "127.0.0.1", "--port", "0", "--admin-host", "127.0.0.1", "--admin-port", "0",
+                    "--ready-file", readyFile.path, "--merchants", merchantsFile.path, "--admin-tokens", tokensFile.path,
+                ] + (publicURL.map { ["--public-url", $0] } ?? []) + extraArguments,
+                environment: TestMerchants.environment.merging(environment) { _, new in new }, directory: directory)
+            do {
+                let ready = try await process.waitForReadyFile(readyFile, as: Ready.self, timeout: timeout)
+                return GatewayProcess(process: process, ready: ready, adminToken: adminToken, adminTokenFile: adminTokenFile)
+            } catch {
+                guard attempt < 3, process.exitStatus != nil, process.readLog().contains("Address already in use") else {
+                    throw error
+                }
+                attempt += 1
+            }
+        }
     }
 
     /// The merchant API URL for `path` (e.g. `/v1/payments`).
