@@ -28,6 +28,10 @@ struct ChaosTests {
             simulatorArguments: [
                 "--faults", Self.faults, "--fault-seed", "20261125", "--timeout-delay-ms", "2500",
                 "--processing-delay-ms", "400",
+                // A notification that failed (the gateway was down) is retried only after the run: the payments
+                // it would have resolved are left to the recovery worker's queries, which this test must see
+                // work. With the default 15 s a slow machine let the retries win, and no recovery query happened.
+                "--notify-delays", "120,120,300,600,1200,1800,1800",
             ],
             gatewayArguments: ["--recovery-schedule", "0.3,0.6,1,2", "--recovery-poll-ms", "100"], requestTimeoutMs: 1000)
         do {
