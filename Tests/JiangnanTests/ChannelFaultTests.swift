@@ -47,7 +47,7 @@ struct ChannelFaultTests {
         "a pay request hit by a fault is pending, never declined; the bank's record and a query agree",
         arguments: payCases)
     func payFault(_ fault: Case) async throws {
-        let sim = try await FaultSimulator.launch(["--timeout-delay-ms", "4000", "--processing-delay-ms", "300"])
+        let sim = try await FaultSimulator.launch(["--timeout-delay-ms", "20000", "--processing-delay-ms", "300"])
         defer { sim.stop() }
         let channel = try sim.channel(requestTimeout: .milliseconds(1000))
         let id = "pay_fault_" + UUID().uuidString.prefix(8)
@@ -78,7 +78,7 @@ struct ChannelFaultTests {
         "a refund request hit by a fault is pending, never declined; the bank's record and a query agree",
         arguments: refundCases)
     func refundFault(_ fault: Case) async throws {
-        let sim = try await FaultSimulator.launch(["--timeout-delay-ms", "4000"])
+        let sim = try await FaultSimulator.launch(["--timeout-delay-ms", "20000"])
         defer { sim.stop() }
         let channel = try sim.channel(requestTimeout: .milliseconds(1000))
         let suffix = UUID().uuidString.prefix(8)
