@@ -7,37 +7,42 @@ extension PostgresPaymentStore {
     /// `configuration.connectTimeout`: while the database is unreachable the pool keeps retrying in the
     /// background, and the caller gets a `StoreError` instead of waiting (the gateway answers 500, recovery
     /// tries again later). Once `body` has started it runs to its end.
+    ///
+    /// The caller is answered the moment the wait expires, not when the pool lets go of the abandoned lease
+    /// request: postgres-nio may hold a cancelled lease until its current connection attempt ends, which on a
+    /// loaded machine took several seconds per call. The abandoned lease finishes on its own task; if it is
+    /// granted after all, the gate refuses it and the connection goes straight back to the pool.
     func withConnection<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let gate = LeaseGate()
+        let answer = OnceAnswer<Result>()
         let timeout = configuration.connectTimeout
-        return try await withThrowingTaskGroup(of: LeaseRace<Result>.self) { [client, configuration] group in
-            group.addTask {
-                .finished(
-                    try await client.withConnection { connection in
-                        guard gate.enter() else { throw CancellationError() }
-                        return try await body(connection)
-                    })
+        let description = "\(configuration)"
+        let operation = Task { [client] in
+            do {
+                answer.resume(
+                    .success(
+                        try await client.withConnection { connection in
+                            guard gate.enter() else { throw CancellationError() }
+                            return try await body(connection)
+                        }))
+            } catch {
+                answer.resume(.failure(error))
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return .timerFired
-            }
-            while let next = try await group.next() {
-                switch next {
-                case .finished(let result):
-                    group.cancelAll()
-                    return result
-                case .timerFired:
-                    if gate.expire() {
-                        group.cancelAll()
-                        try Task.checkCancellation()
-                        throw StoreError("no connection to the ledger \(configuration) within \(timeout)")
-                    }
-                }
-            }
-            throw StoreError("the ledger operation ended without a result")
+        }
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            guard !Task.isCancelled, gate.expire() else { return }
+            operation.cancel()
+            answer.resume(.failure(StoreError("no connection to the ledger \(description) within \(timeout)")))
+        }
+        defer { timer.cancel() }
+        return try await withTaskCancellationHandler {
+            try await answer.value()
+        } onCancel: {
+            operation.cancel()
+            if gate.expire() { answer.resume(.failure(CancellationError())) }
         }
     }
 
@@ -76,10 +81,50 @@ extension PostgresPaymentStore {
     }
 }
 
-/// Who won: the operation or the connection wait's timer.
-enum LeaseRace<Result: Sendable>: Sendable {
-    case finished(Result)
-    case timerFired
+/// The one answer of `withConnection`: the operation's result, or the timer's or the caller's cancellation,
+/// whichever comes first. Later resumes are ignored; a resume before anyone waits is kept for the waiter.
+final class OnceAnswer<Value: Sendable>: Sendable {
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<Value, any Error>)
+        case answered(Swift.Result<Value, any Error>)
+        case delivered
+    }
+    private let state = Mutex(State.empty)
+
+    func resume(_ result: Swift.Result<Value, any Error>) {
+        let waiter: CheckedContinuation<Value, any Error>? = state.withLock { state in
+            switch state {
+            case .empty:
+                state = .answered(result)
+                return nil
+            case .waiting(let continuation):
+                state = .delivered
+                return continuation
+            case .answered, .delivered:
+                return nil
+            }
+        }
+        waiter?.resume(with: result)
+    }
+
+    func value() async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Swift.Result<Value, any Error>? = state.withLock { state in
+                switch state {
+                case .empty:
+                    state = .waiting(continuation)
+                    return nil
+                case .answered(let result):
+                    state = .delivered
+                    return result
+                case .waiting, .delivered:
+                    preconditionFailure("OnceAnswer.value() awaited twice")
+                }
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
 }
 
 /// Decides, once, whether an operation got its connection in time or timed out waiting for it.
