@@ -83,12 +83,22 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Channel config files: parsing with file/line/key errors, the in-place `online:` edit and the atomic
+        // write, shared by the gateway and gatewayctl (`config check`, offline edits without a gateway).
+        .target(
+            name: "GatewayConfig",
+            dependencies: [
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: strict
+        ),
         // Plain Codable messages of the admin API, shared by the gateway and gatewayctl.
         .target(name: "GatewayAPI", swiftSettings: strict),
         .executableTarget(
             name: "GatewayHost",
             dependencies: [
-                "GatewayAPI", "MerchantAuth",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -99,6 +109,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,7 +122,7 @@ let package = Package(
         .executableTarget(
             name: "gatewayctl",
             dependencies: [
-                "GatewayAPI", "MerchantAuth",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,7 +151,7 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI", "MerchantAuth", "JiangnanProtocol",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ChannelKit", package: "ChannelKit"),

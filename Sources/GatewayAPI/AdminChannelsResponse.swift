@@ -54,12 +54,22 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     public var endpoint: String
     /// The last credentials self-check, when the channel was created.
     public var selfCheck: AdminSelfCheck?
+    /// Retired (`retired: true`, or its file deleted): draining, no new payments; it stops once nothing of it
+    /// is open.
+    public var retired: Bool
+    /// Who set its `online`/`retired` flag, when and why (the comment the gateway wrote into its file).
+    public var note: String?
+    /// Bank calls in flight on its current instance.
+    public var inFlight: Int
 
     public init(
         id: String, plugin: String, pluginVersion: String?, online: Bool, state: State, error: String?,
         configFile: String, currencies: [String], limits: [AdminCurrencyLimit] = [], endpoint: String,
-        selfCheck: AdminSelfCheck? = nil
+        selfCheck: AdminSelfCheck? = nil, retired: Bool = false, note: String? = nil, inFlight: Int = 0
     ) {
+        self.retired = retired
+        self.note = note
+        self.inFlight = inFlight
         self.id = id
         self.plugin = plugin
         self.pluginVersion = pluginVersion
@@ -74,7 +84,8 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, plugin, online, state, error, currencies, limits, endpoint
+        case id, plugin, online, state, error, currencies, limits, endpoint, retired, note
+        case inFlight = "in_flight"
         case pluginVersion = "plugin_version"
         case configFile = "config_file"
         case selfCheck = "self_check"
@@ -228,12 +239,15 @@ public struct AdminConfigError: Codable, Sendable, Equatable {
     public var file: String
     /// The offending key (dotted path, e.g. `credentials.secret`), when one is to blame.
     public var key: String?
+    /// The 1-based line of that key (or of a YAML syntax error), when known.
+    public var line: Int?
     /// What is wrong.
     public var message: String
 
-    public init(file: String, key: String?, message: String) {
+    public init(file: String, key: String?, line: Int? = nil, message: String) {
         self.file = file
         self.key = key
+        self.line = line
         self.message = message
     }
 }

@@ -30,6 +30,8 @@ struct Gateway: Sendable {
         /// nil: no recovery worker (tests of notifications switch it off).
         var recovery: RecoveryWorker.Configuration? = .init()
         var webhooks: WebhookDispatcher.Configuration? = .init()
+        /// How often the config directory is read for changes; nil: only on SIGHUP and `config reload`.
+        var configPollInterval: Duration? = .milliseconds(250)
         /// The ledger's clock (shifted only by `--clock-offset-ms` in tests).
         var clock: @Sendable () -> Date = { Date() }
     }
@@ -39,7 +41,7 @@ struct Gateway: Sendable {
     var payments: PaymentService
     var merchants: MerchantDirectory
     var adminTokens: AdminTokens
-    var transports: TransportRegistry
+    var reloader: ChannelConfigReloader
     /// The PostgreSQL ledger, whose connection pool runs as a service; nil with SQLite.
     var postgres: PostgresPaymentStore?
     var logger: Logger
@@ -47,12 +49,10 @@ struct Gateway: Sendable {
     static func make(configuration: Configuration, logger: Logger) async throws -> Gateway {
         let plugins = PluginManager(repository: PluginRepository(directory: configuration.pluginsDirectory), logger: logger)
             .loadAll()
-        let transports = TransportRegistry()
         let bootstrapper = ChannelBootstrapper(
             configDirectory: configuration.configDirectory, publicURL: configuration.publicURL,
             credentials: CredentialResolver(environment: configuration.environment),
-            transportFactory: { transports.make($0) }, clock: OffsetChannelClock(offset: configuration.channelClockOffset),
-            logger: logger)
+            clock: OffsetChannelClock(offset: configuration.channelClockOffset), logger: logger)
         let merchants = try MerchantDirectory.load(file: configuration.merchantsFile, environment: configuration.environment)
         logger.info("merchants loaded", metadata: ["count": "\(merchants.ids.count)"])
         let adminTokens: AdminTokens
@@ -63,7 +63,10 @@ struct Gateway: Sendable {
             adminTokens = .none
             logger.warning("no --admin-tokens file: every /admin/ request is refused (401); /healthz and /metrics stay open")
         }
-        let registry = await bootstrapper.bootstrap(plugins: plugins)
+        // The channels are built by the same reload that later applies every change to the config directory.
+        let registry = ChannelRegistry(channels: [:], plugins: plugins, configErrors: [])
+        let reloader = ChannelConfigReloader(registry: registry, bootstrapper: bootstrapper, logger: logger)
+        await reloader.reload()
         let store: any PaymentStore
         var postgres: PostgresPaymentStore?
         if let url = configuration.databaseURL {
@@ -78,7 +81,7 @@ struct Gateway: Sendable {
             now: configuration.clock)
         return Gateway(
             configuration: configuration, registry: registry, payments: payments, merchants: merchants,
-            adminTokens: adminTokens, transports: transports, postgres: postgres, logger: logger)
+            adminTokens: adminTokens, reloader: reloader, postgres: postgres, logger: logger)
     }
 
     /// The merchant API's router (also used by the test that checks every route is in docs/openapi.yaml).
@@ -127,7 +130,7 @@ struct Gateway: Sendable {
 
         let adminRouter = Self.adminRouter(
             AdminAPI(
-                registry: registry, version: configuration.version,
+                registry: registry, reloader: reloader, version: configuration.version,
                 statements: StatementFetcher(
                     registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements"))),
             tokens: adminTokens)
@@ -139,8 +142,11 @@ struct Gateway: Sendable {
 
         // Started in this order, stopped in reverse: the merchant listener first, the channel transports last.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: TransportShutdownService(transports: transports.all))
+            .init(service: ChannelLifecycleService(registry: registry, logger: logger))
         ]
+        if let interval = configuration.configPollInterval {
+            services.append(.init(service: ConfigWatcher(reloader: reloader, interval: interval, logger: logger)))
+        }
         services.append(.init(service: LedgerMaintenance(payments: payments, logger: logger)))
         services.append(.init(service: ChannelSelfCheckService(registry: registry, logger: logger)))
         if let recovery = configuration.recovery {

@@ -62,6 +62,13 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "How often the recovery worker looks for due checks, in milliseconds.")
     var recoveryPollMs = 250
 
+    @Option(
+        help: """
+            How often the config directory is read for changes, in milliseconds (0: only on SIGHUP and \
+            `gatewayctl config reload`).
+            """)
+    var configPollMs = 250
+
     @Flag(help: "Do not run the recovery worker (open payments are then resolved only by bank notifications).")
     var noRecovery = false
 
@@ -96,6 +103,7 @@ struct GatewayCommand: AsyncParsableCommand {
         guard (try? Self.schedule(recoverySchedule)) != nil else {
             throw ValidationError("--recovery-schedule must be positive seconds separated by commas, e.g. 1,2,5,10")
         }
+        guard configPollMs >= 0 else { throw ValidationError("--config-poll-ms must be 0 or more") }
         guard recoveryPollMs > 0, pendingAlertAfter > 0, webhookRetryBaseMs > 0, webhookMaxAttempts > 0, webhookTimeoutMs > 0
         else { throw ValidationError("intervals, ages and attempt counts must be positive") }
         if let inFlightWaitMs, inFlightWaitMs < 0 { throw ValidationError("--in-flight-wait-ms must not be negative") }
@@ -146,7 +154,8 @@ struct GatewayCommand: AsyncParsableCommand {
                 merchantsFile: URL(fileURLWithPath: merchants),
                 adminTokensFile: (adminTokens ?? environment["GATEWAY_ADMIN_TOKENS"]).map { URL(fileURLWithPath: $0) },
                 databaseURL: databaseURL ?? environment["GATEWAY_DATABASE_URL"], payments: payments,
-                recovery: noRecovery ? nil : recovery, webhooks: webhooks, clock: { Date() + offset }),
+                recovery: noRecovery ? nil : recovery, webhooks: webhooks,
+                configPollInterval: configPollMs > 0 ? .milliseconds(configPollMs) : nil, clock: { Date() + offset }),
             logger: logger)
         try await gateway.run()
     }

@@ -14,6 +14,15 @@ struct AdminClient: Sendable {
 
     /// GETs `path` and returns the body of a 2xx answer.
     func get(_ path: String) async throws(AdminClientError) -> [UInt8] {
+        try await send("GET", path)
+    }
+
+    /// POSTs `body` (JSON) to `path` and returns the body of a 2xx answer.
+    func post(_ path: String, body: [UInt8]) async throws(AdminClientError) -> [UInt8] {
+        try await send("POST", path, body: body)
+    }
+
+    private func send(_ method: String, _ path: String, body: [UInt8]? = nil) async throws(AdminClientError) -> [UInt8] {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: min(timeout, .seconds(2)), read: timeout)
         // A refused connection should fail the request at once instead of being retried until the deadline.
@@ -25,7 +34,12 @@ struct AdminClient: Sendable {
         do {
             result = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
                 var request = HTTPClientRequest(url: target)
+                request.method = .RAW(value: method)
                 request.headers.add(name: "Accept", value: "application/json")
+                if let body {
+                    request.headers.add(name: "Content-Type", value: "application/json")
+                    request.body = .bytes(ByteBuffer(bytes: body))
+                }
                 if let token = self.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
                 let response = try await client.execute(request, timeout: timeout)
                 let body = try await response.body.collect(upTo: 16 * 1024 * 1024)

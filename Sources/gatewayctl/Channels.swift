@@ -1,63 +1,12 @@
 import ArgumentParser
-import GatewayAPI
 
 extension GatewayCtl {
-    /// `gatewayctl channels`: channels, plugin files and config errors as the gateway sees them.
+    /// `gatewayctl channels …`: the channel table, one channel, and the live online/offline/retire toggles.
     struct Channels: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List channels, plugin files and config errors (GET /admin/channels).",
-            discussion: """
-                Prints three tables: CHANNELS (state ready, misconfigured or failed, with the reason, and \
-                the credentials self-check: passed, failed or "not checked" when the plugin has no way to \
-                check), PLUGINS (every file in the plugins directory, the states it passed — discovered → \
-                loaded → checked → started, or failed after one of them — with an error code), and CONFIG \
-                ERRORS (channel config files that could not be read). --json prints the admin API's answer \
-                instead.
-                Exit codes: 0 success, 3 gateway unreachable, 4 HTTP error or unreadable answer, 5 admin token \
-                missing or refused, 64 usage.
-                """
+            abstract: "List and show channels; take them online, offline, or retire them, live.",
+            subcommands: [List.self, Show.self, Online.self, Offline.self, Retire.self],
+            defaultSubcommand: List.self
         )
-
-        @OptionGroup var options: GlobalOptions
-
-        static let path = "/admin/channels"
-
-        func run() async throws {
-            let body = try await options.fetch(Self.path)
-            if options.json {
-                options.printJSON(body)
-                return
-            }
-            let response = try options.decode(AdminChannelsResponse.self, from: body, path: Self.path)
-            print(Self.render(response))
-        }
-
-        /// The three tables as text.
-        static func render(_ response: AdminChannelsResponse) -> String {
-            var channels = Table("CHANNEL", "PLUGIN", "VERSION", "ONLINE", "STATE", "SELF-CHECK", "ERROR")
-            for channel in response.channels {
-                channels.append(
-                    channel.id, channel.plugin, channel.pluginVersion, channel.online ? "yes" : "no",
-                    channel.state.rawValue, channel.selfCheck?.status.label, channel.error)
-            }
-            var plugins = Table("FILE", "ID", "VERSION", "STATE", "STATES", "ERROR")
-            for plugin in response.plugins {
-                let error = [plugin.errorCode, plugin.error].compactMap { $0 }.joined(separator: ": ")
-                let states = plugin.history.map(\.state.rawValue).joined(separator: " → ")
-                plugins.append(plugin.file, plugin.id, plugin.version, plugin.state.rawValue, states, error)
-            }
-            var sections = [
-                "CHANNELS", response.channels.isEmpty ? "(no channels configured)" : channels.render(), "",
-                "PLUGINS", response.plugins.isEmpty ? "(no plugin files found)" : plugins.render(),
-            ]
-            if !response.configErrors.isEmpty {
-                var errors = Table("FILE", "KEY", "MESSAGE")
-                for error in response.configErrors {
-                    errors.append(error.file, error.key, error.message)
-                }
-                sections += ["", "CONFIG ERRORS", errors.render()]
-            }
-            return sections.joined(separator: "\n")
-        }
     }
 }

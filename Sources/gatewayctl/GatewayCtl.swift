@@ -8,7 +8,7 @@ struct GatewayCtl: AsyncParsableCommand {
         commandName: "gatewayctl",
         abstract: "Inspect a running payments gateway, and send it signed merchant requests.",
         discussion: """
-            channels and health read the admin API, which listens on loopback only. Point gatewayctl at it \
+            channels, config reload and health use the admin API, which listens on loopback only. Point gatewayctl at it \
             with --admin-url or the GATEWAY_ADMIN_URL environment variable (default \(AdminURL.fallback)). \
             Everything under /admin/ needs an admin bearer token (one of the gateway's --admin-tokens file): \
             --admin-token-file PATH, GATEWAY_ADMIN_TOKEN or GATEWAY_ADMIN_TOKEN_FILE.
@@ -22,9 +22,11 @@ struct GatewayCtl: AsyncParsableCommand {
               3   the gateway cannot be reached (gateway not running, wrong URL, timeout)
               4   HTTP error (e.g. 401 invalid_signature), unreadable answer, or not ok
               5   the admin API refused the request: no admin token, or not one of the gateway's
+              6   a config error: `config check` or `config reload` found a refused file, or a direct edit
+                  (`channels offline … --config-dir`) was refused
               64  invalid command line (e.g. the --secret-env variable is not set)
             """,
         version: "0.1.0",
-        subcommands: [Channels.self, Health.self, Sign.self, Pay.self, Payment.self]
+        subcommands: [Channels.self, Config.self, Health.self, Sign.self, Pay.self, Payment.self]
     )
 }

@@ -13,6 +13,26 @@ extension GlobalOptions {
         }
     }
 
+    /// POSTs a JSON body to an admin API path; failures as `fetch`.
+    func post(_ path: String, body: [UInt8]) async throws -> [UInt8] {
+        let client = AdminClient(url: try adminURL, timeout: .seconds(Int64(timeout)), token: try adminToken)
+        do {
+            return try await client.post(path, body: body)
+        } catch {
+            throw Self.fail(error)
+        }
+    }
+
+    /// Like `post`, but hands back the client error (so a caller can fall back when the gateway is down).
+    func tryPost(_ path: String, body: [UInt8]) async throws -> Result<[UInt8], AdminClientError> {
+        let client = AdminClient(url: try adminURL, timeout: .seconds(Int64(timeout)), token: try adminToken)
+        do {
+            return .success(try await client.post(path, body: body))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Decodes an admin API answer, or fails with exit 4.
     func decode<Value: Decodable>(_ type: Value.Type, from body: [UInt8], path: String) throws -> Value {
         do {

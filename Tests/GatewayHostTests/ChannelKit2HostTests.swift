@@ -1,3 +1,4 @@
+import GatewayConfig
 import ChannelKit
 import Foundation
 import GatewayAPI
@@ -70,7 +71,8 @@ struct ChannelKit2HostTests {
             let entry = ChannelEntry(
                 id: "c", pluginId: "p", pluginVersion: "1", online: true, state: .ready, error: nil, configFile: "c.yaml",
                 limits: [CurrencyBound(Self.cny, maximumMinorUnits: 100)], endpoint: url, timeouts: ChannelTimeouts(),
-                manifest: nil, channel: SendsThenThrows(transport: transport, url: url))
+                manifest: nil,
+                instance: Self.instance(SendsThenThrows(transport: transport, url: url), transport: transport))
             let service = PaymentService(
                 store: try SQLitePaymentStore(directory: directory.path("ledger-\(status.rawValue)")),
                 registry: ChannelRegistry(channels: ["c": entry], plugins: [], configErrors: []),
@@ -106,7 +108,8 @@ struct ChannelKit2HostTests {
             let entry = ChannelEntry(
                 id: "c", pluginId: "p", pluginVersion: "1", online: true, state: .ready, error: nil, configFile: "c.yaml",
                 limits: [CurrencyBound(Self.cny, maximumMinorUnits: 1000)], endpoint: URL(string: "http://127.0.0.1:9")!,
-                timeouts: ChannelTimeouts(), manifest: nil, channel: QueryAnswers(answer: answer))
+                timeouts: ChannelTimeouts(), manifest: nil,
+                instance: Self.instance(QueryAnswers(answer: answer)))
             let service = PaymentService(
                 store: store, registry: ChannelRegistry(channels: ["c": entry], plugins: [], configErrors: []),
                 logger: Logger(label: "test"))
@@ -121,6 +124,7 @@ struct ChannelKit2HostTests {
             let stored = try #require(try await store.payment(id: payment.id))
             #expect(stored.status == status, "\(answer): \(stored)")
             #expect(stored.outcomeReason == reason, "\(answer): \(stored)")
+            await entry.instance?.retire()
         }
     }
 
@@ -135,6 +139,18 @@ struct ChannelKit2HostTests {
             CredentialDeclaration("webhook_token", required: false),
         ])
 
+    /// A channel instance around `channel` (its transport is closed with the instance).
+    static func instance(
+        _ channel: any PaymentChannel, transport: GatewayHTTPTransport = GatewayHTTPTransport(timeouts: ChannelTimeouts())
+    ) -> ChannelInstance {
+        ChannelInstance(
+            channel: channel, transport: transport,
+            configuration: ChannelConfiguration(
+                channelId: "c", pluginId: "p", endpoint: URL(string: "http://127.0.0.1:9")!, settings: [:],
+                credentials: [:], timeouts: ChannelTimeouts(), currencies: []),
+            generation: 1)
+    }
+
     static func check(_ yaml: String, environment: [String: String] = ["K": "k1", "K2": "k2", "P": "p1", "W": "w1"])
         throws(ChannelConfigError) -> ChannelConfiguration
     {
@@ -143,7 +159,7 @@ struct ChannelKit2HostTests {
         let bootstrapper = ChannelBootstrapper(
             configDirectory: directory, publicURL: URL(string: "http://127.0.0.1:1")!,
             credentials: CredentialResolver(environment: environment),
-            transportFactory: { _ in fatalError("checking a config creates no transport") }, logger: Logger(label: "test"))
+            logger: Logger(label: "test"))
         return try bootstrapper.check(file, against: manifest)
     }
 

@@ -46,8 +46,14 @@ struct OpenAPIDocumentTests {
     func adminRoutes() async throws {
         let directory = try TestDirectory("openapi-admin-routes")
         let registry = ChannelRegistry(channels: [:], plugins: [], configErrors: [])
+        let reloader = ChannelConfigReloader(
+            registry: registry,
+            bootstrapper: ChannelBootstrapper(
+                configDirectory: directory.url, publicURL: URL(string: "http://127.0.0.1:9")!,
+                credentials: CredentialResolver(environment: [:]), logger: .init(label: "test")),
+            logger: .init(label: "test"))
         let router = Gateway.adminRouter(
-            AdminAPI(registry: registry, version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)),
+            AdminAPI(registry: registry, reloader: reloader, version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)),
             tokens: .none)
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("admin-openapi.yaml")))
     }

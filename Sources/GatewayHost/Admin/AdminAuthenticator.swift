@@ -24,7 +24,7 @@ struct AdminAuthenticator<Context: RequestContext>: RouterMiddleware {
         var context = context
         context.logger[metadataKey: "admin_token"] = "\(name)"
         context.logger.info("admin request", metadata: ["method": "\(request.method.rawValue)", "path": "\(path)"])
-        return try await next(request, context)
+        return try await AdminIdentity.$name.withValue(name) { try await next(request, context) }
     }
 
     static func refusal(_ code: String, _ message: String) -> GatewayError {

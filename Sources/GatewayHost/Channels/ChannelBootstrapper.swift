@@ -1,63 +1,50 @@
 import ChannelKit
 import Foundation
+import GatewayConfig
 import Logging
+import Synchronization
 
-/// Turns config files and started plugins into channels: checks each file against its plugin's manifest,
-/// resolves credentials, creates the channel with its context and runs its credentials self-check.
-/// A bad file stays out with an error naming file and key; the other channels start.
+/// Turns a config file and a started plugin into a channel: checks the file against its plugin's manifest,
+/// resolves credentials, creates the channel with its context and transport and runs its credentials
+/// self-check. `ChannelConfigReloader` calls it for every file, at start and on each change.
 struct ChannelBootstrapper: Sendable {
     var configDirectory: URL
     var publicURL: URL
     var credentials: CredentialResolver
-    var transportFactory: @Sendable (ChannelTimeouts) -> any HTTPTransport
     var clock: any ChannelClock = SystemChannelClock()
     var selfCheckTimeout: Duration = .seconds(10)
     var logger: Logger
 
-    func bootstrap(plugins: [PluginRecord]) async -> ChannelRegistry {
-        var started: [String: (any ChannelPlugin, PluginManifest)] = [:]
+    /// A started plugin, by its id.
+    typealias StartedPlugins = [String: (plugin: any ChannelPlugin, manifest: PluginManifest)]
+
+    /// Counts instances built in this process (`ChannelInstance.generation`).
+    private static let generations = Atomic<Int>(0)
+
+    static func started(_ plugins: [PluginRecord]) -> StartedPlugins {
+        var started: StartedPlugins = [:]
         for record in plugins {
             if let plugin = record.plugin, let manifest = record.manifest { started[manifest.id] = (plugin, manifest) }
         }
-        var channels: [String: ChannelEntry] = [:]
-        var errors: [ChannelConfigError] = []
-        for file in configFiles() {
-            do throws(ChannelConfigError) {
-                let config = try load(file)
-                if let other = channels[config.id] {
-                    throw ChannelConfigError(
-                        file: config.fileName, key: "id", "channel id '\(config.id)' is already defined in \(other.configFile)")
-                }
-                guard let (plugin, manifest) = started[config.pluginId] else {
-                    let known = started.keys.sorted().joined(separator: ", ")
-                    throw ChannelConfigError(
-                        file: config.fileName, key: "plugin",
-                        "unknown plugin '\(config.pluginId)' (started plugins: \(known.isEmpty ? "none" : known))")
-                }
-                let configuration = try check(config, against: manifest)
-                channels[config.id] = await start(config, configuration, plugin: plugin, manifest: manifest)
-            } catch {
-                logger.error("channel config refused", metadata: ["file": "\(error.file)", "key": "\(error.key ?? "-")", "reason": "\(error.message)"])
-                errors.append(error)
-            }
-        }
-        return ChannelRegistry(channels: channels, plugins: plugins, configErrors: errors)
+        return started
     }
 
-    private func configFiles() -> [URL] {
+    /// The config files of the directory, by name.
+    func configFiles() -> [URL] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: configDirectory.path)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        return names.filter(ChannelConfigFile.isConfigFileName).sorted()
             .map { configDirectory.appendingPathComponent($0) }
     }
 
-    private func load(_ url: URL) throws(ChannelConfigError) -> ChannelConfigFile {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw ChannelConfigError(file: url.lastPathComponent, key: nil, "cannot read the file")
+    /// Finds the config's plugin and checks the config against its manifest (see `check`).
+    func prepare(_ config: ChannelConfigFile, plugins: StartedPlugins) throws(ChannelConfigError) -> ChannelConfiguration {
+        guard let (_, manifest) = plugins[config.pluginId] else {
+            let known = plugins.keys.sorted().joined(separator: ", ")
+            throw ChannelConfigError(
+                file: config.fileName, key: "plugin",
+                "unknown plugin '\(config.pluginId)' (started plugins: \(known.isEmpty ? "none" : known))")
         }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ChannelConfigError(file: url.lastPathComponent, key: nil, "not UTF-8 text")
-        }
-        return try ChannelConfigFile.parse(contents: text, fileName: url.lastPathComponent, directory: configDirectory)
+        return try check(config, against: manifest)
     }
 
     /// Checks a config against what the plugin declares and resolves its credentials: settings and
@@ -120,38 +107,48 @@ struct ChannelBootstrapper: Sendable {
             credentials: secrets, timeouts: config.timeouts, currencies: limits)
     }
 
-    private func start(
+    /// Builds a channel: a transport of its own, the plugin's channel object, its credentials self-check.
+    /// The entry is ready, or misconfigured with the reason (its instance, if created, is kept so that the
+    /// self-check service can try again).
+    func build(
         _ config: ChannelConfigFile, _ configuration: ChannelConfiguration, plugin: any ChannelPlugin,
         manifest: PluginManifest
     ) async -> ChannelEntry {
         var entry = ChannelEntry(
             id: config.id, pluginId: manifest.id, pluginVersion: manifest.version, online: config.online,
-            state: .misconfigured, error: nil, configFile: config.fileName, limits: configuration.currencies,
-            endpoint: config.endpoint, timeouts: config.timeouts, manifest: manifest, channel: nil)
+            retired: config.retired, note: nil, state: .misconfigured, error: nil, configFile: config.fileName,
+            limits: configuration.currencies, endpoint: config.endpoint, timeouts: config.timeouts, manifest: manifest,
+            instance: nil, config: config)
         var channelLogger = logger
         channelLogger[metadataKey: "channel"] = "\(config.id)"
+        let transport = GatewayHTTPTransport(timeouts: config.timeouts)
         let context = ChannelContext(
-            configuration: configuration, transport: transportFactory(config.timeouts),
+            configuration: configuration, transport: transport,
             logger: GatewayChannelLogger(logger: channelLogger), clock: clock,
             notifyURL: publicURL.appendingPathComponent("v1/notify/\(config.id)"))
         let channel: any PaymentChannel
         do {
             channel = try await plugin.makeChannel(context: context)
         } catch {
+            await transport.shutdown()
             entry.error = "the plugin refused the configuration: \(error)"
             logger.error("channel misconfigured", metadata: ["channel": "\(config.id)", "reason": "\(entry.error!)"])
             return entry
         }
-        entry.channel = channel
+        let generation = Self.generations.add(1, ordering: .relaxed).newValue
+        entry.instance = ChannelInstance(
+            channel: channel, transport: transport, configuration: configuration, generation: generation)
         let check = await ChannelSelfCheckService.check(channel, timeout: selfCheckTimeout)
         entry.record(check, at: Date())
+        let metadata: Logger.Metadata = [
+            "channel": "\(config.id)", "online": "\(config.online)", "self_check": "\(check.detail)",
+            "plugin_version": "\(manifest.version)", "instance": "\(generation)",
+        ]
         switch check.status {
         case .passed:
-            logger.info("channel ready", metadata: ["channel": "\(config.id)", "online": "\(config.online)", "self_check": "\(check.detail)"])
+            logger.info("channel ready", metadata: metadata)
         case .notChecked:
-            logger.notice(
-                "channel ready; its credentials were not checked (the plugin has no self-check)",
-                metadata: ["channel": "\(config.id)", "online": "\(config.online)", "self_check": "\(check.detail)"])
+            logger.notice("channel ready; its credentials were not checked (the plugin has no self-check)", metadata: metadata)
         case .failed:
             logger.error("channel misconfigured", metadata: ["channel": "\(config.id)", "reason": "\(entry.error ?? "")"])
         }

@@ -1,6 +1,7 @@
 import ChannelKit
 import Foundation
 import GatewayAPI
+import GatewayConfig
 
 /// One configured channel as the gateway serves it.
 struct ChannelEntry: Sendable {
@@ -8,6 +9,11 @@ struct ChannelEntry: Sendable {
     var pluginId: String
     var pluginVersion: String?
     var online: Bool
+    /// `retired: true` in its file (or its file deleted): draining, no new payments, removed once nothing of
+    /// it is open.
+    var retired = false
+    /// Why it is offline or retired, who set it and when (the trailing comment the gateway wrote), if known.
+    var note: String?
     var state: AdminChannel.State
     var error: String?
     var configFile: String
@@ -17,8 +23,13 @@ struct ChannelEntry: Sendable {
     var timeouts: ChannelTimeouts
     /// The plugin's manifest, when the plugin started.
     var manifest: PluginManifest?
+    /// The built channel (plugin object and transport), when its plugin created it.
+    var instance: ChannelInstance?
+    /// The file as parsed, to tell a flag change (`online`, `retired`) from one that needs a new instance.
+    var config: ChannelConfigFile?
+
     /// The channel object, when its plugin created it.
-    var channel: (any PaymentChannel)?
+    var channel: (any PaymentChannel)? { instance?.channel }
     /// The last self-check and when it ran.
     var selfCheck: SelfCheckResult?
     var selfCheckedAt: Date?
@@ -33,7 +44,7 @@ struct ChannelEntry: Sendable {
     var capabilities: PluginCapabilities? { manifest?.capabilities }
 
     /// Ready, online and created: it may take new payments.
-    var acceptsPayments: Bool { online && state == .ready && channel != nil }
+    var acceptsPayments: Bool { online && !retired && state == .ready && instance != nil }
 
     /// Records a self-check: a passed or "not checked" one makes the channel ready; a failed one
     /// misconfigured and due for another check.

@@ -1,52 +1,110 @@
 import ChannelKit
 import GatewayAPI
+import GatewayConfig
 import Synchronization
 
-/// The channels and plugins the gateway runs with: built and validated at start, then read by every
-/// request. The channel table is an immutable dictionary swapped whole under a lock, so a reader takes a
-/// consistent snapshot in one short critical section; the only writer today is `ChannelSelfCheckService`
-/// (a channel whose self-check failed becomes ready once its bank answers).
+/// The channels and plugins the gateway runs with. Readers take an immutable snapshot in one short critical
+/// section; a change (a reload, a toggle, a repeated self-check) publishes a new one. The registry owns each
+/// channel's lifecycle: an instance that a change replaces or removes is handed to `retirements`, which
+/// `ChannelLifecycleService` drains (in-flight calls finish) and then closes (its transport).
 final class ChannelRegistry: Sendable {
-    private let table: Mutex<[String: ChannelEntry]>
-    let plugins: [PluginRecord]
-    let configErrors: [ChannelConfigError]
+    struct Snapshot: Sendable {
+        var channels: [String: ChannelEntry]
+        var plugins: [PluginRecord]
+        var configErrors: [ChannelConfigError]
+    }
+
+    private let table: Mutex<Snapshot>
+    private let retiring: AsyncStream<ChannelInstance>.Continuation
+    /// Instances replaced or removed, in order: drained and closed by `ChannelLifecycleService`.
+    let retirements: AsyncStream<ChannelInstance>
 
     init(channels: [String: ChannelEntry], plugins: [PluginRecord], configErrors: [ChannelConfigError]) {
-        table = Mutex(channels)
-        self.plugins = plugins
-        self.configErrors = configErrors
+        table = Mutex(Snapshot(channels: channels, plugins: plugins, configErrors: configErrors))
+        (retirements, retiring) = AsyncStream.makeStream(of: ChannelInstance.self)
     }
+
+    /// Everything, as one snapshot.
+    var snapshot: Snapshot { table.withLock { $0 } }
 
     /// All channels, as one snapshot.
-    var channels: [String: ChannelEntry] { table.withLock { $0 } }
+    var channels: [String: ChannelEntry] { table.withLock { $0.channels } }
+
+    var plugins: [PluginRecord] { table.withLock { $0.plugins } }
+
+    var configErrors: [ChannelConfigError] { table.withLock { $0.configErrors } }
 
     /// A channel by id.
-    func channel(_ id: String) -> ChannelEntry? { table.withLock { $0[id] } }
+    func channel(_ id: String) -> ChannelEntry? { table.withLock { $0.channels[id] } }
 
-    /// Changes one channel's entry.
+    /// Changes one channel's entry in place (same instance: a self-check result, a flag).
     func update(_ id: String, _ change: (inout ChannelEntry) -> Void) {
         table.withLock { table in
-            guard var entry = table[id] else { return }
+            guard var entry = table.channels[id] else { return }
             change(&entry)
-            table[id] = entry
+            table.channels[id] = entry
         }
     }
 
-    /// The first (by id) online, ready channel that takes `amount` within its bounds.
-    func route(_ amount: Money) -> ChannelEntry? {
-        let channels = self.channels
-        return channels.values.sorted { $0.id < $1.id }.first { entry in
-            entry.acceptsPayments && entry.limits.bound(for: amount.currency)?.contains(amount) == true
+    /// Publishes `entry` (new, or replacing the channel of the same id). A replaced instance is retired.
+    func publish(_ entry: ChannelEntry) {
+        let old = table.withLock { table in
+            let old = table.channels[entry.id]?.instance
+            table.channels[entry.id] = entry
+            return old
+        }
+        if let old, old !== entry.instance { retiring.yield(old) }
+    }
+
+    /// Removes a channel; its instance is retired.
+    func remove(_ id: String) {
+        let old = table.withLock { $0.channels.removeValue(forKey: id)?.instance }
+        if let old { retiring.yield(old) }
+    }
+
+    /// Replaces the config errors of `files` (the files just read) with `errors`; other files' stay.
+    func setConfigErrors(_ errors: [ChannelConfigError], forFiles files: Set<String>) {
+        table.withLock { table in
+            table.configErrors = table.configErrors.filter { !files.contains($0.file) } + errors
+            table.configErrors.sort { ($0.file, $0.key ?? "") < ($1.file, $1.key ?? "") }
         }
     }
+
+    /// Pins the channel `id` for one request: its entry and its instance, entered (see `PinnedChannel`).
+    /// nil when there is no such channel or it has no instance.
+    func pin(_ id: String) -> PinnedChannel? {
+        while true {
+            guard let entry = channel(id), let instance = entry.instance else { return nil }
+            if instance.enter() { return PinnedChannel(entry: entry, instance: instance) }
+            // Retired between the read and the enter: a newer instance has been published; read again.
+        }
+    }
+
+    /// Pins the first (by id) online, ready channel that takes `amount` within its bounds.
+    func route(_ amount: Money) -> PinnedChannel? {
+        while true {
+            let candidates = channels.values.sorted { $0.id < $1.id }.filter { entry in
+                entry.acceptsPayments && entry.limits.bound(for: amount.currency)?.contains(amount) == true
+            }
+            guard let entry = candidates.first, let instance = entry.instance else { return nil }
+            if instance.enter() { return PinnedChannel(entry: entry, instance: instance) }
+        }
+    }
+
+    /// Stops handing out retirements (at shutdown).
+    func finishRetirements() { retiring.finish() }
 
     /// The admin API's view.
     var adminView: AdminChannelsResponse {
-        let channels = self.channels
+        let snapshot = self.snapshot
         return AdminChannelsResponse(
-            channels: channels.values.sorted { $0.id < $1.id }.map(Self.adminChannel),
-            plugins: plugins.map(Self.adminPlugin),
-            configErrors: configErrors.map { AdminConfigError(file: $0.file, key: $0.key, message: $0.message) })
+            channels: snapshot.channels.values.sorted { $0.id < $1.id }.map(Self.adminChannel),
+            plugins: snapshot.plugins.map(Self.adminPlugin),
+            configErrors: snapshot.configErrors.map(Self.adminConfigError))
+    }
+
+    static func adminConfigError(_ error: ChannelConfigError) -> AdminConfigError {
+        AdminConfigError(file: error.file, key: error.key, line: error.line, message: error.message)
     }
 
     static func adminChannel(_ entry: ChannelEntry) -> AdminChannel {
@@ -62,7 +120,7 @@ final class ChannelRegistry: Sendable {
                 AdminSelfCheck(
                     status: AdminSelfCheck.Status(check.status), detail: check.detail,
                     checkedAt: entry.selfCheckedAt.map(JSONBody.timestamp) ?? "")
-            })
+            }, retired: entry.retired, note: entry.note, inFlight: entry.instance?.inFlight ?? 0)
     }
 
     static func adminPlugin(_ record: PluginRecord) -> AdminPlugin {

@@ -27,7 +27,8 @@ struct ChannelSelfCheckService: Service {
                 for entry in pending {
                     guard let channel = entry.channel else { continue }
                     let result = await Self.check(channel, timeout: timeout)
-                    registry.update(entry.id) { $0.record(result, at: Date()) }
+                    // Only if the instance checked is still the one published (a reload may have replaced it).
+                    registry.update(entry.id) { if $0.instance === entry.instance { $0.record(result, at: Date()) } }
                     if result.allowsTraffic {
                         logger.notice("channel ready after a repeated self-check", metadata: ["channel": "\(entry.id)", "self_check": "\(result.detail)"])
                     } else {

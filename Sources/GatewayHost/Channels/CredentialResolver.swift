@@ -1,3 +1,4 @@
+import GatewayConfig
 import ChannelKit
 import Foundation
 

@@ -21,7 +21,9 @@ struct StatementFetcher: Sendable {
 
     func fetch(channelId: String, date: BusinessDate, includeRecords: Bool) async throws -> Summary {
         guard let entry = registry.channel(channelId) else { throw GatewayError.unknownChannel(channelId) }
-        guard let channel = entry.channel else { throw GatewayError.channelUnavailable(channelId) }
+        guard let pinned = registry.pin(channelId) else { throw GatewayError.channelUnavailable(channelId) }
+        defer { pinned.release() }
+        let channel = pinned.channel
         // The manifest says whether the bank has statements; a channel without them is never asked.
         guard entry.manifest?.statements != nil else {
             throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")

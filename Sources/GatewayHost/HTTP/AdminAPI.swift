@@ -1,4 +1,5 @@
 import ChannelKit
+import Foundation
 import GatewayAPI
 import Hummingbird
 import Prometheus
@@ -6,6 +7,7 @@ import Prometheus
 /// The admin API (loopback only): health and the channel/plugin table for ops and gatewayctl.
 struct AdminAPI: Sendable {
     var registry: ChannelRegistry
+    var reloader: ChannelConfigReloader
     var version: String
     var statements: StatementFetcher
     var metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
@@ -23,6 +25,34 @@ struct AdminAPI: Sendable {
         router.get("/admin/channels") { _, _ in
             try JSONBody.response(registry.adminView)
         }
+        router.get("/admin/channels/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let entry = registry.channel(id) else { throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'") }
+            return try JSONBody.response(ChannelRegistry.adminChannel(entry))
+        }
+        // Each writes the flag into the channel's config file (only that line changes) and applies it at once.
+        for (action, key, value) in [("offline", "online", false), ("online", "online", true), ("retire", "retired", true)] {
+            router.post("/admin/channels/{id}/\(action)") { request, context in
+                let id = try context.parameters.require("id")
+                let change = try await Self.change(from: request)
+                let who = AdminIdentity.name ?? "unknown"
+                do {
+                    let entry = try await reloader.set(key, to: value, channel: id, by: who, reason: change.reason)
+                    return try JSONBody.response(
+                        AdminChannelChangeResult(
+                            channel: ChannelRegistry.adminChannel(entry), configFile: entry.configFile, changedBy: who))
+                } catch let error as GatewayError where error.code == "unknown_channel" {
+                    throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
+                }
+            }
+        }
+        router.post("/admin/config/reload") { _, _ in
+            let report = await reloader.reload(force: true)
+            return try JSONBody.response(
+                AdminReloadReport(
+                    applied: report.applied, unchanged: report.unchanged, removed: report.removed,
+                    rejected: report.rejected.map(ChannelRegistry.adminConfigError)))
+        }
         // Downloads and parses a channel's statement for ?date=yyyy-MM-dd through its plugin.
         router.post("/admin/channels/{id}/statements") { request, context in
             let id = try context.parameters.require("id")
@@ -31,6 +61,20 @@ struct AdminAPI: Sendable {
             }
             let include = request.uri.queryParameters.get("records") == "true"
             return try JSONBody.response(try await statements.fetch(channelId: id, date: date, includeRecords: include))
+        }
+    }
+}
+
+extension AdminAPI {
+    /// The optional JSON body of a channel change; an empty body means no reason.
+    static func change(from request: Request) async throws -> AdminChannelChange {
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        guard body.readableBytes > 0 else { return AdminChannelChange() }
+        do {
+            return try JSONDecoder().decode(AdminChannelChange.self, from: body)
+        } catch {
+            throw GatewayError.invalidJSON("the body must be {\"reason\": \"…\"} or empty")
         }
     }
 }

@@ -5,12 +5,13 @@ extension PaymentService {
     /// Hands a raw bank notification to its channel; applies each verified event through the state machine,
     /// so duplicates and late or out-of-order notifications change nothing once a state is final.
     func handleNotification(channelId: String, _ notification: InboundNotification) async throws -> HTTPResponseMessage {
-        guard let entry = registry.channel(channelId), let channel = entry.channel else {
+        guard let pinned = registry.pin(channelId) else {
             throw GatewayError(.notFound, "unknown_channel", "no channel '\(channelId.prefix(64))' receives notifications")
         }
+        defer { pinned.release() }
         let result: NotificationResult
         do {
-            result = try await channel.handleNotification(notification)
+            result = try await pinned.channel.handleNotification(notification)
         } catch let error as PaymentChannelError where error.code == .unsupported {
             throw GatewayError(.notFound, "notifications_unsupported", "channel '\(channelId)' receives no notifications")
         } catch {

@@ -24,9 +24,14 @@ extension PaymentService {
     func check(_ open: OpenTransaction) async throws -> CheckResult {
         let lease = now() + callWindow(open.channelId)
         guard try await store.claimCheck(open, until: lease) else { return .skipped }
-        guard let entry = registry.channel(open.channelId), let channel = entry.channel,
-            let currency = Currency(code: open.currency)
-        else {
+        guard let pinned = registry.pin(open.channelId) else {
+            try await store.rescheduleCheck(open, attempts: open.attempts + 1, next: now() + recoveryDelay(after: open.attempts))
+            return .rescheduled
+        }
+        defer { pinned.release() }
+        let entry = pinned.entry
+        let channel = pinned.channel
+        guard let currency = Currency(code: open.currency) else {
             try await store.rescheduleCheck(open, attempts: open.attempts + 1, next: now() + recoveryDelay(after: open.attempts))
             return .rescheduled
         }

@@ -40,7 +40,10 @@ struct PaymentService: Sendable {
         if let existing = try await store.payment(merchantId: request.merchantId, merchantOrderId: request.merchantOrderId) {
             return Created(record: try await settled(try replay(existing, request)), isNew: false)
         }
+        // The channel is pinned for the rest of the request: the row, the call window and the bank call all use
+        // this one entry and instance, whatever a reload or a toggle publishes meanwhile.
         let channel = try chooseChannel(request)
+        defer { channel.release() }
         let timestamp = now()
         let record = PaymentRecord(
             id: ids.make(prefix: "pay_", now: timestamp), merchantId: request.merchantId,
@@ -48,11 +51,11 @@ struct PaymentService: Sendable {
             currency: request.amount.currency.code, subject: request.subject, notifyURL: request.notifyURL,
             metadata: request.metadata, status: .processing, bankTransactionId: nil, bankCode: nil, bankMessage: nil,
             notProcessed: false, createdAt: timestamp, updatedAt: timestamp, finishedAt: nil)
-        switch try await store.insertPayment(record, checkAt: timestamp + callWindow(channel.id)) {
+        switch try await store.insertPayment(record, checkAt: timestamp + callWindow(channel.entry)) {
         case .existing(let existing):
             return Created(record: try await settled(try replay(existing, request)), isNew: false)
         case .inserted(let stored):
-            let outcome = await callBank(channel.id, operation: "pay") { channel in
+            let outcome = await callBank(channel, operation: "pay") { channel in
                 try await channel.pay(
                     PayRequest(transactionId: stored.id, amount: request.amount, subject: request.subject))
             }
@@ -115,41 +118,61 @@ struct PaymentService: Sendable {
         return existing
     }
 
-    private func chooseChannel(_ request: NewPayment) throws -> ChannelEntry {
+    /// Picks and pins the channel of a new payment: the one it names (which must be online and ready), else the
+    /// first online, ready channel for its currency and amount. The caller releases it.
+    private func chooseChannel(_ request: NewPayment) throws -> PinnedChannel {
         let amount = request.amount
-        let entry: ChannelEntry
+        let pinned: PinnedChannel
         if let id = request.channelId {
             guard let found = registry.channel(id) else { throw GatewayError.unknownChannel(id) }
-            guard found.online else { throw GatewayError.channelOffline(id) }
-            guard found.state == .ready, found.channel != nil else { throw GatewayError.channelUnavailable(id) }
-            entry = found
+            guard found.online, !found.retired else { throw GatewayError.channelOffline(id) }
+            guard found.state == .ready, found.instance != nil, let entered = registry.pin(id) else {
+                throw GatewayError.channelUnavailable(id)
+            }
+            // The pinned entry is the newest: check it again, so that a toggle between the two reads counts.
+            guard entered.entry.acceptsPayments else {
+                entered.release()
+                throw entered.entry.online && !entered.entry.retired
+                    ? GatewayError.channelUnavailable(id) : GatewayError.channelOffline(id)
+            }
+            pinned = entered
         } else {
             guard let found = registry.route(amount) else {
                 throw GatewayError.noChannel(amount.currency.code)
             }
-            entry = found
+            pinned = found
         }
         // The channel's effective bounds (its plugin's, narrowed by its config) are enforced here, before the
         // bank is called; the plugin need not check them again.
-        guard let bound = entry.limits.bound(for: amount.currency) else {
-            throw GatewayError.unsupportedCurrency("channel '\(entry.id)' does not accept \(amount.currency.code)")
+        let entry = pinned.entry
+        do {
+            guard let bound = entry.limits.bound(for: amount.currency) else {
+                throw GatewayError.unsupportedCurrency("channel '\(entry.id)' does not accept \(amount.currency.code)")
+            }
+            guard amount.minorUnits <= bound.maximumMinorUnits else {
+                throw GatewayError.amountTooLarge(
+                    "amount \(amount.minorUnits) exceeds channel '\(entry.id)' maximum of \(bound.maximumMinorUnits) minor units")
+            }
+            guard amount.minorUnits >= bound.minimumMinorUnits else {
+                throw GatewayError.amountTooSmall(
+                    "amount \(amount.minorUnits) is below channel '\(entry.id)' minimum of \(bound.minimumMinorUnits) minor units")
+            }
+        } catch {
+            pinned.release()
+            throw error
         }
-        guard amount.minorUnits <= bound.maximumMinorUnits else {
-            throw GatewayError.amountTooLarge(
-                "amount \(amount.minorUnits) exceeds channel '\(entry.id)' maximum of \(bound.maximumMinorUnits) minor units")
-        }
-        guard amount.minorUnits >= bound.minimumMinorUnits else {
-            throw GatewayError.amountTooSmall(
-                "amount \(amount.minorUnits) is below channel '\(entry.id)' minimum of \(bound.minimumMinorUnits) minor units")
-        }
-        return entry
+        return pinned
     }
 
     // MARK: shared steps
 
     /// How long a bank call of this channel can take: recovery leaves a processing row alone until then.
     func callWindow(_ channelId: String) -> TimeInterval {
-        (registry.channel(channelId).map { $0.timeouts.connect + $0.timeouts.request } ?? .seconds(30)).seconds + 5
+        registry.channel(channelId).map(callWindow) ?? 35
+    }
+
+    func callWindow(_ entry: ChannelEntry) -> TimeInterval {
+        (entry.timeouts.connect + entry.timeouts.request).seconds + 5
     }
 
     func inFlightWait(_ channelId: String) -> Duration {
@@ -178,9 +201,19 @@ struct PaymentService: Sendable {
     func callBank(
         _ channelId: String, operation: String, _ body: @Sendable (any PaymentChannel) async throws -> ChannelOutcome
     ) async -> ChannelOutcome {
-        guard let channel = registry.channel(channelId)?.channel else {
+        guard let pinned = registry.pin(channelId) else {
             return .notSent("channel \(channelId) is not loaded", code: "channel_not_loaded")
         }
+        defer { pinned.release() }
+        return await callBank(pinned, operation: operation, body)
+    }
+
+    /// `callBank` on a channel the caller has pinned.
+    func callBank(
+        _ pinned: PinnedChannel, operation: String, _ body: @Sendable (any PaymentChannel) async throws -> ChannelOutcome
+    ) async -> ChannelOutcome {
+        let channelId = pinned.id
+        let channel = pinned.channel
         let tracker = BankCallTracker()
         let outcome: ChannelOutcome
         do {

@@ -19,29 +19,35 @@ import Yams
 ///   # during a key rotation (only for credentials the plugin declares as rotating):
 ///   # secret: {current: {env: JIANGNAN_SECRET}, next: {file: secrets/jiangnan-next.key}}
 /// ```
-struct ChannelConfigFile: Sendable {
+public struct ChannelConfigFile: Sendable, Equatable {
     /// Where a credential value comes from. Never inline.
-    enum CredentialSource: Sendable, Equatable {
+    public enum CredentialSource: Sendable, Equatable {
         case environment(String)
         case file(URL)
     }
 
     /// Where a credential's current value and, during a rotation, its next value come from.
-    struct CredentialReference: Sendable, Equatable {
-        var current: CredentialSource
-        var next: CredentialSource?
+    public struct CredentialReference: Sendable, Equatable {
+        public var current: CredentialSource
+        public var next: CredentialSource?
         /// Written as `{current: …, next: …}` (errors then name `credentials.KEY.current…`).
-        var rotationForm = false
+        public var rotationForm = false
+
+        public init(current: CredentialSource, next: CredentialSource? = nil, rotationForm: Bool = false) {
+            self.current = current
+            self.next = next
+            self.rotationForm = rotationForm
+        }
     }
 
     /// The largest amount of one payment, as the config states it.
-    enum MaximumAmount: Sendable, Equatable {
+    public enum MaximumAmount: Sendable, Equatable {
         /// One maximum for every listed currency.
         case all(Int64)
         /// A maximum per currency; currencies not named keep the plugin's.
         case perCurrency([Currency: Int64])
 
-        func value(for currency: Currency) -> Int64? {
+        public func value(for currency: Currency) -> Int64? {
             switch self {
             case .all(let value): value
             case .perCurrency(let map): map[currency]
@@ -49,24 +55,60 @@ struct ChannelConfigFile: Sendable {
         }
     }
 
-    var fileName: String
-    var id: String
-    var pluginId: String
-    var online: Bool
-    var endpoint: URL
-    var currencies: [Currency]
-    var maximumAmount: MaximumAmount?
-    var timeouts: ChannelTimeouts
-    var settings: [String: String]
-    var credentials: [String: CredentialReference]
+    public var fileName: String
+    public var id: String
+    public var pluginId: String
+    /// Takes new payments (`online: true`); an offline channel still serves refunds, queries, recovery and
+    /// notifications of its existing payments.
+    public var online: Bool
+    /// Draining (`retired: true`): no new payments ever; it stops once it has no open payments or refunds.
+    public var retired: Bool
+    public var endpoint: URL
+    public var currencies: [Currency]
+    public var maximumAmount: MaximumAmount?
+    public var timeouts: ChannelTimeouts
+    public var settings: [String: String]
+    public var credentials: [String: CredentialReference]
 
-    static let topLevelKeys: Set<String> = [
-        "id", "plugin", "online", "endpoint", "currencies", "max_amount", "timeouts", "settings", "credentials",
+    public static let topLevelKeys: Set<String> = [
+        "id", "plugin", "online", "retired", "endpoint", "currencies", "max_amount", "timeouts", "settings",
+        "credentials",
     ]
     static let timeoutKeys: Set<String> = ["connect_ms", "request_ms", "download_ms"]
 
-    /// Parses one file.
-    static func parse(contents: String, fileName: String, directory: URL) throws(ChannelConfigError) -> ChannelConfigFile {
+    /// Whether a file name is a channel config (`*.yaml`, `*.yml`, not hidden: editors' and the gateway's own
+    /// temporary files start with a dot).
+    public static func isConfigFileName(_ name: String) -> Bool {
+        !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+    }
+
+    /// Reads and parses one file of `directory`.
+    public static func load(_ url: URL, directory: URL) throws(ChannelConfigError) -> ChannelConfigFile {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw ChannelConfigError(file: url.lastPathComponent, key: nil, "cannot read the file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ChannelConfigError(file: url.lastPathComponent, key: nil, "not UTF-8 text")
+        }
+        return try parse(contents: text, fileName: url.lastPathComponent, directory: directory)
+    }
+
+    /// Parses one file. Errors name the file, the key and its line.
+    public static func parse(contents: String, fileName: String, directory: URL) throws(ChannelConfigError)
+        -> ChannelConfigFile
+    {
+        do {
+            return try parseUnlocated(contents: contents, fileName: fileName, directory: directory)
+        } catch {
+            var located = error
+            if located.line == nil, let key = error.key { located.line = YAMLKeyLocator(contents).line(of: key) }
+            throw located
+        }
+    }
+
+    private static func parseUnlocated(contents: String, fileName: String, directory: URL) throws(ChannelConfigError)
+        -> ChannelConfigFile
+    {
         func fail(_ key: String?, _ message: String) -> ChannelConfigError {
             ChannelConfigError(file: fileName, key: key, message)
         }
@@ -74,7 +116,8 @@ struct ChannelConfigFile: Sendable {
         do {
             loaded = try Yams.load(yaml: contents)
         } catch {
-            throw fail(nil, "not valid YAML: \(Self.yamlProblem(error))")
+            throw ChannelConfigError(
+                file: fileName, key: nil, line: Self.yamlLine(error), "not valid YAML: \(Self.yamlProblem(error))")
         }
         guard let root = loaded as? [String: Any] else {
             throw fail(nil, "expected a mapping of keys at the top level")
@@ -87,6 +130,11 @@ struct ChannelConfigFile: Sendable {
         let pluginId = try string(root, "plugin", fail)
         guard let online = root["online"] else { throw fail("online", "missing required key (true or false)") }
         guard let onlineBool = online as? Bool else { throw fail("online", "must be true or false") }
+        var retired = false
+        if let raw = root["retired"] {
+            guard let value = raw as? Bool else { throw fail("retired", "must be true or false") }
+            retired = value
+        }
         let endpointText = try string(root, "endpoint", fail)
         guard let endpoint = URL(string: endpointText), let scheme = endpoint.scheme?.lowercased(),
             scheme == "http" || scheme == "https", endpoint.host != nil
@@ -161,7 +209,7 @@ struct ChannelConfigFile: Sendable {
             }
         }
         return ChannelConfigFile(
-            fileName: fileName, id: id, pluginId: pluginId, online: onlineBool, endpoint: endpoint,
+            fileName: fileName, id: id, pluginId: pluginId, online: onlineBool, retired: retired, endpoint: endpoint,
             currencies: currencies, maximumAmount: maximumAmount, timeouts: timeouts, settings: settings,
             credentials: credentials)
     }
@@ -207,7 +255,7 @@ struct ChannelConfigFile: Sendable {
         return .file(reference.hasPrefix("/") ? URL(fileURLWithPath: reference) : directory.appendingPathComponent(reference))
     }
 
-    static func isValidId(_ id: String) -> Bool {
+    public static func isValidId(_ id: String) -> Bool {
         let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
         return (1...64).contains(id.count) && id.allSatisfy { allowed.contains($0) }
     }
@@ -218,6 +266,15 @@ struct ChannelConfigFile: Sendable {
         guard let value = root[key] else { throw fail(key, "missing required key") }
         guard let text = value as? String, !text.isEmpty else { throw fail(key, "must be a non-empty string") }
         return text
+    }
+
+    /// The line of a YAML syntax error.
+    private static func yamlLine(_ error: any Error) -> Int? {
+        guard let yaml = error as? YamlError else { return nil }
+        switch yaml {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return mark.line
+        default: return nil
+        }
     }
 
     /// A YAML syntax problem without echoing file contents (which could hold a pasted secret).

@@ -1,0 +1,48 @@
+/// The body of `POST /admin/channels/{id}/offline|online|retire`: why (kept, with who and when, as a comment
+/// on the changed line of the channel's config file).
+public struct AdminChannelChange: Codable, Sendable, Equatable {
+    public var reason: String?
+
+    public init(reason: String? = nil) {
+        self.reason = reason
+    }
+}
+
+/// The answer of `POST /admin/channels/{id}/offline|online|retire`: the channel after the change, and the file
+/// written.
+public struct AdminChannelChangeResult: Codable, Sendable, Equatable {
+    public var channel: AdminChannel
+    public var configFile: String
+    public var changedBy: String
+
+    public init(channel: AdminChannel, configFile: String, changedBy: String) {
+        self.channel = channel
+        self.configFile = configFile
+        self.changedBy = changedBy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channel
+        case configFile = "config_file"
+        case changedBy = "changed_by"
+    }
+}
+
+/// The answer of `POST /admin/config/reload`: what happened to each config file.
+public struct AdminReloadReport: Codable, Sendable, Equatable {
+    /// Files whose change was applied (a new channel, new settings, or only a flag).
+    public var applied: [String]
+    /// Files read and found as they were.
+    public var unchanged: [String]
+    /// Files deleted since the last reload (their channels are removed).
+    public var removed: [String]
+    /// Files refused, with line and key; their channels keep running on the settings before.
+    public var rejected: [AdminConfigError]
+
+    public init(applied: [String], unchanged: [String], removed: [String], rejected: [AdminConfigError]) {
+        self.applied = applied
+        self.unchanged = unchanged
+        self.removed = removed
+        self.rejected = rejected
+    }
+}
