@@ -30,6 +30,8 @@ public struct AdminChannel: Codable, Sendable, Equatable {
         case misconfigured
         /// Its plugin is missing or failed to load.
         case failed
+        /// Retired and drained: nothing of it is open any more; its instance and transport are closed.
+        case stopped
     }
 
     /// The channel id.

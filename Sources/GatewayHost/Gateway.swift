@@ -144,9 +144,9 @@ struct Gateway: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: ChannelLifecycleService(registry: registry, logger: logger))
         ]
-        if let interval = configuration.configPollInterval {
-            services.append(.init(service: ConfigWatcher(reloader: reloader, interval: interval, logger: logger)))
-        }
+        services.append(.init(service: ChannelRetirementService(registry: registry, store: payments.store, logger: logger)))
+        services.append(
+            .init(service: ConfigWatcher(reloader: reloader, interval: configuration.configPollInterval, logger: logger)))
         services.append(.init(service: LedgerMaintenance(payments: payments, logger: logger)))
         services.append(.init(service: ChannelSelfCheckService(registry: registry, logger: logger)))
         if let recovery = configuration.recovery {

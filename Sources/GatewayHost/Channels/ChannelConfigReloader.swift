@@ -70,9 +70,16 @@ actor ChannelConfigReloader {
             refused.remove(name)
             registry.setConfigErrors([], forFiles: [name])
             guard let id = owner.removeValue(forKey: name) else { continue }
-            registry.remove(id)
+            // Never strand what is open on it: it drains like a retired channel (refunds, recovery and
+            // notifications keep working) and `ChannelRetirementService` removes it once nothing is open.
+            registry.update(id) { entry in
+                entry.retired = true
+                entry.fileDeleted = true
+            }
             report.removed.append(name)
-            logger.notice("channel removed: its config file was deleted", metadata: ["channel": "\(id)", "file": "\(name)"])
+            logger.notice(
+                "config file deleted: the channel takes no new payments and is removed once nothing of it is open",
+                metadata: ["channel": "\(id)", "file": "\(name)"])
         }
         return report
     }
@@ -158,6 +165,7 @@ actor ChannelConfigReloader {
             registry.update(config.id) { entry in
                 entry.online = config.online
                 entry.retired = config.retired
+                entry.fileDeleted = false
                 entry.note = note
                 entry.config = config
                 entry.configFile = name

@@ -12,6 +12,8 @@ struct ChannelEntry: Sendable {
     /// `retired: true` in its file (or its file deleted): draining, no new payments, removed once nothing of
     /// it is open.
     var retired = false
+    /// Its config file was deleted: it drains like a retired channel, then is removed.
+    var fileDeleted = false
     /// Why it is offline or retired, who set it and when (the trailing comment the gateway wrote), if known.
     var note: String?
     var state: AdminChannel.State

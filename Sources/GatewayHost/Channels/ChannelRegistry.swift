@@ -56,6 +56,20 @@ final class ChannelRegistry: Sendable {
         if let old, old !== entry.instance { retiring.yield(old) }
     }
 
+    /// Stops a retired channel that has nothing open: its entry stays (state `stopped`), its instance is retired.
+    func stop(_ id: String) {
+        let old: ChannelInstance? = table.withLock { table in
+            guard var entry = table.channels[id] else { return nil }
+            let old = entry.instance
+            entry.instance = nil
+            entry.state = .stopped
+            entry.error = nil
+            table.channels[id] = entry
+            return old
+        }
+        if let old { retiring.yield(old) }
+    }
+
     /// Removes a channel; its instance is retired.
     func remove(_ id: String) {
         let old = table.withLock { $0.channels.removeValue(forKey: id)?.instance }

@@ -5,10 +5,11 @@ import UnixSignals
 
 /// Applies config changes without being asked: reads the config directory every `interval` (a poll, so that
 /// every gateway sharing one directory — also over a network filesystem, where inotify sees nothing —
-/// picks a change up within the interval), and on SIGHUP reloads at once, retrying refused files too.
+/// picks a change up within the interval; nil: no polling), and on SIGHUP reloads at once, retrying refused
+/// files too.
 struct ConfigWatcher: Service {
     var reloader: ChannelConfigReloader
-    var interval: Duration
+    var interval: Duration?
     var logger: Logger
 
     func run() async throws {
@@ -21,6 +22,7 @@ struct ConfigWatcher: Service {
                         Self.log(await reloader.reload(force: true), logger: logger)
                     }
                 }
+                guard let interval else { return }
                 while !Task.isCancelled {
                     try await Task.sleep(for: interval)
                     Self.log(await reloader.reload(), logger: logger)

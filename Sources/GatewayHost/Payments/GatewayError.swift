@@ -31,6 +31,10 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     static func channelOffline(_ id: String) -> GatewayError {
         .init(.unprocessableContent, "channel_offline", "channel '\(id)' is offline")
     }
+    /// A retired channel takes no new payments; it is reported with the same stable code as an offline one.
+    static func channelRetired(_ id: String) -> GatewayError {
+        .init(.unprocessableContent, "channel_offline", "channel '\(id)' is retired and takes no new payments")
+    }
     static func channelUnavailable(_ id: String) -> GatewayError {
         .init(.serviceUnavailable, "channel_unavailable", "channel '\(id)' is not ready (see the admin API)")
     }

@@ -125,15 +125,17 @@ struct PaymentService: Sendable {
         let pinned: PinnedChannel
         if let id = request.channelId {
             guard let found = registry.channel(id) else { throw GatewayError.unknownChannel(id) }
-            guard found.online, !found.retired else { throw GatewayError.channelOffline(id) }
+            guard !found.retired else { throw GatewayError.channelRetired(id) }
+            guard found.online else { throw GatewayError.channelOffline(id) }
             guard found.state == .ready, found.instance != nil, let entered = registry.pin(id) else {
                 throw GatewayError.channelUnavailable(id)
             }
             // The pinned entry is the newest: check it again, so that a toggle between the two reads counts.
             guard entered.entry.acceptsPayments else {
                 entered.release()
-                throw entered.entry.online && !entered.entry.retired
-                    ? GatewayError.channelUnavailable(id) : GatewayError.channelOffline(id)
+                throw entered.entry.retired
+                    ? GatewayError.channelRetired(id)
+                    : entered.entry.online ? GatewayError.channelUnavailable(id) : GatewayError.channelOffline(id)
             }
             pinned = entered
         } else {

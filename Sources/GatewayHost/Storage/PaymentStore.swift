@@ -70,6 +70,8 @@ protocol PaymentStore: Sendable {
     func rescheduleCheck(_ transaction: OpenTransaction, attempts: Int, next: Date) async throws
     /// How many payments and refunds are open, and how many of them were created before `overdueBefore`.
     func openCounts(overdueBefore: Date) async throws -> OpenCounts
+    /// Open payments and refunds (processing or pending) per channel id; channels with none are absent.
+    func openTransactionsByChannel() async throws -> [String: Int]
 
     // MARK: merchant request nonces
 

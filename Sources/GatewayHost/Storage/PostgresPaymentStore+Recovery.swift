@@ -60,6 +60,24 @@ extension PostgresPaymentStore {
         }
     }
 
+    func openTransactionsByChannel() async throws -> [String: Int] {
+        try await withConnection { connection in
+            var counts: [String: Int] = [:]
+            let rows = try await self.rows(
+                """
+                SELECT channel_id, COUNT(*)::BIGINT FROM payments WHERE status IN ('processing','pending') GROUP BY channel_id
+                UNION ALL
+                SELECT p.channel_id, COUNT(*)::BIGINT FROM refunds r JOIN payments p ON p.id = r.payment_id
+                WHERE r.status IN ('processing','pending') GROUP BY p.channel_id
+                """, on: connection)
+            for row in rows {
+                let (channel, open) = try row.decode((String, Int).self)
+                counts[channel, default: 0] += open
+            }
+            return counts
+        }
+    }
+
     func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool {
         try await withConnection { connection in
             try await !self.rows(

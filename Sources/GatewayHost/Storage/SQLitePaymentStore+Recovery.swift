@@ -57,6 +57,23 @@ extension SQLitePaymentStore {
         }
     }
 
+    func openTransactionsByChannel() async throws -> [String: Int] {
+        try await pool.read { db in
+            var counts: [String: Int] = [:]
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT channel_id, COUNT(*) AS open FROM payments WHERE status IN ('processing','pending') GROUP BY channel_id
+                    UNION ALL
+                    SELECT p.channel_id, COUNT(*) FROM refunds r JOIN payments p ON p.id = r.payment_id
+                    WHERE r.status IN ('processing','pending') GROUP BY p.channel_id
+                    """))
+            for row in rows {
+                let channel: String = row[0]
+                counts[channel, default: 0] += row[1] as Int
+            }
+            return counts
+        }
+    }
+
     func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool {
         try await writer.write { db in
             try db.cachedStatement(sql: "INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(arguments: [merchantId, nonce, Self.ms(at)])

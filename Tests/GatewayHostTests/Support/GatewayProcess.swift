@@ -50,9 +50,11 @@ final class GatewayProcess {
         let merchantsFile = try merchantsFile ?? TestMerchants.writeFile(in: directory)
         // An admin token of its own: the admin API refuses every /admin/ request without one.
         let adminToken = "admin-" + UUID().uuidString + UUID().uuidString
-        let adminTokenFile = directory.path("admin-token")
+        // Files of its own: several gateways may run in one test directory.
+        let tag = UUID().uuidString.prefix(8)
+        let adminTokenFile = directory.path("admin-token-\(tag)")
         try adminTokenFile.write(text: adminToken + "\n")
-        let tokensFile = directory.path("admin-tokens.yaml")
+        let tokensFile = directory.path("admin-tokens-\(tag).yaml")
         try tokensFile.write(text: "tokens:\n  - name: tests\n    token_file: \(adminTokenFile.path)\n")
         // `--port 0` picks a free port before binding it (the notify URL must be known first), so a test running
         // beside many others can lose the port to another process in between: start again on a new one.

@@ -99,6 +99,11 @@ final class ManagedProcess {
         }
     }
 
+    /// Sends `signal` (e.g. SIGHUP) to the running process.
+    func send(signal: Int32) {
+        if isRunning { kill(process.processIdentifier, signal) }
+    }
+
     /// Kills the process with SIGKILL (no chance to clean up: a crash) and waits for it to be gone.
     @discardableResult
     func killHard() async -> Int32 {
