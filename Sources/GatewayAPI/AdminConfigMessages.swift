@@ -38,11 +38,26 @@ public struct AdminReloadReport: Codable, Sendable, Equatable {
     public var removed: [String]
     /// Files refused, with line and key; their channels keep running on the settings before.
     public var rejected: [AdminConfigError]
+    /// The merchants file changed (merchants added or removed, a secret rotated) and is now in force.
+    public var merchantsChanged: Bool
+    /// Why the merchants file is refused (the merchants before stay in force), while it is.
+    public var merchantsError: String?
 
-    public init(applied: [String], unchanged: [String], removed: [String], rejected: [AdminConfigError]) {
+    public init(
+        applied: [String], unchanged: [String], removed: [String], rejected: [AdminConfigError],
+        merchantsChanged: Bool = false, merchantsError: String? = nil
+    ) {
         self.applied = applied
         self.unchanged = unchanged
         self.removed = removed
         self.rejected = rejected
+        self.merchantsChanged = merchantsChanged
+        self.merchantsError = merchantsError
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case applied, unchanged, removed, rejected
+        case merchantsChanged = "merchants_changed"
+        case merchantsError = "merchants_error"
     }
 }

@@ -39,7 +39,7 @@ struct Gateway: Sendable {
     var configuration: Configuration
     var registry: ChannelRegistry
     var payments: PaymentService
-    var merchants: MerchantDirectory
+    var merchants: MerchantRegistry
     var adminTokens: AdminTokens
     var reloader: ChannelConfigReloader
     /// The PostgreSQL ledger, whose connection pool runs as a service; nil with SQLite.
@@ -53,8 +53,8 @@ struct Gateway: Sendable {
             configDirectory: configuration.configDirectory, publicURL: configuration.publicURL,
             credentials: CredentialResolver(environment: configuration.environment),
             clock: OffsetChannelClock(offset: configuration.channelClockOffset), logger: logger)
-        let merchants = try MerchantDirectory.load(file: configuration.merchantsFile, environment: configuration.environment)
-        logger.info("merchants loaded", metadata: ["count": "\(merchants.ids.count)"])
+        let merchants = try MerchantRegistry(file: configuration.merchantsFile, environment: configuration.environment)
+        logger.info("merchants loaded", metadata: ["count": "\(merchants.directory.ids.count)"])
         let adminTokens: AdminTokens
         if let file = configuration.adminTokensFile {
             adminTokens = try AdminTokens.load(file: file, environment: configuration.environment)
@@ -65,7 +65,8 @@ struct Gateway: Sendable {
         }
         // The channels are built by the same reload that later applies every change to the config directory.
         let registry = ChannelRegistry(channels: [:], plugins: plugins, configErrors: [])
-        let reloader = ChannelConfigReloader(registry: registry, bootstrapper: bootstrapper, logger: logger)
+        let reloader = ChannelConfigReloader(
+            registry: registry, bootstrapper: bootstrapper, merchants: merchants, logger: logger)
         await reloader.reload()
         let store: any PaymentStore
         var postgres: PostgresPaymentStore?
@@ -85,7 +86,7 @@ struct Gateway: Sendable {
     }
 
     /// The merchant API's router (also used by the test that checks every route is in docs/openapi.yaml).
-    static func merchantRouter(payments: PaymentService, merchants: MerchantDirectory) -> Router<BasicRequestContext> {
+    static func merchantRouter(payments: PaymentService, merchants: MerchantRegistry) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestIdMiddleware())
         router.add(middleware: ErrorMiddleware())

@@ -11,7 +11,8 @@ extension GatewayCtl.Config {
                 once, and retries files refused before. A refused file (with file, line and key) leaves its \
                 channel running exactly as before.
                 Exit codes: 0 every file applied or unchanged, 3 gateway unreachable, 4 HTTP error or unreadable \
-                answer, 5 admin token missing or refused, 6 one or more files were refused, 64 usage.
+                answer, 5 admin token missing or refused, 6 one or more files (or the merchants file) were refused, \
+                64 usage.
                 """
         )
 
@@ -27,7 +28,7 @@ extension GatewayCtl.Config {
             } else {
                 print(Self.render(report))
             }
-            if !report.rejected.isEmpty { throw ExitCode(6) }
+            if !report.rejected.isEmpty || report.merchantsError != nil { throw ExitCode(6) }
         }
 
         static func render(_ report: AdminReloadReport) -> String {
@@ -38,7 +39,13 @@ extension GatewayCtl.Config {
                 table.append(error.file, "rejected", error.line.map(String.init), error.key, error.message)
             }
             for file in report.unchanged { table.append(file, "unchanged", nil, nil, nil) }
-            return table.render()
+            var lines = [table.render()]
+            if let error = report.merchantsError {
+                lines.append("merchants file refused (the merchants before stay in force): \(error)")
+            } else if report.merchantsChanged {
+                lines.append("merchants file reloaded")
+            }
+            return lines.joined(separator: "\n")
         }
     }
 }

@@ -166,7 +166,7 @@ struct LiveChannelOpsTests {
             let cases: [(String, (String) -> String, Int?, String?)] = [
                 ("bad YAML", { $0.replacingOccurrences(of: "currencies: [CNY]", with: "currencies: [CNY") }, nil, nil),
                 ("unknown key", { $0.replacingOccurrences(of: "max_amount: 5000000", with: "max_amount: 5000000\nmax_amont: 1") }, 10, "max_amont"),
-                ("bad type", { $0.replacingOccurrences(of: "request_ms: 1500", with: "request_ms: soon") }, 10, "timeouts.request_ms"),
+                ("bad type", { $0.replacingOccurrences(of: "request_ms: 8000", with: "request_ms: soon") }, 10, "timeouts.request_ms"),
             ]
             for (index, (name, change, line, key)) in cases.enumerated() {
                 try stack.edit("x") { _ in change(original) }
@@ -217,7 +217,7 @@ struct LiveChannelOpsTests {
             let oldPort = stack.simulators["x"]!.baseURL.port!
             let flow = PaymentFlow(label: "swap")
             let merchantURL = gateway.merchantURL
-            let task = Task { await flow.run(gateway: merchantURL, perSecond: 50) }
+            let task = Task { await flow.run(gateway: merchantURL, perSecond: 25) }
             try await Task.sleep(for: .seconds(2))
             let pid = gateway.process.pid
             let pooled = await ChannelOpsStack.eventually(within: .seconds(2)) {

@@ -38,7 +38,7 @@ struct OpenAPIDocumentTests {
         let registry = ChannelRegistry(channels: [:], plugins: [], configErrors: [])
         let router = Gateway.merchantRouter(
             payments: PaymentService(store: store, registry: registry, logger: .init(label: "test")),
-            merchants: MerchantDirectory([]))
+            merchants: MerchantRegistry(MerchantDirectory([])))
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("openapi.yaml")))
     }
 

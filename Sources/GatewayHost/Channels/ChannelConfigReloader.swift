@@ -22,10 +22,15 @@ actor ChannelConfigReloader {
         var unchanged: [String] = []
         var removed: [String] = []
         var rejected: [ChannelConfigError] = []
+        /// The merchants file: changed by this reload, and its error while it is refused.
+        var merchantsChanged = false
+        var merchantsError: String?
     }
 
     let registry: ChannelRegistry
     let bootstrapper: ChannelBootstrapper
+    /// The merchants file reloads with the channel configs.
+    let merchants: MerchantRegistry?
     let logger: Logger
     /// The contents last read of each file (applied or refused): a poll acts only on a difference.
     private var seen: [String: String] = [:]
@@ -34,9 +39,10 @@ actor ChannelConfigReloader {
     /// The channel each file defines.
     private var owner: [String: String] = [:]
 
-    init(registry: ChannelRegistry, bootstrapper: ChannelBootstrapper, logger: Logger) {
+    init(registry: ChannelRegistry, bootstrapper: ChannelBootstrapper, merchants: MerchantRegistry? = nil, logger: Logger) {
         self.registry = registry
         self.bootstrapper = bootstrapper
+        self.merchants = merchants
         self.logger = logger
     }
 
@@ -47,6 +53,10 @@ actor ChannelConfigReloader {
     @discardableResult
     func reload(force: Bool = false) async -> Report {
         var report = Report()
+        if let merchants {
+            report.merchantsChanged = merchants.reload(logger: logger)
+            report.merchantsError = merchants.lastError?.description
+        }
         let files = bootstrapper.configFiles()
         let names = Set(files.map(\.lastPathComponent))
         let plugins = ChannelBootstrapper.started(registry.plugins)

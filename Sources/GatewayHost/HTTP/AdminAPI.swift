@@ -51,7 +51,8 @@ struct AdminAPI: Sendable {
             return try JSONBody.response(
                 AdminReloadReport(
                     applied: report.applied, unchanged: report.unchanged, removed: report.removed,
-                    rejected: report.rejected.map(ChannelRegistry.adminConfigError)))
+                    rejected: report.rejected.map(ChannelRegistry.adminConfigError),
+                    merchantsChanged: report.merchantsChanged, merchantsError: report.merchantsError))
         }
         // Downloads and parses a channel's statement for ?date=yyyy-MM-dd through its plugin.
         router.post("/admin/channels/{id}/statements") { request, context in

@@ -14,7 +14,7 @@ import MerchantAuth
 /// Any failure is a 401 with a stable code, and nothing is stored: the nonce is recorded only once the
 /// signature is valid. Bank notifications (`/v1/notify/…`) are authenticated by their channel instead.
 struct MerchantAuthenticator<Context: RequestContext>: RouterMiddleware {
-    var merchants: MerchantDirectory
+    var merchants: MerchantRegistry
     var store: any PaymentStore
     var now: @Sendable () -> Date = { Date() }
 
@@ -48,10 +48,15 @@ struct MerchantAuthenticator<Context: RequestContext>: RouterMiddleware {
         } catch {
             throw GatewayError(.contentTooLarge, "payload_too_large", "the body exceeds \(JSONBody.maximumBytes) bytes")
         }
-        let expected = MerchantSignature.sign(
-            secret: merchant.secret.reveal(), method: request.method.rawValue, target: request.uri.string,
-            timestamp: timestamp, nonce: nonce, body: body.readableBytesView)
-        guard MerchantSignature.matches(signature.lowercased(), expected: expected) else { throw AuthError.invalidSignature }
+        // The current secret, and during a rotation the previous one.
+        let given = signature.lowercased()
+        let matched = merchant.acceptedSecrets.contains { secret in
+            let expected = MerchantSignature.sign(
+                secret: secret.reveal(), method: request.method.rawValue, target: request.uri.string,
+                timestamp: timestamp, nonce: nonce, body: body.readableBytesView)
+            return MerchantSignature.matches(given, expected: expected)
+        }
+        guard matched else { throw AuthError.invalidSignature }
         guard try await store.registerNonce(merchantId: merchantId, nonce: nonce, at: current) else {
             throw AuthError.replayedNonce
         }

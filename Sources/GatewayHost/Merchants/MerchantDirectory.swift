@@ -8,14 +8,22 @@ import Yams
 ///       - id: demo
 ///         secret_env: GATEWAY_MERCHANT_DEMO_SECRET   # or secret_file: /run/secrets/demo
 ///         notify_url: https://merchant.example/webhooks   # optional default for webhooks
+///         # during a secret rotation, the secret being replaced (accepted until removed from the file):
+///         # previous_secret_env: GATEWAY_MERCHANT_DEMO_SECRET_OLD   # or previous_secret_file: …
 ///
 /// Secrets come only from environment variables or files, never from the YAML itself, and are held as
 /// `Secret` (which prints as a mask).
-struct MerchantDirectory: Sendable {
-    struct Merchant: Sendable {
+struct MerchantDirectory: Sendable, Equatable {
+    struct Merchant: Sendable, Equatable {
         var id: String
+        /// Signs webhooks; requests signed with it are accepted.
         var secret: Secret
+        /// During a rotation: requests signed with it are accepted too, until it is removed from the file.
+        var previousSecret: Secret?
         var notifyURL: String?
+
+        /// The secrets a request may be signed with, the current one first.
+        var acceptedSecrets: [Secret] { [secret] + (previousSecret.map { [$0] } ?? []) }
     }
 
     private var merchants: [String: Merchant]
@@ -49,7 +57,9 @@ struct MerchantDirectory: Sendable {
             guard let entry = item as? [String: Any] else {
                 throw MerchantConfigError(file: name, key: key, "expected a mapping")
             }
-            let unknown = Set(entry.keys).subtracting(["id", "secret_env", "secret_file", "notify_url"])
+            let unknown = Set(entry.keys).subtracting([
+                "id", "secret_env", "secret_file", "previous_secret_env", "previous_secret_file", "notify_url",
+            ])
             if let extra = unknown.sorted().first {
                 throw MerchantConfigError(file: name, key: "\(key).\(extra)", "unknown key (a secret is given with secret_env or secret_file)")
             }
@@ -60,6 +70,11 @@ struct MerchantDirectory: Sendable {
                 throw MerchantConfigError(file: name, key: "\(key).id", "merchant '\(id)' appears twice")
             }
             let secret = try resolveSecret(entry, key: key, file: name, environment: environment)
+            var previousSecret: Secret?
+            if entry["previous_secret_env"] != nil || entry["previous_secret_file"] != nil {
+                previousSecret = try resolveSecret(
+                    entry, key: key, file: name, environment: environment, prefix: "previous_")
+            }
             var notifyURL: String?
             if let url = entry["notify_url"] {
                 guard let text = url as? String, let parsed = URL(string: text), ["http", "https"].contains(parsed.scheme ?? ""),
@@ -67,29 +82,34 @@ struct MerchantDirectory: Sendable {
                 else { throw MerchantConfigError(file: name, key: "\(key).notify_url", "expected an absolute http(s) URL") }
                 notifyURL = text
             }
-            merchants.append(Merchant(id: id, secret: secret, notifyURL: notifyURL))
+            merchants.append(Merchant(id: id, secret: secret, previousSecret: previousSecret, notifyURL: notifyURL))
         }
         return MerchantDirectory(merchants)
     }
 
+    /// `secret_env` / `secret_file` (or, with `prefix` `previous_`, the previous secret's keys).
     private static func resolveSecret(
-        _ entry: [String: Any], key: String, file: String, environment: [String: String]
+        _ entry: [String: Any], key: String, file: String, environment: [String: String], prefix: String = ""
     ) throws(MerchantConfigError) -> Secret {
-        switch (entry["secret_env"] as? String, entry["secret_file"] as? String) {
+        switch (entry["\(prefix)secret_env"] as? String, entry["\(prefix)secret_file"] as? String) {
         case (let variable?, nil):
             guard let value = environment[variable], !value.isEmpty else {
-                throw MerchantConfigError(file: file, key: "\(key).secret_env", "environment variable \(variable) is not set or empty")
+                throw MerchantConfigError(
+                    file: file, key: "\(key).\(prefix)secret_env", "environment variable \(variable) is not set or empty")
             }
             return Secret(value)
         case (nil, let path?):
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
                 !text.trimmingCharacters(in: .newlines).isEmpty
             else {
-                throw MerchantConfigError(file: file, key: "\(key).secret_file", "cannot read secret file \(URL(fileURLWithPath: path).lastPathComponent)")
+                throw MerchantConfigError(
+                    file: file, key: "\(key).\(prefix)secret_file",
+                    "cannot read secret file \(URL(fileURLWithPath: path).lastPathComponent)")
             }
             return Secret(text.trimmingCharacters(in: .newlines))
         default:
-            throw MerchantConfigError(file: file, key: key, "exactly one of secret_env, secret_file is required")
+            throw MerchantConfigError(
+                file: file, key: key, "exactly one of \(prefix)secret_env, \(prefix)secret_file is required")
         }
     }
 }

@@ -29,7 +29,7 @@ struct WebhookDispatcher: Service {
     }
 
     var payments: PaymentService
-    var merchants: MerchantDirectory
+    var merchants: MerchantRegistry
     var configuration = Configuration()
     var logger: Logger
 

@@ -9,6 +9,8 @@ final class ChannelOpsStack {
     let configDirectory: URL
     let pluginsDirectory: URL
     private(set) var gateways: [GatewayProcess] = []
+    /// The merchants file every gateway of the stack reads (written by the test), or nil: each its own.
+    var merchantsFile: URL?
 
     private init(directory: TestDirectory, simulators: [String: SimulatorProcess], configDirectory: URL, pluginsDirectory: URL) {
         self.directory = directory
@@ -21,7 +23,7 @@ final class ChannelOpsStack {
     /// simulator of the same name) and starts `gateways` gateways with `gatewayArguments`.
     static func start(
         _ label: String, channels: [String] = ["x", "y"], spareBanks: [String] = [], gateways: Int = 1,
-        gatewayArguments: [String] = [], processingDelayMs: Int = 1500
+        gatewayArguments: [String] = [], processingDelayMs: Int = 1500, merchantsFile: ((TestDirectory) throws -> URL)? = nil
     ) async throws -> ChannelOpsStack {
         let directory = try TestDirectory(label)
         var simulators: [String: SimulatorProcess] = [:]
@@ -36,17 +38,19 @@ final class ChannelOpsStack {
             try configs.appendingPathComponent("\(name).yaml").write(text: config(id: name, endpoint: simulators[name]!.baseURL))
         }
         let stack = ChannelOpsStack(directory: directory, simulators: simulators, configDirectory: configs, pluginsDirectory: plugins)
+        stack.merchantsFile = try merchantsFile?(directory)
         for _ in 0..<gateways { try await stack.startGateway(extraArguments: gatewayArguments) }
         return stack
     }
 
     static func with(
         _ label: String, channels: [String] = ["x", "y"], spareBanks: [String] = [], gateways: Int = 1,
-        gatewayArguments: [String] = [], processingDelayMs: Int = 1500, _ body: (ChannelOpsStack) async throws -> Void
+        gatewayArguments: [String] = [], processingDelayMs: Int = 1500,
+        merchantsFile: ((TestDirectory) throws -> URL)? = nil, _ body: (ChannelOpsStack) async throws -> Void
     ) async throws {
         let stack = try await start(
             label, channels: channels, spareBanks: spareBanks, gateways: gateways, gatewayArguments: gatewayArguments,
-            processingDelayMs: processingDelayMs)
+            processingDelayMs: processingDelayMs, merchantsFile: merchantsFile)
         do {
             try await body(stack)
         } catch {
@@ -63,7 +67,8 @@ final class ChannelOpsStack {
         let gateway = try await GatewayProcess.start(
             in: directory, configDirectory: configDirectory, pluginsDirectory: pluginsDirectory,
             environment: [JiangnanStack.secretVariable: SimulatorProcess.secret],
-            extraArguments: ["--recovery-schedule", "1,1,2"] + extraArguments, dataDirectory: data)
+            extraArguments: ["--recovery-schedule", "1,1,2"] + extraArguments, dataDirectory: data,
+            merchantsFile: merchantsFile)
         gateways.append(gateway)
         return gateway
     }
@@ -85,7 +90,7 @@ final class ChannelOpsStack {
         endpoint: \(endpoint.absoluteString)   # the bank's API
         currencies: [CNY]
         max_amount: 5000000
-        timeouts: {connect_ms: 1000, request_ms: 1500, download_ms: 10000}
+        timeouts: {connect_ms: 2000, request_ms: 8000, download_ms: 10000}
         settings: {merchant_no: \(SimulatorProcess.merchantNumber)}
         credentials:
           # never inline: the secret comes from the environment
