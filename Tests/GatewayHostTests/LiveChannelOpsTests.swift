@@ -82,8 +82,9 @@ struct LiveChannelOpsTests {
             #expect(on.status == 0, "\(on.log)")
             let onAnswer = try JSONSerialization.jsonObject(with: Data(on.stdout.utf8)) as? [String: Any]
             #expect((onAnswer?["channel"] as? [String: Any])?["online"] as? Bool == true, "\(on.stdout)")
-            // At least 10 s of flow in all, and 2 s after `online`.
-            try await Task.sleep(until: max(onDone + .seconds(2), flowStart + .seconds(10.5)))
+            // At least 10 s and 500 payments of flow in all (a loaded machine may send a little slower than
+            // 50/s), and 2 s after `online`.
+            await flow.wait(untilSent: 500, notBefore: max(onDone + .seconds(2), flowStart + .seconds(10.5)))
             flow.stop()
             await flowTask.value
 

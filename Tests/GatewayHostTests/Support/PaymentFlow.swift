@@ -16,6 +16,7 @@ final class PaymentFlow: Sendable {
 
     private let answers = Mutex<[Answer]>([])
     private let running = Mutex(true)
+    private let sentCount = Mutex(0)
     private let label: String
 
     init(label: String) {
@@ -30,6 +31,7 @@ final class PaymentFlow: Sendable {
             var index = 0
             while running.withLock({ $0 }) {
                 index += 1
+                sentCount.withLock { $0 = index }
                 let order = "\(label)-\(index)-\(UUID().uuidString.prefix(8))"
                 group.addTask { [self] in
                     let sentAt = ContinuousClock.now
@@ -54,6 +56,16 @@ final class PaymentFlow: Sendable {
     }
 
     func stop() { running.withLock { $0 = false } }
+
+    /// Requests sent so far.
+    var sent: Int { sentCount.withLock { $0 } }
+
+    /// Waits until at least `count` requests were sent and `instant` has passed.
+    func wait(untilSent count: Int, notBefore instant: ContinuousClock.Instant) async {
+        while sent < count || ContinuousClock.now < instant {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
 
     /// The payment ids of answers to requests sent before `instant` (the ones that may be in flight then).
     func paymentIds(sentBefore instant: ContinuousClock.Instant) -> Set<String> {
