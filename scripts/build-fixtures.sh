@@ -12,6 +12,8 @@
 #   libNoEntry.so          a valid shared object without channelkit_plugin_entry
 #   libOldChannelKit.so    a C entry point reporting api=1.0 (a 1.x build whose symbols all resolve)
 #   libWrongCompiler.so    a C entry point reporting api=2.0, swift=5.10
+#   libVersionedBank-1.so, -2.so, -3.so   one plugin module (id versioned-bank) in versions 1.0.0, 2.0.0 and a
+#                          broken 3.0.0 (invalid manifest), for hot upgrade tests
 # Each SwiftPM fixture has its own scratch path under <repo>/.build/fixtures-build/NAME, so the root package's
 # build is never touched. Idempotent: re-running rebuilds only what changed. Exits non-zero on any failure.
 set -euo pipefail
@@ -101,7 +103,22 @@ bin="$(swift_build "$FIXTURES/LegacyPlugin" "$WORK/LegacyPlugin")"
 require_undefined "$bin/libLegacyPlugin.so" '\$s10ChannelKit0A5Error'
 install_fixture "$bin/libLegacyPlugin.so"
 
-# 4. Bad shared objects written in C.
+# 4. One plugin in three versions: the same module (VersionedBank, id versioned-bank) built three times from a
+# staged copy whose Version.swift differs — 1.0.0, 2.0.0, and 3.0.0 with an invalid manifest — for the upgrade
+# tests. One scratch path: ChannelKit is built once, each version recompiles only the plugin module.
+stage="$WORK/versioned-src"
+sync_tree "$FIXTURES/VersionedPlugin" "$stage"
+for spec in 1.0.0:false 2.0.0:false 3.0.0:true; do
+    version="${spec%%:*}"
+    broken="${spec##*:}"
+    file="$stage/Sources/VersionedBank/Version.swift"
+    want="$(printf 'let pluginVersion = "%s"\nlet manifestIsBroken = %s' "$version" "$broken")"
+    [[ "$(cat "$file")" == "$want" ]] || printf '%s\n' "$want" >"$file"
+    bin="$(CHANNELKIT_PATH="$ROOT/Sources/ChannelKit" swift_build "$stage" "$WORK/VersionedPlugin")"
+    install_fixture "$bin/libVersionedBank.so" "libVersionedBank-${version%%.*}.so"
+done
+
+# 5. Bad shared objects written in C.
 cdir="$WORK/c"
 mkdir -p "$cdir"
 cflags=(-shared -fPIC -O1 -Wall -Wextra -Werror)

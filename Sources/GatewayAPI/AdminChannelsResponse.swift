@@ -145,9 +145,10 @@ public struct AdminSelfCheck: Codable, Sendable, Equatable {
 
 /// One plugin file.
 public struct AdminPlugin: Codable, Sendable, Equatable {
-    /// Lifecycle states: discovered → loaded → checked → started, or failed at any step.
+    /// Lifecycle states: discovered → loaded → checked → started, or failed at any step. `superseded`: started,
+    /// but another version of the same plugin id serves (a newer one, or a pinned one); kept loaded.
     public enum State: String, Codable, Sendable {
-        case discovered, loaded, checked, started, failed
+        case discovered, loaded, checked, started, superseded, failed
     }
 
     /// The file name in the plugins directory.

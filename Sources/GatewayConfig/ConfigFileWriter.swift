@@ -12,6 +12,11 @@ import Musl
 /// file or the new one, never half of one.
 public enum ConfigFileWriter {
     public static func replace(_ url: URL, with text: String) throws(ChannelConfigError) {
+        try replace(url, bytes: Array(text.utf8))
+    }
+
+    /// The same for any bytes (a plugin file being installed).
+    public static func replace(_ url: URL, bytes: [UInt8]) throws(ChannelConfigError) {
         let file = url.lastPathComponent
         let directory = url.deletingLastPathComponent().path
         let temporary = directory + "/.\(file).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -23,7 +28,6 @@ public enum ConfigFileWriter {
         if stat(url.path, &status) == 0 { mode = status.st_mode & 0o7777 }
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw fail("open \(temporary)") }
-        let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + written, bytes.count - written) }

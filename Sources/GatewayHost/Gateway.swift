@@ -47,8 +47,18 @@ struct Gateway: Sendable {
     var logger: Logger
 
     static func make(configuration: Configuration, logger: Logger) async throws -> Gateway {
-        let plugins = PluginManager(repository: PluginRepository(directory: configuration.pluginsDirectory), logger: logger)
-            .loadAll()
+        let manager = PluginManager(repository: PluginRepository(directory: configuration.pluginsDirectory), logger: logger)
+        let (pins, pinsProblem) = PluginPins.load(from: configuration.pluginsDirectory)
+        if let pinsProblem { logger.error("plugin pins ignored", metadata: ["reason": "\(pinsProblem)"]) }
+        let (plugins, problems) = PluginSelection.apply(pins, to: manager.loadAll())
+        for problem in problems { logger.error("plugin pin not applied", metadata: ["reason": "\(problem)"]) }
+        for record in plugins {
+            if case .superseded(_, _, let manifest) = record.state {
+                logger.notice(
+                    "plugin superseded: another version of it serves",
+                    metadata: ["file": "\(record.fileName)", "plugin": "\(manifest.id)", "version": "\(manifest.version)"])
+            }
+        }
         let bootstrapper = ChannelBootstrapper(
             configDirectory: configuration.configDirectory, publicURL: configuration.publicURL,
             credentials: CredentialResolver(environment: configuration.environment),
@@ -66,7 +76,8 @@ struct Gateway: Sendable {
         // The channels are built by the same reload that later applies every change to the config directory.
         let registry = ChannelRegistry(channels: [:], plugins: plugins, configErrors: [])
         let reloader = ChannelConfigReloader(
-            registry: registry, bootstrapper: bootstrapper, merchants: merchants, logger: logger)
+            registry: registry, bootstrapper: bootstrapper, merchants: merchants, plugins: manager,
+            pins: pins, logger: logger)
         await reloader.reload()
         let store: any PaymentStore
         var postgres: PostgresPaymentStore?

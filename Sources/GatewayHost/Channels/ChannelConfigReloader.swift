@@ -31,18 +31,27 @@ actor ChannelConfigReloader {
     let bootstrapper: ChannelBootstrapper
     /// The merchants file reloads with the channel configs.
     let merchants: MerchantRegistry?
+    /// Loads plugin files on a rescan or an install (`ChannelConfigReloader+Plugins`).
+    let plugins: PluginManager?
+    /// The pinned plugin versions, as last read or written.
+    var pins: PluginPins
     let logger: Logger
     /// The contents last read of each file (applied or refused): a poll acts only on a difference.
-    private var seen: [String: String] = [:]
+    var seen: [String: String] = [:]
     /// Files whose last contents were refused: a forced reload (SIGHUP, `config reload`) tries them again.
-    private var refused: Set<String> = []
+    var refused: Set<String> = []
     /// The channel each file defines.
-    private var owner: [String: String] = [:]
+    var owner: [String: String] = [:]
 
-    init(registry: ChannelRegistry, bootstrapper: ChannelBootstrapper, merchants: MerchantRegistry? = nil, logger: Logger) {
+    init(
+        registry: ChannelRegistry, bootstrapper: ChannelBootstrapper, merchants: MerchantRegistry? = nil,
+        plugins: PluginManager? = nil, pins: PluginPins = PluginPins(), logger: Logger
+    ) {
         self.registry = registry
         self.bootstrapper = bootstrapper
         self.merchants = merchants
+        self.plugins = plugins
+        self.pins = pins
         self.logger = logger
     }
 
@@ -131,7 +140,7 @@ actor ChannelConfigReloader {
         return entry
     }
 
-    private func apply(_ name: String, _ text: String, plugins: ChannelBootstrapper.StartedPlugins) async
+    func apply(_ name: String, _ text: String, plugins: ChannelBootstrapper.StartedPlugins) async
         -> Result<Void, ChannelConfigError>
     {
         do throws(ChannelConfigError) {

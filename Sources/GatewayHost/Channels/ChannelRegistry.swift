@@ -76,6 +76,11 @@ final class ChannelRegistry: Sendable {
         if let old { retiring.yield(old) }
     }
 
+    /// Replaces the plugin records (after a rescan, an install or a pin).
+    func setPlugins(_ records: [PluginRecord]) {
+        table.withLock { $0.plugins = records }
+    }
+
     /// Replaces the config errors of `files` (the files just read) with `errors`; other files' stay.
     func setConfigErrors(_ errors: [ChannelConfigError], forFiles files: Set<String>) {
         table.withLock { table in
@@ -140,9 +145,9 @@ final class ChannelRegistry: Sendable {
     static func adminPlugin(_ record: PluginRecord) -> AdminPlugin {
         let history = record.history.map { AdminPluginStep(state: $0.state, at: JSONBody.timestamp($0.at)) }
         switch record.state {
-        case .started(let info, _, let manifest):
+        case .started(let info, _, let manifest), .superseded(let info, _, let manifest):
             return AdminPlugin(
-                file: record.fileName, id: manifest.id, version: manifest.version, state: .started,
+                file: record.fileName, id: manifest.id, version: manifest.version, state: record.state.name,
                 errorCode: nil, error: nil, channelKitAPI: info.channelKitAPI, swiftCompiler: info.swiftCompiler,
                 history: history,
                 statements: manifest.statements.map {

@@ -46,6 +46,28 @@ struct AdminAPI: Sendable {
                 }
             }
         }
+        router.get("/admin/plugins") { _, _ in
+            let snapshot = registry.snapshot
+            return try JSONBody.response(
+                AdminPluginsResponse(
+                    plugins: snapshot.plugins.map(ChannelRegistry.adminPlugin), pins: await reloader.pins.versions,
+                    channels: snapshot.channels.values.sorted { $0.id < $1.id }.map {
+                        AdminChannelPlugin(channel: $0.id, plugin: $0.pluginId, version: $0.instance == nil ? nil : $0.pluginVersion)
+                    }))
+        }
+        router.post("/admin/plugins/rescan") { _, _ in
+            try JSONBody.response(Self.result(await reloader.rescanPlugins(), installed: nil))
+        }
+        router.post("/admin/plugins/install") { request, _ in
+            let body = try await JSONBody.decode(AdminPluginInstall.self, from: request)
+            let (record, change) = try await reloader.installPlugin(from: body.path)
+            return try JSONBody.response(Self.result(change, installed: record), status: .created)
+        }
+        router.post("/admin/plugins/{id}/use") { request, context in
+            let id = try context.parameters.require("id")
+            let body = try await JSONBody.decode(AdminPluginUse.self, from: request)
+            return try JSONBody.response(Self.result(try await reloader.usePlugin(id, version: body.version), installed: nil))
+        }
         router.post("/admin/config/reload") { _, _ in
             let report = await reloader.reload(force: true)
             return try JSONBody.response(
@@ -67,6 +89,15 @@ struct AdminAPI: Sendable {
 }
 
 extension AdminAPI {
+    static func result(_ change: ChannelConfigReloader.PluginChange, installed: PluginRecord?) -> AdminPluginChangeResult {
+        AdminPluginChangeResult(
+            installed: installed.map(ChannelRegistry.adminPlugin), loaded: change.loaded.map(ChannelRegistry.adminPlugin),
+            switched: change.switched.keys.sorted().map {
+                AdminPluginSwitch(plugin: $0, from: change.switched[$0]!.from, to: change.switched[$0]!.to)
+            },
+            problems: change.problems)
+    }
+
     /// The optional JSON body of a channel change; an empty body means no reason.
     static func change(from request: Request) async throws -> AdminChannelChange {
         var request = request

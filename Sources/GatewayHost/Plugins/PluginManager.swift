@@ -12,8 +12,14 @@ struct PluginManager: Sendable {
     /// Told of every state change of every file, as it happens.
     var observe: @Sendable (PluginRecord) -> Void = { _ in }
 
-    /// Loads all plugins. Files are processed in name order; a plugin id already taken refuses the later file.
+    /// Loads all plugins, in name order. Several files may carry one plugin id in different versions
+    /// (`PluginSelection` picks the one that serves); a file with an id *and version* already loaded is refused.
     func loadAll() -> [PluginRecord] {
+        loadNew(known: [])
+    }
+
+    /// Loads the files of the directory that are not among `known` (the records so far): a rescan.
+    func loadNew(known: [PluginRecord]) -> [PluginRecord] {
         let files: [URL]
         do {
             files = try repository.pluginFiles()
@@ -23,9 +29,13 @@ struct PluginManager: Sendable {
         }
         var records: [PluginRecord] = []
         var owners: [String: String] = [:]
-        for file in files {
+        for record in known {
+            if let manifest = record.loaded?.manifest { owners["\(manifest.id)@\(manifest.version)"] = record.fileName }
+        }
+        let seen = Set(known.map(\.fileName))
+        for file in files where !seen.contains(file.lastPathComponent) {
             let record = load(file, takenIds: owners)
-            if let manifest = record.manifest { owners[manifest.id] = record.fileName }
+            if let manifest = record.manifest { owners["\(manifest.id)@\(manifest.version)"] = record.fileName }
             switch record.state {
             case .started(let info, _, let manifest):
                 logger.info(
@@ -49,7 +59,7 @@ struct PluginManager: Sendable {
         return records
     }
 
-    /// Takes one file through every state it can reach.
+    /// Takes one file through every state it can reach. `takenIds`: `id@version` → the file that has it.
     func load(_ file: URL, takenIds: [String: String]) -> PluginRecord {
         var record = PluginRecord(fileName: file.lastPathComponent, state: .discovered)
         observe(record)
@@ -69,9 +79,11 @@ struct PluginManager: Sendable {
             let plugin = try factory.create(entry)
             let manifest = plugin.manifest
             try Self.validate(manifest)
-            if let owner = takenIds[manifest.id] {
+            if let owner = takenIds["\(manifest.id)@\(manifest.version)"] {
                 throw PluginFailure(
-                    .duplicateId, "duplicate plugin id '\(manifest.id)': already loaded from \(owner); this file is refused",
+                    .duplicateId,
+                    "duplicate plugin id '\(manifest.id)' version \(manifest.version): already loaded from \(owner); "
+                        + "this file is refused (a new version needs a new version number)",
                     pluginId: manifest.id, pluginVersion: manifest.version)
             }
             advance(.started(described, plugin, manifest))

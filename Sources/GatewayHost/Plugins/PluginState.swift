@@ -4,13 +4,16 @@ import GatewayAPI
 
 /// A plugin file's life, in order: discovered (found in the plugins directory) → loaded (dlopen succeeded) →
 /// checked (entry point found, build description read, ChannelKit API and compiler versions accepted) →
-/// started (plugin object created, manifest valid and its id unique). Any step can end in `failed`; a failed
-/// plugin is a state, not a crash. Plugins are never unloaded.
+/// started (plugin object created, manifest valid). Any step can end in `failed`; a failed plugin is a state,
+/// not a crash. Of the started files of one plugin id, one serves (the highest version, or the pinned one);
+/// the others are `superseded` — loaded and ready, never unloaded (no dlclose), and back to `started` when a
+/// pin or a newer file makes them the one that serves.
 enum PluginState: Sendable {
     case discovered
     case loaded
     case checked(PluginBuildInfo)
     case started(PluginBuildInfo, any ChannelPlugin, PluginManifest)
+    case superseded(PluginBuildInfo, any ChannelPlugin, PluginManifest)
     case failed(PluginFailure, PluginBuildInfo?)
 
     /// The state's name in the admin API.
@@ -20,6 +23,7 @@ enum PluginState: Sendable {
         case .loaded: .loaded
         case .checked: .checked
         case .started: .started
+        case .superseded: .superseded
         case .failed: .failed
         }
     }
@@ -67,5 +71,14 @@ struct PluginRecord: Sendable {
     var manifest: PluginManifest? {
         if case .started(_, _, let manifest) = state { return manifest }
         return nil
+    }
+
+    /// The plugin and its manifest when it started, whether it serves now or is superseded.
+    var loaded: (plugin: any ChannelPlugin, manifest: PluginManifest, info: PluginBuildInfo)? {
+        switch state {
+        case .started(let info, let plugin, let manifest), .superseded(let info, let plugin, let manifest):
+            (plugin, manifest, info)
+        default: nil
+        }
     }
 }

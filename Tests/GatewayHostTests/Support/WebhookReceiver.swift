@@ -46,16 +46,10 @@ final class WebhookReceiver: Sendable {
         var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
     }
 
-    /// A listening server: its service group (to shut it down gracefully) and the task running it.
-    private struct Server: Sendable {
-        let group: ServiceGroup
-        let task: Task<Void, any Error>
-    }
-
     private struct State {
         var plan: Plan
         var received: [Received] = []
-        var server: Server?
+        var server: LoopbackServer?
     }
 
     /// The port, the same across restarts.
@@ -97,8 +91,7 @@ final class WebhookReceiver: Sendable {
     /// refused. Idempotent.
     func stop() async {
         guard let server = state.withLock({ state in defer { state.server = nil }; return state.server }) else { return }
-        await server.group.triggerGracefulShutdown()
-        _ = try? await server.task.value
+        await server.stop()
     }
 
     /// Listens again on the same port (after ``stop()``), with `plan` if one is given.
@@ -153,38 +146,9 @@ final class WebhookReceiver: Sendable {
             body: ResponseBody(byteBuffer: ByteBuffer(string: "answered \(status)\n")))
     }
 
-    /// Binds `port` (0: any free one) on 127.0.0.1 and serves `handler` until the returned task is cancelled.
     private static func listen(
         port: Int, _ handler: @escaping @Sendable (Request) async throws -> Response
-    ) async throws -> (Server, Int) {
-        var logger = Logger(label: "webhook-receiver")
-        logger.logLevel = .warning
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            responder: CallbackResponder<BasicRequestContext> { request, _ in try await handler(request) },
-            configuration: .init(address: .hostname("127.0.0.1", port: port)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? -1)
-                continuation.finish()
-            },
-            logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        for await bound in ports where bound > 0 {
-            return (Server(group: group, task: task), bound)
-        }
-        // The server stopped (or never bound) before it was running: report why.
-        task.cancel()
-        let failure: String
-        do {
-            try await task.value
-            failure = "it stopped"
-        } catch {
-            failure = "\(error)"
-        }
-        throw HarnessError("webhook receiver: cannot listen on 127.0.0.1:\(port): \(failure)")
+    ) async throws -> (LoopbackServer, Int) {
+        try await LoopbackServer.listen(port: port, label: "webhook-receiver", handler)
     }
 }

@@ -1,0 +1,2 @@
+let pluginVersion = "1.0.0"
+let manifestIsBroken = false
