@@ -93,6 +93,9 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
+    @Option(help: "Log format: text (one line per entry) or json (one JSON object per line, for log shippers).")
+    var logFormat = "text"
+
     func validate() throws {
         guard ["127.0.0.1", "::1", "localhost"].contains(adminHost) || adminHost.hasPrefix("127.") else {
             throw ValidationError("--admin-host must be a loopback address; the admin API is for local ops only")
@@ -102,6 +105,9 @@ struct GatewayCommand: AsyncParsableCommand {
         }
         guard (try? Self.schedule(recoverySchedule)) != nil else {
             throw ValidationError("--recovery-schedule must be positive seconds separated by commas, e.g. 1,2,5,10")
+        }
+        guard logFormat == "text" || logFormat == "json" else {
+            throw ValidationError("--log-format must be text or json, not '\(logFormat)'")
         }
         guard configPollMs >= 0 else { throw ValidationError("--config-poll-ms must be 0 or more") }
         guard recoveryPollMs > 0, pendingAlertAfter > 0, webhookRetryBaseMs > 0, webhookMaxAttempts > 0, webhookTimeoutMs > 0
@@ -122,8 +128,14 @@ struct GatewayCommand: AsyncParsableCommand {
     func run() async throws {
         let level = Logger.Level(rawValue: logLevel) ?? .info
         // Every log line written inside a merchant or admin request carries its request_id (RequestId).
+        let json = logFormat == "json"
         LoggingSystem.bootstrap(
             { label, provider in
+                if json {
+                    var handler = JSONLogHandler(label: label, metadataProvider: provider)
+                    handler.logLevel = level
+                    return handler
+                }
                 var handler = StreamLogHandler.standardError(label: label, metadataProvider: provider)
                 handler.logLevel = level
                 return handler

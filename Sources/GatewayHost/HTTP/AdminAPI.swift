@@ -11,13 +11,17 @@ struct AdminAPI: Sendable {
     var version: String
     var statements: StatementFetcher
     var metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
+    /// The channel and plugin gauges, set from the registry at each scrape.
+    var channelMetrics: ChannelMetrics = ChannelMetrics(prometheus: PrometheusMetricsFactory.defaultRegistry)
 
     func addRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in
             try JSONBody.response(AdminHealth(status: "ok", version: version, channelKitAPI: ChannelKitVersion.api))
         }
-        // Prometheus text exposition: recovery, webhooks, open/overdue transactions.
+        // Prometheus text exposition: channels (outcomes, call durations, online, state, in flight), plugins,
+        // recovery, webhooks, open/overdue transactions.
         router.get("/metrics") { _, _ in
+            channelMetrics.refresh(from: registry)
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; version=0.0.4"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))

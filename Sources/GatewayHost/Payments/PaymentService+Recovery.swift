@@ -36,6 +36,7 @@ extension PaymentService {
             return .rescheduled
         }
         let result: QueryResult?
+        let started = ContinuousClock.now
         do {
             result = try await channel.query(
                 QueryRequest(
@@ -44,6 +45,7 @@ extension PaymentService {
             logger.warning("recovery query failed", metadata: ["channel": "\(open.channelId)", "transaction": "\(open.id)", "error": "\(error)"])
             result = nil
         }
+        OutcomeMetrics.recordQuery(result, channel: open.channelId, duration: ContinuousClock.now - started)
         var outcome = result?.outcome.map { Self.queryOutcome($0, transactionId: open.id, logger: logger) }
         var cause = "recovery query"
         if let result, result.outcome == nil, let code = result.notFoundCode {

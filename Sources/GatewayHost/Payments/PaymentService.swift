@@ -217,6 +217,7 @@ struct PaymentService: Sendable {
         let channelId = pinned.id
         let channel = pinned.channel
         let tracker = BankCallTracker()
+        let started = ContinuousClock.now
         let outcome: ChannelOutcome
         do {
             outcome = try await BankCallTracker.$current.withValue(tracker) { try await body(channel) }
@@ -229,7 +230,7 @@ struct PaymentService: Sendable {
                     "outcome": "\(outcome.status.rawValue)", "request_may_have_been_sent": "\(tracker.mayHaveSent)",
                 ])
         }
-        OutcomeMetrics.record(outcome, channel: channelId, operation: operation)
+        OutcomeMetrics.record(outcome, channel: channelId, operation: operation, duration: ContinuousClock.now - started)
         return outcome
     }
 

@@ -1,0 +1,54 @@
+import Prometheus
+import Synchronization
+
+/// The channel and plugin gauges of `/metrics`, set from the registry at each scrape (so they never lag a
+/// reload): `gateway_channel_online{channel}` (1 takes new payments by config, 0 offline or retired),
+/// `gateway_channel_state{channel, state}` (1 for its current state), `gateway_channel_in_flight{channel}` (bank
+/// calls on its current instance), `gateway_plugin_state{file, plugin, version, state}` (1). Gauges of a channel
+/// or plugin file that is gone are removed. Bank calls themselves are counted as they happen
+/// (`gateway_channel_outcomes_total`, `gateway_channel_call_duration_seconds`: `OutcomeMetrics`).
+final class ChannelMetrics: Sendable {
+    private let prometheus: PrometheusCollectorRegistry
+    private let gauges = Mutex<[String: Gauge]>([:])
+
+    init(prometheus: PrometheusCollectorRegistry) {
+        self.prometheus = prometheus
+    }
+
+    func refresh(from registry: ChannelRegistry) {
+        let snapshot = registry.snapshot
+        var values: [(name: String, labels: [(String, String)], value: Double)] = []
+        for entry in snapshot.channels.values {
+            values.append(("gateway_channel_online", [("channel", entry.id)], entry.online && !entry.retired ? 1 : 0))
+            values.append(("gateway_channel_in_flight", [("channel", entry.id)], Double(entry.instance?.inFlight ?? 0)))
+            for state in ["ready", "misconfigured", "failed", "stopped"] {
+                values.append(("gateway_channel_state", [("channel", entry.id), ("state", state)], entry.state.rawValue == state ? 1 : 0))
+            }
+        }
+        for record in snapshot.plugins {
+            let loaded = record.loaded?.manifest
+            let failure: (id: String?, version: String?) = {
+                if case .failed(let failure, _) = record.state { return (failure.pluginId, failure.pluginVersion) }
+                return (nil, nil)
+            }()
+            values.append(
+                ("gateway_plugin_state",
+                 [("file", record.fileName), ("plugin", loaded?.id ?? failure.id ?? ""),
+                  ("version", loaded?.version ?? failure.version ?? ""), ("state", record.state.name.rawValue)], 1))
+        }
+        gauges.withLock { gauges in
+            var current: Set<String> = []
+            for value in values {
+                let key = value.name + "|" + value.labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
+                current.insert(key)
+                let gauge = gauges[key] ?? prometheus.makeGauge(name: value.name, labels: value.labels)
+                gauges[key] = gauge
+                gauge.set(value.value)
+            }
+            for (key, gauge) in gauges where !current.contains(key) {
+                prometheus.unregisterGauge(gauge)
+                gauges[key] = nil
+            }
+        }
+    }
+}
