@@ -63,6 +63,8 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     public var note: String?
     /// Bank calls in flight on its current instance.
     public var inFlight: Int
+    /// Its payments of the current business day (only on `GET /admin/channels/{id}`).
+    public var today: AdminChannelDay?
 
     public init(
         id: String, plugin: String, pluginVersion: String?, online: Bool, state: State, error: String?,
@@ -86,7 +88,7 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, plugin, online, state, error, currencies, limits, endpoint, retired, note
+        case id, plugin, online, state, error, currencies, limits, endpoint, retired, note, today
         case inFlight = "in_flight"
         case pluginVersion = "plugin_version"
         case configFile = "config_file"

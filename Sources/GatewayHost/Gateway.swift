@@ -142,7 +142,7 @@ struct Gateway: Sendable {
 
         let adminRouter = Self.adminRouter(
             AdminAPI(
-                registry: registry, reloader: reloader, version: configuration.version,
+                registry: registry, reloader: reloader, payments: payments, version: configuration.version,
                 statements: StatementFetcher(
                     registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements"))),
             tokens: adminTokens)

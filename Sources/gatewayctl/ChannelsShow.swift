@@ -8,7 +8,8 @@ extension GatewayCtl.Channels {
             abstract: "Show one channel (GET /admin/channels/ID).",
             discussion: """
                 Prints the channel's plugin and version, whether it is online (and who set it, when and why), its \
-                state and last error, the credentials self-check, its bounds and the bank calls in flight. \
+                state and last error, the credentials self-check, its bounds, the bank calls in flight, and \
+                today's payments (the bank's business day) counted and summed by outcome. \
                 --json prints the admin API's answer.
                 Exit codes: 0 success, 3 gateway unreachable, 4 HTTP error (404 unknown_channel) or unreadable \
                 answer, 5 admin token missing or refused, 64 usage.
@@ -45,6 +46,10 @@ extension GatewayCtl.Channels {
             ]
             for limit in channel.limits {
                 lines.append(("bounds \(limit.currency)", "\(limit.minimum)–\(limit.maximum) minor units"))
+            }
+            if let today = channel.today {
+                let totals = today.totals.map { "\($0.status) \($0.count) (\($0.amount) \($0.currency))" }
+                lines.append(("today \(today.date) \(today.timeZone)", totals.isEmpty ? "no payments" : totals.joined(separator: ", ")))
             }
             let width = lines.map(\.0.count).max() ?? 0
             return lines.map { key, value in

@@ -53,7 +53,10 @@ struct OpenAPIDocumentTests {
                 credentials: CredentialResolver(environment: [:]), logger: .init(label: "test")),
             logger: .init(label: "test"))
         let router = Gateway.adminRouter(
-            AdminAPI(registry: registry, reloader: reloader, version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)),
+            AdminAPI(
+                registry: registry, reloader: reloader,
+                payments: PaymentService(store: try SQLitePaymentStore(directory: directory.url), registry: registry, logger: .init(label: "test")),
+                version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)),
             tokens: .none)
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("admin-openapi.yaml")))
     }

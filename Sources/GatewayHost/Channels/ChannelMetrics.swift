@@ -15,6 +15,13 @@ final class ChannelMetrics: Sendable {
         self.prometheus = prometheus
     }
 
+    static let help = [
+        "gateway_channel_online": "1 when the channel takes new payments by config, 0 when offline or retired",
+        "gateway_channel_in_flight": "bank calls in flight on the channel's current instance",
+        "gateway_channel_state": "1 for the channel's current state",
+        "gateway_plugin_state": "1 for each plugin file, labelled with its state",
+    ]
+
     func refresh(from registry: ChannelRegistry) {
         let snapshot = registry.snapshot
         var values: [(name: String, labels: [(String, String)], value: Double)] = []
@@ -41,7 +48,12 @@ final class ChannelMetrics: Sendable {
             for value in values {
                 let key = value.name + "|" + value.labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
                 current.insert(key)
-                let gauge = gauges[key] ?? prometheus.makeGauge(name: value.name, labels: value.labels)
+                let gauge =
+                    gauges[key]
+                    ?? prometheus.makeGauge(
+                        descriptor: MetricNameDescriptor(
+                            metricName: value.name, unitName: "", helpText: Self.help[value.name] ?? ""),
+                        labels: value.labels)
                 gauges[key] = gauge
                 gauge.set(value.value)
             }

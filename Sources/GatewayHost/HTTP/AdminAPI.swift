@@ -8,6 +8,8 @@ import Prometheus
 struct AdminAPI: Sendable {
     var registry: ChannelRegistry
     var reloader: ChannelConfigReloader
+    /// The ledger, for ops' payment lookups and channel day totals.
+    var payments: PaymentService
     var version: String
     var statements: StatementFetcher
     var metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
@@ -32,7 +34,9 @@ struct AdminAPI: Sendable {
         router.get("/admin/channels/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard let entry = registry.channel(id) else { throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'") }
-            return try JSONBody.response(ChannelRegistry.adminChannel(entry))
+            var channel = ChannelRegistry.adminChannel(entry)
+            channel.today = try await Self.today(of: entry, payments: payments)
+            return try JSONBody.response(channel)
         }
         // Each writes the flag into the channel's config file (only that line changes) and applies it at once.
         for (action, key, value) in [("offline", "online", false), ("online", "online", true), ("retire", "retired", true)] {
@@ -49,6 +53,30 @@ struct AdminAPI: Sendable {
                     throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
                 }
             }
+        }
+        router.get("/admin/payments/pending") { request, _ in
+            let olderThan = Int(request.uri.queryParameters.get("older_than") ?? "300") ?? -1
+            let limit = Int(request.uri.queryParameters.get("limit") ?? "100") ?? -1
+            guard (0...31_536_000).contains(olderThan), (1...1000).contains(limit) else {
+                throw GatewayError.invalidRequest("older_than must be 0–31536000 seconds and limit 1–1000")
+            }
+            let open = try await payments.store.openPayments(
+                createdBefore: payments.now().addingTimeInterval(-Double(olderThan)), limit: limit)
+            return try JSONBody.response(
+                AdminPendingPayments(olderThanSeconds: olderThan, payments: open.map { Self.adminPayment($0, payments) }))
+        }
+        router.get("/admin/payments/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            guard let record = try await payments.store.payment(id: id) else { throw GatewayError.paymentNotFound() }
+            return try JSONBody.response(Self.adminPayment(record, payments))
+        }
+        router.get("/admin/payments") { request, _ in
+            guard let merchant = request.uri.queryParameters.get("merchant"), let order = request.uri.queryParameters.get("order")
+            else { throw GatewayError.invalidRequest("query parameters merchant and order are required") }
+            guard let record = try await payments.store.payment(merchantId: String(merchant), merchantOrderId: String(order)) else {
+                throw GatewayError.paymentNotFound()
+            }
+            return try JSONBody.response(Self.adminPayment(record, payments))
         }
         router.get("/admin/plugins") { _, _ in
             let snapshot = registry.snapshot
@@ -93,6 +121,36 @@ struct AdminAPI: Sendable {
 }
 
 extension AdminAPI {
+    static func adminPayment(_ record: PaymentRecord, _ payments: PaymentService) -> AdminPayment {
+        AdminPayment(
+            id: record.id, merchantId: record.merchantId, merchantOrderId: record.merchantOrderId, channel: record.channelId,
+            amount: record.amount, currency: record.currency, status: record.status.rawValue,
+            outcomeReason: record.outcomeReason, bankCode: record.bankCode, bankMessage: record.bankMessage,
+            bankTransactionId: record.bankTransactionId,
+            needsAttention: payments.needsAttention(status: record.status, createdAt: record.createdAt),
+            createdAt: JSONBody.timestamp(record.createdAt), updatedAt: JSONBody.timestamp(record.updatedAt),
+            finishedAt: record.finishedAt.map(JSONBody.timestamp),
+            ageSeconds: max(0, Int(payments.now().timeIntervalSince(record.createdAt))))
+    }
+
+    /// The channel's payments since the start of the current business day: the bank's, when its manifest
+    /// gives a statement time zone, else UTC's.
+    static func today(of entry: ChannelEntry, payments: PaymentService) async throws -> AdminChannelDay {
+        let zone = entry.manifest?.statements?.timeZone ?? TimeZone(identifier: "UTC")!
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let now = payments.now()
+        let start = calendar.startOfDay(for: now)
+        let day = calendar.dateComponents([.year, .month, .day], from: now)
+        let totals = try await payments.store.channelTotals(channelId: entry.id, since: start)
+        return AdminChannelDay(
+            date: String(format: "%04d-%02d-%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0),
+            timeZone: zone.identifier,
+            totals: totals.map {
+                AdminChannelTotal(status: $0.status.rawValue, currency: $0.currency, count: $0.count, amount: $0.amount)
+            })
+    }
+
     static func result(_ change: ChannelConfigReloader.PluginChange, installed: PluginRecord?) -> AdminPluginChangeResult {
         AdminPluginChangeResult(
             installed: installed.map(ChannelRegistry.adminPlugin), loaded: change.loaded.map(ChannelRegistry.adminPlugin),

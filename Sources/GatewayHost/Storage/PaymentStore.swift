@@ -70,6 +70,10 @@ protocol PaymentStore: Sendable {
     func rescheduleCheck(_ transaction: OpenTransaction, attempts: Int, next: Date) async throws
     /// How many payments and refunds are open, and how many of them were created before `overdueBefore`.
     func openCounts(overdueBefore: Date) async throws -> OpenCounts
+    /// Open payments (processing or pending) created before `createdBefore`, oldest first.
+    func openPayments(createdBefore: Date, limit: Int) async throws -> [PaymentRecord]
+    /// A channel's payments created since `since`, counted and summed by status and currency.
+    func channelTotals(channelId: String, since: Date) async throws -> [ChannelTotal]
     /// Open payments and refunds (processing or pending) per channel id; channels with none are absent.
     func openTransactionsByChannel() async throws -> [String: Int]
 
@@ -92,4 +96,12 @@ protocol PaymentStore: Sendable {
         async throws
     /// The webhook events of a payment or refund with all their attempts, oldest first.
     func webhooks(transactionId: String) async throws -> [WebhookEvent]
+}
+
+/// Payments of one channel in one status and currency: how many, and their amount in minor units.
+struct ChannelTotal: Sendable, Equatable {
+    var status: TransactionStatus
+    var currency: String
+    var count: Int
+    var amount: Int64
 }

@@ -10,7 +10,7 @@ enum PostgresMigrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [v1, v2, v3]
+    static let all: [Migration] = [v1, v2, v3, v4]
 
     /// Key of the transaction-level advisory lock that serializes migrations of one database
     /// (the ASCII bytes of "gwledger").
@@ -143,4 +143,9 @@ enum PostgresMigrations {
             SQLiteMigrations.backfill("payments", notProcessed: "not_processed"),
             SQLiteMigrations.backfill("refunds", notProcessed: "not_processed"),
         ])
+
+    /// Payments by channel and creation time (`SQLiteMigrations.v4`).
+    static let v4 = Migration(
+        id: "2026-12-01-v4-channel-day-index",
+        statements: ["CREATE INDEX payments_channel_created ON payments (channel_id, created_at)"])
 }

@@ -60,6 +60,34 @@ extension PostgresPaymentStore {
         }
     }
 
+    func openPayments(createdBefore: Date, limit: Int) async throws -> [PaymentRecord] {
+        try await withConnection { connection in
+            try await self.rows(
+                """
+                SELECT \(unescaped: Self.paymentColumns) FROM payments
+                WHERE status IN ('processing','pending') AND created_at < \(Self.ms(createdBefore))
+                ORDER BY created_at, id LIMIT \(limit)
+                """, on: connection
+            ).map(Self.payment)
+        }
+    }
+
+    func channelTotals(channelId: String, since: Date) async throws -> [ChannelTotal] {
+        try await withConnection { connection in
+            try await self.rows(
+                """
+                SELECT status, currency, COUNT(*)::BIGINT, COALESCE(SUM(amount), 0)::BIGINT FROM payments
+                WHERE channel_id = \(channelId) AND created_at >= \(Self.ms(since))
+                GROUP BY status, currency ORDER BY status, currency
+                """, on: connection
+            ).map { row in
+                let (status, currency, count, amount) = try row.decode((String, String, Int, Int64).self)
+                return ChannelTotal(
+                    status: TransactionStatus(rawValue: status) ?? .pending, currency: currency, count: count, amount: amount)
+            }
+        }
+    }
+
     func openTransactionsByChannel() async throws -> [String: Int] {
         try await withConnection { connection in
             var counts: [String: Int] = [:]

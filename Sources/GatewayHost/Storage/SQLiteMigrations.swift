@@ -67,8 +67,15 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-01-v3-outcome-reasons") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("2026-12-01-v4-channel-day-index") { db in
+            try db.execute(sql: v4)
+        }
         return migrator
     }
+
+    /// Payments by channel and creation time: a channel's day (`gatewayctl channels show`, and the ledger side of
+    /// reconciliation) is read by this index, not by scanning the table. `PostgresMigrations` carries the same.
+    static let v4 = "CREATE INDEX payments_channel_created ON payments (channel_id, created_at);"
 
     /// ChannelKit 2.0's typed outcome reasons: the decline reason of a declined row or the pending cause of a
     /// pending one, on payments, refunds and transitions. Declined rows of earlier versions get the reason

@@ -57,6 +57,32 @@ extension SQLitePaymentStore {
         }
     }
 
+    func openPayments(createdBefore: Date, limit: Int) async throws -> [PaymentRecord] {
+        try await pool.read { db in
+            let ids = try String.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT id FROM payments WHERE status IN ('processing','pending') AND created_at < ?
+                    ORDER BY created_at, id LIMIT ?
+                    """), arguments: [Self.ms(createdBefore), limit])
+            return try ids.compactMap { try Self.fetchPayment(db, where: "id = ?", [$0]) }
+        }
+    }
+
+    func channelTotals(channelId: String, since: Date) async throws -> [ChannelTotal] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: """
+                    SELECT status, currency, COUNT(*) AS n, COALESCE(SUM(amount), 0) AS total FROM payments
+                    WHERE channel_id = ? AND created_at >= ? GROUP BY status, currency ORDER BY status, currency
+                    """), arguments: [channelId, Self.ms(since)]
+            ).map { row in
+                ChannelTotal(
+                    status: TransactionStatus(rawValue: row["status"]) ?? .pending, currency: row["currency"],
+                    count: row["n"], amount: row["total"])
+            }
+        }
+    }
+
     func openTransactionsByChannel() async throws -> [String: Int] {
         try await pool.read { db in
             var counts: [String: Int] = [:]
