@@ -116,16 +116,10 @@ struct Gateway: Sendable {
         return router
     }
 
+    /// Runs until SIGTERM/SIGINT. Everything long-running — the PostgreSQL pool included — is a service of one
+    /// ServiceGroup, so it stops in order: the merchant listener first, the ledger pool last.
     func run() async throws {
-        guard let postgres else { return try await serve() }
-        // The PostgreSQL pool runs for as long as the gateway does; migrations run once it is up and before
-        // any listener opens.
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await postgres.run() }
-            try await postgres.migrate()
-            try await serve()
-            group.cancelAll()
-        }
+        try await serve()
     }
 
     private func serve() async throws {
@@ -152,26 +146,38 @@ struct Gateway: Sendable {
             onServerRunning: { channel in await reporter.adminListening(on: channel.localAddress?.port ?? 0) },
             logger: logger)
 
-        // Started in this order, stopped in reverse: the merchant listener first, the channel transports last.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: ChannelLifecycleService(registry: registry, logger: logger))
-        ]
-        services.append(.init(service: ChannelRetirementService(registry: registry, store: payments.store, logger: logger)))
-        services.append(
-            .init(service: ConfigWatcher(reloader: reloader, interval: configuration.configPollInterval, logger: logger)))
-        services.append(.init(service: LedgerMaintenance(payments: payments, logger: logger)))
-        services.append(.init(service: ChannelSelfCheckService(registry: registry, logger: logger)))
+        // Started in this order, stopped in reverse: the merchant listener first, the channels' transports
+        // (drained) next to last, the ledger pool last. With PostgreSQL, nothing that uses the ledger starts
+        // before its migrations are done.
+        var ledger: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        let gate: StartGate
+        if let postgres {
+            gate = StartGate()
+            ledger.append(.init(service: PostgresPoolService(store: postgres)))
+            ledger.append(.init(service: LedgerMigrationService(store: postgres, gate: gate, logger: logger)))
+        } else {
+            gate = StartGate(open: true)
+        }
+        func gated(_ service: some Service) -> ServiceGroupConfiguration.ServiceConfiguration {
+            .init(service: AfterGate(gate: gate, service: service))
+        }
+        var services = ledger
+        services.append(gated(ChannelLifecycleService(registry: registry, logger: logger)))
+        services.append(gated(LedgerMaintenance(payments: payments, logger: logger)))
+        services.append(gated(ChannelSelfCheckService(registry: registry, logger: logger)))
+        services.append(gated(ChannelRetirementService(registry: registry, store: payments.store, logger: logger)))
+        services.append(gated(ConfigWatcher(reloader: reloader, interval: configuration.configPollInterval, logger: logger)))
         if let recovery = configuration.recovery {
-            services.append(.init(service: RecoveryWorker(payments: payments, configuration: recovery, logger: logger)))
+            services.append(gated(RecoveryWorker(payments: payments, configuration: recovery, logger: logger)))
         } else {
             logger.warning("the recovery worker is switched off: open payments are resolved only by notifications")
         }
         if let webhooks = configuration.webhooks {
             services.append(
-                .init(service: WebhookDispatcher(payments: payments, merchants: merchants, configuration: webhooks, logger: logger)))
+                gated(WebhookDispatcher(payments: payments, merchants: merchants, configuration: webhooks, logger: logger)))
         }
-        services.append(.init(service: adminApp))
-        services.append(.init(service: merchantApp))
+        services.append(gated(adminApp))
+        services.append(gated(merchantApp))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,
