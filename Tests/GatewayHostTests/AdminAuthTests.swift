@@ -30,6 +30,32 @@ struct AdminAuthTests {
             #expect(refused.status == 401, "\(refused.text)")
             #expect(!FileManager.default.fileExists(atPath: statements.path), "a refused request wrote \(statements.path)")
 
+            // Every route that changes something: refused without a token, and the files and the channel are
+            // exactly as before.
+            let configFile = stack.configDirectory.appendingPathComponent("jiangnan.yaml")
+            let configBefore = try Data(contentsOf: configFile)
+            let pluginFilesBefore = try FileManager.default.contentsOfDirectory(atPath: stack.pluginsDirectory.path).sorted()
+            let channelBefore = try await TestHTTP.get(gateway.admin("/admin/channels/jiangnan"), headers: gateway.adminHeaders).json
+            let fixture = try BuildProducts.fixture("libPartnerBank.so").path
+            let writes: [(String, [String: Any])] = [
+                ("/admin/channels/jiangnan/offline", ["reason": "not allowed"]), ("/admin/channels/jiangnan/online", [:]),
+                ("/admin/channels/jiangnan/retire", [:]), ("/admin/config/reload", [:]), ("/admin/plugins/rescan", [:]),
+                ("/admin/plugins/install", ["path": fixture]), ("/admin/plugins/jiangnan/use", ["version": "2.0.0"]),
+            ]
+            for (path, body) in writes {
+                for (headers, code) in refusals.prefix(2) {
+                    let answer = try await TestHTTP.post(
+                        gateway.admin(path), body: try JSONSerialization.data(withJSONObject: body), headers: headers, signed: false)
+                    #expect(answer.status == 401 && answer.errorCode == code, "\(path) \(headers): \(answer.text)")
+                }
+            }
+            #expect(try Data(contentsOf: configFile) == configBefore, "a refused request changed the channel's file")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: stack.pluginsDirectory.path).sorted() == pluginFilesBefore)
+            let channelAfter = try await TestHTTP.get(gateway.admin("/admin/channels/jiangnan"), headers: gateway.adminHeaders).json
+            for key in ["online", "retired", "state", "plugin_version", "endpoint"] {
+                #expect("\(channelAfter[key] ?? "-")" == "\(channelBefore[key] ?? "-")", "\(key) changed")
+            }
+
             #expect(try await TestHTTP.get(gateway.admin("/admin/channels"), headers: gateway.adminHeaders).status == 200)
             #expect(try await TestHTTP.get(gateway.admin("/healthz"), signed: false).status == 200)
             #expect(try await TestHTTP.get(gateway.admin("/metrics"), signed: false).status == 200)
