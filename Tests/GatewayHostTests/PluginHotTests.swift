@@ -18,7 +18,20 @@ extension LiveOperationsTests {
             (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] ?? [:]
         }
 
-        @Test("a second bank's plugin installed with gatewayctl into a running gateway, plus its config, serves a payment")
+        /// When the channel `vb`'s current instance was built (its self-check time, on the gateway's clock).
+    static func instanceBuilt(_ gateway: GatewayProcess) async throws -> Date {
+        let channel = try await TestHTTP.get(gateway.admin("/admin/channels/vb"), headers: gateway.adminHeaders).json
+        let text = (channel["self_check"] as? [String: Any])?["checked_at"] as? String
+        return try #require(text.flatMap(date), "\(channel)")
+    }
+
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text) ?? ISO8601DateFormatter().date(from: text)
+    }
+
+    @Test("a second bank's plugin installed with gatewayctl into a running gateway, plus its config, serves a payment")
         func installServesWithoutRestart() async throws {
             let directory = try TestDirectory("plugin-install")
             let plugins = try directory.subdirectory("plugins")
@@ -101,7 +114,7 @@ extension LiveOperationsTests {
                 let swapStart = ContinuousClock.now
                 let upgrade = try await Self.gatewayctl(
                     ["plugins", "install", try BuildProducts.fixture("libVersionedBank-2.so").path], gateway, in: directory)
-                let swapped = ContinuousClock.now
+                let v2Built = try await Self.instanceBuilt(gateway)
                 #expect(upgrade.status == 0, "\(upgrade.log)")
                 #expect(upgrade.stdout.contains("plugin versioned-bank: 1.0.0 → 2.0.0"), "\(upgrade.stdout)")
                 try await Task.sleep(for: .seconds(2))
@@ -115,6 +128,7 @@ extension LiveOperationsTests {
 
                 let use = try await Self.gatewayctl(["plugins", "use", "versioned-bank", "1.0.0"], gateway, in: directory)
                 let pinned = ContinuousClock.now
+                let v1Rebuilt = try await Self.instanceBuilt(gateway)
                 #expect(use.status == 0, "\(use.log)")
                 #expect(use.stdout.contains("2.0.0 → 1.0.0"), "\(use.stdout)")
                 try await Task.sleep(for: .seconds(1.5))
@@ -122,20 +136,26 @@ extension LiveOperationsTests {
                 await task.value
 
                 #expect(flow.failures.isEmpty, "\(flow.failures.prefix(5).map { "\($0.status) \($0.text)" })")
-                // What the bank saw, by arrival. Before the upgrade began only 1.0.0 existed. After it returned, a
-                // 1.0.0 call can only be one pinned before (in flight): its request was sent before the command
-                // returned. The same holds for 2.0.0 after `plugins use 1.0.0`. (Checked on the bank's side, by
-                // what could have been pinned when: on a loaded machine a request can wait seconds in the gateway.)
+                // What the bank saw. Before the upgrade began only 1.0.0 existed. A payment the gateway created more
+                // than 1 s after the new instance was built (both on the gateway's clock) was pinned after the
+                // swap and must be on the new version; older ones may be calls that were in flight. (Judged on
+                // the gateway's clock: on a loaded machine a request can wait seconds between test and gateway.)
                 let pays = bank.pays
-                let sentAt = Dictionary(
-                    flow.all.compactMap { answer in answer.paymentId.map { ($0, answer.sentAt) } }, uniquingKeysWith: { a, _ in a })
+                let created = Dictionary(
+                    flow.all.compactMap { answer in
+                        answer.paymentId.flatMap { id in answer.createdAt.flatMap(Self.date).map { (id, $0) } }
+                    }, uniquingKeysWith: { a, _ in a })
                 #expect(pays.filter { $0.receivedAt < swapStart }.allSatisfy { $0.pluginVersion == "1.0.0" })
-                let strayV1 = pays.filter { $0.pluginVersion == "1.0.0" && $0.receivedAt > swapped && $0.receivedAt < pinned }
-                    .filter { (sentAt[$0.id] ?? .now) > swapped }
-                #expect(strayV1.isEmpty, "new payments reached the bank on 1.0.0 after the upgrade: \(strayV1.map(\.id))")
-                let strayV2 = pays.filter { $0.pluginVersion == "2.0.0" && $0.receivedAt > pinned }
-                    .filter { (sentAt[$0.id] ?? .now) > pinned }
-                #expect(strayV2.isEmpty, "new payments reached the bank on 2.0.0 after plugins use 1.0.0: \(strayV2.map(\.id))")
+                func strays(on version: String, createdAfter start: Date, before end: Date) -> [String] {
+                    pays.filter { pay in
+                        guard pay.pluginVersion == version, let at = created[pay.id] else { return false }
+                        return at > start.addingTimeInterval(1) && at < end
+                    }.map(\.id)
+                }
+                let strayV1 = strays(on: "1.0.0", createdAfter: v2Built, before: v1Rebuilt)
+                #expect(strayV1.isEmpty, "new payments reached the bank on 1.0.0 after the upgrade: \(strayV1)")
+                let strayV2 = strays(on: "2.0.0", createdAfter: v1Rebuilt, before: .distantFuture)
+                #expect(strayV2.isEmpty, "new payments reached the bank on 2.0.0 after plugins use 1.0.0: \(strayV2)")
                 let v2 = pays.filter { $0.pluginVersion == "2.0.0" }
                 #expect(v2.contains { $0.receivedAt > afterBroken }, "2.0.0 did not keep serving after the broken 3.0.0")
                 #expect(pays.contains { $0.pluginVersion == "1.0.0" && $0.receivedAt > pinned }, "no traffic on 1.0.0 after the pin")

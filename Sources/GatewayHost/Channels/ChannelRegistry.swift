@@ -92,21 +92,27 @@ final class ChannelRegistry: Sendable {
     /// Pins the channel `id` for one request: its entry and its instance, entered (see `PinnedChannel`).
     /// nil when there is no such channel or it has no instance.
     func pin(_ id: String) -> PinnedChannel? {
+        var refused: ChannelInstance?
         while true {
-            guard let entry = channel(id), let instance = entry.instance else { return nil }
+            guard let entry = channel(id), let instance = entry.instance, instance !== refused else { return nil }
             if instance.enter() { return PinnedChannel(entry: entry, instance: instance) }
-            // Retired between the read and the enter: a newer instance has been published; read again.
+            // Retired between the read and the enter: a newer instance has been published; read again. (Still
+            // the same one: it is being closed at shutdown; there is none to pin.)
+            refused = instance
         }
     }
 
     /// Pins the first (by id) online, ready channel that takes `amount` within its bounds.
     func route(_ amount: Money) -> PinnedChannel? {
+        var refused: [ObjectIdentifier] = []
         while true {
             let candidates = channels.values.sorted { $0.id < $1.id }.filter { entry in
                 entry.acceptsPayments && entry.limits.bound(for: amount.currency)?.contains(amount) == true
+                    && !refused.contains(ObjectIdentifier(entry.instance!))
             }
             guard let entry = candidates.first, let instance = entry.instance else { return nil }
             if instance.enter() { return PinnedChannel(entry: entry, instance: instance) }
+            refused.append(ObjectIdentifier(instance))
         }
     }
 

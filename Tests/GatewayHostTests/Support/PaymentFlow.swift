@@ -10,6 +10,8 @@ final class PaymentFlow: Sendable {
         var channel: String?
         var paymentStatus: String?
         var paymentId: String?
+        /// The payment's `created_at` (the gateway's clock: just after it pinned the channel).
+        var createdAt: String?
         var errorCode: String?
         var text: String
     }
@@ -44,7 +46,7 @@ final class PaymentFlow: Sendable {
                         record(
                             Answer(
                                 sentAt: sentAt, status: result.status, channel: result.string("channel"),
-                                paymentStatus: result.string("status"), paymentId: result.string("id"), errorCode: result.errorCode, text: result.text))
+                                paymentStatus: result.string("status"), paymentId: result.string("id"), createdAt: result.string("created_at"), errorCode: result.errorCode, text: result.text))
                     } catch {
                         record(Answer(sentAt: sentAt, status: 0, text: "\(error)"))
                     }
