@@ -107,5 +107,34 @@ extension LiveOperationsTests {
                 #expect(gone, "the drained channel of the deleted file was not removed, or its error not cleared")
             }
         }
+
+        @Test("after a restart, open transactions of a channel whose file is gone are reported until the file is back")
+        func orphanedAfterRestart() async throws {
+            try await ChannelOpsStack.with("retire-orphan", processingDelayMs: 60_000) { stack in
+                let open = try await stack.pay(stack.gateways[0], order: "orphan", channel: "x", subject: "[sim:processing] open")
+                #expect(open.status == 201 && open.string("status") != "succeeded", "\(open.text)")
+                let original = try stack.configText("x")
+                try FileManager.default.removeItem(at: stack.configFile("x"))
+                try await stack.restartGateway(0)
+                let gateway = stack.gateways[0]
+                let reported = try await ChannelOpsStack.eventually(within: .seconds(5)) {
+                    let errors = try await TestHTTP.get(gateway.admin("/admin/channels"), headers: gateway.adminHeaders)
+                        .json["config_errors"] as? [[String: Any]] ?? []
+                    return errors.contains {
+                        $0["file"] as? String == "(no file for channel x)"
+                            && ($0["message"] as? String)?.contains("1 open transaction(s) on channel 'x'") == true
+                    }
+                }
+                #expect(reported, "open transactions of a channel without a file were not reported after a restart")
+                // The file back (retired, to drain): the report goes, the channel is there to resolve them.
+                try stack.configFile("x").write(text: original.replacingOccurrences(of: "online: true", with: "online: true\nretired: true"))
+                let cleared = try await ChannelOpsStack.eventually(within: .seconds(5)) {
+                    let view = try await TestHTTP.get(gateway.admin("/admin/channels"), headers: gateway.adminHeaders).json
+                    let ids = (view["channels"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+                    return ids.contains("x") && (view["config_errors"] as? [Any])?.isEmpty == true
+                }
+                #expect(cleared)
+            }
+        }
     }
 }

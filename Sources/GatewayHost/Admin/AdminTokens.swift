@@ -85,22 +85,20 @@ struct AdminTokens: Sendable {
     private static func resolve(
         _ entry: [String: Any], key: String, file: String, directory: URL, environment: [String: String]
     ) throws(AdminTokensError) -> String {
+        let source: (SecretSource, String)
         switch (entry["token_env"] as? String, entry["token_file"] as? String) {
         case (let variable?, nil):
-            guard let value = environment[variable], !value.isEmpty else {
-                throw AdminTokensError(file: file, key: "\(key).token_env", "environment variable \(variable) is not set or empty")
-            }
-            return value
+            source = (.environment(variable), "token_env")
         case (nil, let path?):
-            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)
-            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8),
-                !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            else {
-                throw AdminTokensError(file: file, key: "\(key).token_file", "cannot read token file \(url.lastPathComponent)")
-            }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            source = (.file(path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)), "token_file")
         default:
             throw AdminTokensError(file: file, key: key, "exactly one of token_env, token_file is required")
+        }
+        switch source.0.read(environment: environment, trimming: .whitespacesAndNewlines) {
+        case .success(let value): return value
+        case .failure(let problem):
+            throw AdminTokensError(
+                file: file, key: "\(key).\(source.1)", SecretSource.message(problem, noun: "token", emptyIsUnreadable: true))
         }
     }
 }

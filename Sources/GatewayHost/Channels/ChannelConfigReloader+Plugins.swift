@@ -20,13 +20,17 @@ extension ChannelConfigReloader {
 
     /// Loads the plugin files that are new since the last scan, then applies the selection.
     func rescanPlugins() async -> PluginChange {
+        await exclusively { await rescanExclusively() }
+    }
+
+    private func rescanExclusively() async -> PluginChange {
         guard let plugins else { return PluginChange() }
         let known = registry.plugins
         let fresh = plugins.loadNew(known: known)
         var change = await select(known + fresh)
         change.loaded = registry.plugins.filter { record in fresh.contains { $0.fileName == record.fileName } }
         // Config files refused for an unknown plugin may be served now.
-        await reload(force: true)
+        _ = await reloadExclusively(force: true)
         return change
     }
 
@@ -34,6 +38,10 @@ extension ChannelConfigReloader {
     /// is never overwritten, and the same file twice is the same name), by a temporary file and a rename,
     /// then loads it. A file the loader refuses is reported with its reason; what serves keeps serving.
     func installPlugin(from source: String) async throws -> (PluginRecord, PluginChange) {
+        try await exclusively { try await installExclusively(from: source) }
+    }
+
+    private func installExclusively(from source: String) async throws -> (PluginRecord, PluginChange) {
         guard plugins != nil else { throw GatewayError(.conflict, "plugins_unavailable", "this gateway loads no plugins") }
         let url = URL(fileURLWithPath: source)
         var isDirectory: ObjCBool = false
@@ -55,7 +63,7 @@ extension ChannelConfigReloader {
             }
             logger.notice("plugin file installed", metadata: ["file": "\(name)", "from": "\(source)"])
         }
-        let change = await rescanPlugins()
+        let change = await rescanExclusively()
         guard let record = registry.plugins.first(where: { $0.fileName == name }) else {
             throw GatewayError(.internalServerError, "plugin_install_failed", "\(name) was written but not found by the rescan")
         }
@@ -69,6 +77,10 @@ extension ChannelConfigReloader {
 
     /// Pins plugin `id` to `version` (nil: unpin, the highest serves), persisted in the plugins directory.
     func usePlugin(_ id: String, version: String?) async throws -> PluginChange {
+        try await exclusively { try await useExclusively(id, version: version) }
+    }
+
+    private func useExclusively(_ id: String, version: String?) async throws -> PluginChange {
         let records = registry.plugins
         if let version {
             guard records.contains(where: { $0.loaded?.manifest.id == id && $0.loaded?.manifest.version == version }) else {

@@ -61,6 +61,34 @@ actor ChannelConfigReloader {
     /// refused (their channel, if any, still runs on the settings before).
     @discardableResult
     func reload(force: Bool = false) async -> Report {
+        await exclusively { await reloadExclusively(force: force) }
+    }
+
+    // MARK: one operation at a time
+
+    /// An actor is reentrant at every `await`: without this, a poll could run in the middle of an upgrade (while
+    /// a new instance is being built) with the plugin versions it read before, and rebuild a channel on the old
+    /// version. Every public operation runs alone, in arrival order.
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func exclusively<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+        if busy {
+            await withCheckedContinuation { waiting.append($0) }
+        } else {
+            busy = true
+        }
+        defer {
+            if waiting.isEmpty {
+                busy = false
+            } else {
+                waiting.removeFirst().resume()
+            }
+        }
+        return try await body()
+    }
+
+    func reloadExclusively(force: Bool) async -> Report {
         var report = Report()
         if let merchants {
             report.merchantsChanged = merchants.reload(logger: logger)
@@ -107,6 +135,12 @@ actor ChannelConfigReloader {
     /// and why as its comment — writes the file atomically and applies it.
     func set(_ key: String, to value: Bool, channel id: String, by who: String, reason: String?) async throws
         -> ChannelEntry
+    {
+        try await exclusively { try await setExclusively(key, to: value, channel: id, by: who, reason: reason) }
+    }
+
+    private func setExclusively(_ key: String, to value: Bool, channel id: String, by who: String, reason: String?)
+        async throws -> ChannelEntry
     {
         guard let name = owner.first(where: { $0.value == id })?.key else {
             throw GatewayError.unknownChannel(id)

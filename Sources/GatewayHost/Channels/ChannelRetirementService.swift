@@ -67,7 +67,7 @@ struct ChannelRetirementService: Service {
             errors.append(
                 ChannelConfigError(
                     file: Self.orphanFile(id), key: nil,
-                    "\(count) open transaction(s) on channel '\(id)', which no config file defines: they cannot be "
+                    "\(count) open transaction(s) on channel '\(id)', which no valid config file defines: they cannot be "
                         + "resolved until its file is back (`retired: true` lets it drain)"))
         }
         // Errors under the files reported last time are replaced (cleared once resolved).

@@ -26,23 +26,15 @@ struct CredentialResolver: Sendable {
     private func value(_ source: ChannelConfigFile.CredentialSource, key: String, file: String) throws(ChannelConfigError)
         -> Secret
     {
-        switch source {
-        case .environment(let name):
-            guard let value = environment[name], !value.isEmpty else {
-                throw ChannelConfigError(file: file, key: "\(key).env", "environment variable \(name) is not set or empty")
+        let (secret, suffix): (SecretSource, String) =
+            switch source {
+            case .environment(let name): (.environment(name), "env")
+            case .file(let url): (.file(url), "file")
             }
-            return Secret(value)
-        case .file(let url):
-            guard let data = FileManager.default.contents(atPath: url.path),
-                let text = String(data: data, encoding: .utf8)
-            else {
-                throw ChannelConfigError(file: file, key: "\(key).file", "cannot read credential file \(url.lastPathComponent)")
-            }
-            let value = text.trimmingCharacters(in: .newlines)
-            guard !value.isEmpty else {
-                throw ChannelConfigError(file: file, key: "\(key).file", "credential file \(url.lastPathComponent) is empty")
-            }
-            return Secret(value)
+        switch secret.read(environment: environment) {
+        case .success(let value): return Secret(value)
+        case .failure(let problem):
+            throw ChannelConfigError(file: file, key: "\(key).\(suffix)", SecretSource.message(problem, noun: "credential"))
         }
     }
 }

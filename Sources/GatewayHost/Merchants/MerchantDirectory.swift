@@ -91,25 +91,21 @@ struct MerchantDirectory: Sendable, Equatable {
     private static func resolveSecret(
         _ entry: [String: Any], key: String, file: String, environment: [String: String], prefix: String = ""
     ) throws(MerchantConfigError) -> Secret {
+        let source: (SecretSource, String)
         switch (entry["\(prefix)secret_env"] as? String, entry["\(prefix)secret_file"] as? String) {
         case (let variable?, nil):
-            guard let value = environment[variable], !value.isEmpty else {
-                throw MerchantConfigError(
-                    file: file, key: "\(key).\(prefix)secret_env", "environment variable \(variable) is not set or empty")
-            }
-            return Secret(value)
+            source = (.environment(variable), "\(prefix)secret_env")
         case (nil, let path?):
-            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
-                !text.trimmingCharacters(in: .newlines).isEmpty
-            else {
-                throw MerchantConfigError(
-                    file: file, key: "\(key).\(prefix)secret_file",
-                    "cannot read secret file \(URL(fileURLWithPath: path).lastPathComponent)")
-            }
-            return Secret(text.trimmingCharacters(in: .newlines))
+            source = (.file(URL(fileURLWithPath: path)), "\(prefix)secret_file")
         default:
             throw MerchantConfigError(
                 file: file, key: key, "exactly one of \(prefix)secret_env, \(prefix)secret_file is required")
+        }
+        switch source.0.read(environment: environment) {
+        case .success(let value): return Secret(value)
+        case .failure(let problem):
+            throw MerchantConfigError(
+                file: file, key: "\(key).\(source.1)", SecretSource.message(problem, noun: "secret", emptyIsUnreadable: true))
         }
     }
 }

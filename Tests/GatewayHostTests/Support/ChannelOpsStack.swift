@@ -60,17 +60,26 @@ final class ChannelOpsStack {
         await stack.stop()
     }
 
+    /// Stops gateway `index` and starts it again on the same ledger (new ports).
+    func restartGateway(_ index: Int, extraArguments: [String] = []) async throws {
+        await gateways[index].terminate()
+        gateways[index] = try await launch(data: try directory.subdirectory("gateway-data-\(index)"), extraArguments: extraArguments)
+    }
+
     /// Starts one more gateway on the shared config and plugins directories, with a ledger of its own.
     @discardableResult
     func startGateway(extraArguments: [String] = []) async throws -> GatewayProcess {
-        let data = try directory.subdirectory("gateway-data-\(gateways.count)")
-        let gateway = try await GatewayProcess.start(
+        let gateway = try await launch(data: try directory.subdirectory("gateway-data-\(gateways.count)"), extraArguments: extraArguments)
+        gateways.append(gateway)
+        return gateway
+    }
+
+    private func launch(data: URL, extraArguments: [String]) async throws -> GatewayProcess {
+        try await GatewayProcess.start(
             in: directory, configDirectory: configDirectory, pluginsDirectory: pluginsDirectory,
             environment: [JiangnanStack.secretVariable: SimulatorProcess.secret],
             extraArguments: ["--recovery-schedule", "1,1,2"] + extraArguments, dataDirectory: data,
             merchantsFile: merchantsFile)
-        gateways.append(gateway)
-        return gateway
     }
 
     func stop() async {
