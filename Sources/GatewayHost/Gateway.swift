@@ -15,6 +15,8 @@ struct Gateway: Sendable {
         var port: Int
         var adminHost: String
         var adminPort: Int
+        /// Serve the admin API on this Unix socket instead of `adminHost:adminPort`.
+        var adminSocket: String? = nil
         var publicURL: URL
         var readyFile: String?
         var version: String
@@ -140,10 +142,18 @@ struct Gateway: Sendable {
                 statements: StatementFetcher(
                     registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements"))),
             tokens: adminTokens)
+        let adminSocket = configuration.adminSocket
         let adminApp = Application(
             router: adminRouter,
-            configuration: .init(address: .hostname(configuration.adminHost, port: configuration.adminPort), serverName: nil),
-            onServerRunning: { channel in await reporter.adminListening(on: channel.localAddress?.port ?? 0) },
+            configuration: .init(
+                address: adminSocket.map { .unixDomainSocket(path: $0) }
+                    ?? .hostname(configuration.adminHost, port: configuration.adminPort),
+                serverName: nil),
+            onServerRunning: { channel in
+                // Only this user may connect to the socket (the tokens are still required).
+                if let adminSocket { chmod(adminSocket, 0o600) }
+                await reporter.adminListening(on: channel.localAddress?.port ?? 0)
+            },
             logger: logger)
 
         // Started in this order, stopped in reverse: the merchant listener first, the channels' transports

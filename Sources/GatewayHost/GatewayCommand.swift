@@ -38,6 +38,13 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Admin API port (0 = pick a free port).")
     var adminPort = 8081
 
+    @Option(
+        help: """
+            Serve the admin API on this Unix socket (mode 0600: only this user can connect) instead of \
+            --admin-host/--admin-port. Bearer tokens are still required.
+            """)
+    var adminSocket: String?
+
     @Option(help: "Public base URL of the merchant API, used in notification URLs given to banks.")
     var publicURL: String?
 
@@ -100,6 +107,9 @@ struct GatewayCommand: AsyncParsableCommand {
         guard ["127.0.0.1", "::1", "localhost"].contains(adminHost) || adminHost.hasPrefix("127.") else {
             throw ValidationError("--admin-host must be a loopback address; the admin API is for local ops only")
         }
+        if let adminSocket, !adminSocket.hasPrefix("/") || adminSocket.utf8.count > 100 {
+            throw ValidationError("--admin-socket must be an absolute path of at most 100 bytes")
+        }
         if let publicURL, URL(string: publicURL)?.host == nil {
             throw ValidationError("--public-url must be an absolute http(s) URL")
         }
@@ -161,7 +171,7 @@ struct GatewayCommand: AsyncParsableCommand {
             configuration: Gateway.Configuration(
                 configDirectory: URL(fileURLWithPath: configDir), pluginsDirectory: URL(fileURLWithPath: pluginsDir),
                 dataDirectory: URL(fileURLWithPath: dataDir), host: host, port: merchantPort, adminHost: adminHost,
-                adminPort: adminPort, publicURL: publicBase, readyFile: readyFile, version: Self.version,
+                adminPort: adminPort, adminSocket: adminSocket, publicURL: publicBase, readyFile: readyFile, version: Self.version,
                 channelClockOffset: .milliseconds(channelClockOffsetMs), environment: environment,
                 merchantsFile: URL(fileURLWithPath: merchants),
                 adminTokensFile: (adminTokens ?? environment["GATEWAY_ADMIN_TOKENS"]).map { URL(fileURLWithPath: $0) },

@@ -53,7 +53,7 @@ struct AdminClient: Sendable {
                 return .success(Array(buffer: body))
             }
         } catch {
-            throw .unreachable(url: url.base, reason: Self.describe(error))
+            throw .unreachable(url: url.shown, reason: Self.describe(error))
         }
         return try result.get()
     }

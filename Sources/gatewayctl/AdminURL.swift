@@ -8,10 +8,13 @@ struct AdminURL: Sendable, CustomStringConvertible {
     /// The environment variable consulted when `--admin-url` is not given.
     static let environmentVariable = "GATEWAY_ADMIN_URL"
 
-    /// The base URL without a trailing slash, e.g. `http://127.0.0.1:8081`.
+    /// The base URL without a trailing slash, e.g. `http://127.0.0.1:8081`, or for a Unix socket
+    /// `http+unix://%2Frun%2Fgateway%2Fadmin.sock`.
     let base: String
+    /// As the user gave it (`unix:/run/gateway/admin.sock` for a socket), for messages.
+    let shown: String
 
-    var description: String { base }
+    var description: String { shown }
 
     /// Resolves and validates the URL; a bad one is a usage error (exit 64).
     init(resolving argument: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -25,16 +28,28 @@ struct AdminURL: Sendable, CustomStringConvertible {
             (source, raw) = ("default", Self.fallback)
         }
         var trimmed = raw.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("unix:") {
+            // unix:/path/to/admin.sock (or unix:///path): the gateway's --admin-socket.
+            var path = String(trimmed.dropFirst(5))
+            while path.hasPrefix("//") { path.removeFirst() }
+            guard path.hasPrefix("/"), let host = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) else {
+                throw ValidationError("\(source) '\(raw)' is not unix:/absolute/path/to/the/socket.")
+            }
+            base = "http+unix://" + host
+            shown = "unix:" + path
+            return
+        }
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
             scheme == "http" || scheme == "https", let host = url.host, !host.isEmpty,
             url.query == nil, url.fragment == nil
         else {
             throw ValidationError(
-                "\(source) '\(raw)' is not an http(s) base URL like \(Self.fallback)."
+                "\(source) '\(raw)' is not an http(s) base URL like \(Self.fallback) (or unix:/path/to/admin.sock)."
             )
         }
         base = trimmed
+        shown = trimmed
     }
 
     /// The full URL of an admin API path such as `/admin/channels`.

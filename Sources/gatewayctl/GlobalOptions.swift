@@ -6,7 +6,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(
         name: .customLong("admin-url"),
         help: ArgumentHelp(
-            "Base URL of the gateway admin API (default: $GATEWAY_ADMIN_URL, else \(AdminURL.fallback)).",
+            "Base URL of the gateway admin API, or unix:/path for its --admin-socket (default: $GATEWAY_ADMIN_URL, else \(AdminURL.fallback)).",
             valueName: "url"
         )
     )

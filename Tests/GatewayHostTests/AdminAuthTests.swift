@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 @testable import GatewayHost
@@ -91,6 +94,32 @@ struct AdminAuthTests {
             // health reads /healthz, which needs no token.
             #expect(try await GatewayCtlRunner.run(["health"] + url, in: stack.directory).status == 0)
         }
+    }
+
+    @Test("--admin-socket: the admin API on a Unix socket only its user may open, still behind tokens; gatewayctl unix:PATH")
+    func unixSocket() async throws {
+        let directory = try TestDirectory("admin-socket")
+        let configs = try directory.subdirectory("channel-configs")
+        let plugins = try directory.subdirectory("plugins")
+        // Short: a Unix socket path has at most 107 bytes.
+        let socket = "/tmp/gw-admin-\(UUID().uuidString.prefix(8)).sock"
+        let gateway = try await GatewayProcess.start(
+            in: directory, configDirectory: configs, pluginsDirectory: plugins, extraArguments: ["--admin-socket", socket])
+        defer { unlink(socket) }
+        var info = stat()
+        #expect(stat(socket, &info) == 0 && (info.st_mode & S_IFMT) == S_IFSOCK, "no socket at \(socket)")
+        #expect(info.st_mode & 0o777 == 0o600, "socket mode \(String(info.st_mode & 0o777, radix: 8))")
+        let url = "unix:\(socket)"
+        let health = try await GatewayCtlRunner.run(["health", "--admin-url", url], in: directory)
+        #expect(health.status == 0, "\(health.log)")
+        let listed = try await GatewayCtlRunner.run(
+            ["channels", "list", "--json", "--admin-url", url, "--admin-token-file", gateway.adminTokenFile.path], in: directory)
+        #expect(listed.status == 0 && listed.stdout.contains("\"channels\""), "\(listed.log)")
+        let refused = try await GatewayCtlRunner.run(["channels", "list", "--admin-url", url], in: directory)
+        #expect(refused.status == 5, "\(refused.log)")
+        await gateway.terminate()
+        let down = try await GatewayCtlRunner.run(["health", "--admin-url", url], in: directory)
+        #expect(down.status == 3 && down.log.contains("unix:\(socket)"), "\(down.log)")
     }
 
     @Test("the tokens file: names, env or file values of 32+ characters; errors name the key, never the token")

@@ -9,7 +9,7 @@ final class ManagedProcess {
     let stdoutFile: URL
     /// Where stderr is written.
     let stderrFile: URL
-    private let process = Process()
+    private var process = Process()
     private let directory: TestDirectory
 
     /// Launches `executable` with `arguments`; `environment` is added to the test's own environment.
@@ -31,14 +31,33 @@ final class ManagedProcess {
             try? stdout.close()
             try? stderr.close()
         }
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try Self.withSignalsUnblocked { try process.run() }
+        // Starting a child can fail for a moment on a machine busy with many tests (the error is reported);
+        // nothing ran, so trying again with a fresh Process is safe.
+        var attempt = 1
+        while true {
+            process.executableURL = executable
+            process.arguments = arguments
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            process.standardInput = FileHandle.nullDevice
+            process.standardOutput = stdout
+            process.standardError = stderr
+            do {
+                try Self.withSignalsUnblocked { try process.run() }
+                break
+            } catch {
+                guard attempt < 3 else {
+                    throw HarnessError("cannot start \(name) (\(executable.lastPathComponent)): \(error)")
+                }
+                attempt += 1
+                process = Process()
+                Thread.sleep(forTimeInterval: 0.2)
+            }
+        }
+        launched = true
     }
+
+    /// Whether `run()` started the child (a process that never started has no status to ask for).
+    private var launched = false
 
     /// The child's pid.
     var pid: Int32 { process.processIdentifier }
@@ -50,6 +69,7 @@ final class ManagedProcess {
 
     /// The exit status (or the number of the signal that ended the child), once it has ended.
     var exitStatus: Int32? {
+        guard launched else { return -1 }
         var info = siginfo_t()
         if waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOHANG | WNOWAIT) == 0 {
             // si_pid is 0 while the child is still running.
