@@ -14,17 +14,21 @@ public struct AdminChannelChangeResult: Codable, Sendable, Equatable {
     public var channel: AdminChannel
     public var configFile: String
     public var changedBy: String
+    /// When the change took effect in this gateway (RFC 3339 with milliseconds): payments pinned after it see it.
+    public var changedAt: String
 
-    public init(channel: AdminChannel, configFile: String, changedBy: String) {
+    public init(channel: AdminChannel, configFile: String, changedBy: String, changedAt: String) {
         self.channel = channel
         self.configFile = configFile
         self.changedBy = changedBy
+        self.changedAt = changedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case channel
         case configFile = "config_file"
         case changedBy = "changed_by"
+        case changedAt = "changed_at"
     }
 }
 

@@ -48,7 +48,8 @@ struct AdminAPI: Sendable {
                     let entry = try await reloader.set(key, to: value, channel: id, by: who, reason: change.reason)
                     return try JSONBody.response(
                         AdminChannelChangeResult(
-                            channel: ChannelRegistry.adminChannel(entry), configFile: entry.configFile, changedBy: who))
+                            channel: ChannelRegistry.adminChannel(entry), configFile: entry.configFile, changedBy: who,
+                            changedAt: JSONBody.timestamp(Date())))
                 } catch let error as GatewayError where error.code == "unknown_channel" {
                     throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
                 }
