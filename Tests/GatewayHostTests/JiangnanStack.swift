@@ -76,13 +76,7 @@ final class JiangnanStack {
             label, simulatorArguments: simulatorArguments, gatewayArguments: gatewayArguments,
             requestTimeoutMs: requestTimeoutMs, extraConfigs: extraConfigs, publicURL: publicURL,
             merchantNotifyURLs: merchantNotifyURLs)
-        do {
-            try await body(stack)
-        } catch {
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
+        try await stopping(stack, stop: { await $0.stop() }, body)
     }
 
     func stop() async {

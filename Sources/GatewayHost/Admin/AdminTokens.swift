@@ -85,20 +85,13 @@ struct AdminTokens: Sendable {
     private static func resolve(
         _ entry: [String: Any], key: String, file: String, directory: URL, environment: [String: String]
     ) throws(AdminTokensError) -> String {
-        let source: (SecretSource, String)
-        switch (entry["token_env"] as? String, entry["token_file"] as? String) {
-        case (let variable?, nil):
-            source = (.environment(variable), "token_env")
-        case (nil, let path?):
-            source = (.file(path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)), "token_file")
-        default:
-            throw AdminTokensError(file: file, key: key, "exactly one of token_env, token_file is required")
-        }
-        switch source.0.read(environment: environment, trimming: .whitespacesAndNewlines) {
+        let result = SecretSource.resolve(
+            entry, envKey: "token_env", fileKey: "token_file", directory: directory, environment: environment,
+            trimming: .whitespacesAndNewlines, noun: "token")
+        switch result {
         case .success(let value): return value
         case .failure(let problem):
-            throw AdminTokensError(
-                file: file, key: "\(key).\(source.1)", SecretSource.message(problem, noun: "token", emptyIsUnreadable: true))
+            throw AdminTokensError(file: file, key: problem.key.map { "\(key).\($0)" } ?? key, problem.message)
         }
     }
 }

@@ -118,7 +118,7 @@ struct ChannelBootstrapper: Sendable {
             id: config.id, pluginId: manifest.id, pluginVersion: manifest.version, online: config.online,
             retired: config.retired, note: nil, state: .misconfigured, error: nil, configFile: config.fileName,
             limits: configuration.currencies, endpoint: config.endpoint, timeouts: config.timeouts, manifest: manifest,
-            instance: nil, config: config)
+            instance: nil)
         var channelLogger = logger
         channelLogger[metadataKey: "channel"] = "\(config.id)"
         let transport = GatewayHTTPTransport(timeouts: config.timeouts)

@@ -108,10 +108,10 @@ extension ChannelConfigReloader {
     /// Applies the pins to `records`, publishes them, and rebuilds the channels of every plugin id whose
     /// serving version changed.
     private func select(_ records: [PluginRecord]) async -> PluginChange {
-        let before = Self.servingVersions(registry.plugins)
+        let before = PluginSelection.servingVersions(registry.plugins)
         let (selected, problems) = PluginSelection.apply(pins, to: records)
         registry.setPlugins(selected)
-        let after = Self.servingVersions(selected)
+        let after = PluginSelection.servingVersions(selected)
         var change = PluginChange(problems: problems)
         for id in Set(before.keys).union(after.keys) where before[id] != after[id] {
             change.switched[id] = (before[id], after[id])
@@ -130,13 +130,5 @@ extension ChannelConfigReloader {
             guard let entry = registry.channel(channelId), ids.contains(entry.pluginId), let text = seen[name] else { continue }
             _ = await apply(name, text, plugins: started)
         }
-    }
-
-    static func servingVersions(_ records: [PluginRecord]) -> [String: String] {
-        var versions: [String: String] = [:]
-        for record in records {
-            if let manifest = record.manifest { versions[manifest.id] = manifest.version }
-        }
-        return versions
     }
 }

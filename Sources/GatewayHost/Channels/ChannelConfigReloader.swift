@@ -96,7 +96,8 @@ actor ChannelConfigReloader {
         }
         let files = bootstrapper.configFiles()
         let names = Set(files.map(\.lastPathComponent))
-        let plugins = ChannelBootstrapper.started(registry.plugins)
+        // The started plugins, worked out only once a file has changed (a poll usually finds none).
+        var plugins: ChannelBootstrapper.StartedPlugins?
         // Files first in name order, so that of two files claiming one id the first keeps it (as at start).
         for url in files {
             let name = url.lastPathComponent
@@ -107,7 +108,9 @@ actor ChannelConfigReloader {
                 continue
             }
             seen[name] = text
-            switch await apply(name, text, plugins: plugins) {
+            let started = plugins ?? ChannelBootstrapper.started(registry.plugins)
+            plugins = started
+            switch await apply(name, text, plugins: started) {
             case .success: report.applied.append(name)
             case .failure(let error): report.rejected.append(error)
             }
@@ -220,7 +223,6 @@ actor ChannelConfigReloader {
                 entry.retired = config.retired
                 entry.fileDeleted = false
                 entry.note = note
-                entry.config = config
                 entry.configFile = name
             }
             return

@@ -27,8 +27,6 @@ struct ChannelEntry: Sendable {
     var manifest: PluginManifest?
     /// The built channel (plugin object and transport), when its plugin created it.
     var instance: ChannelInstance?
-    /// The file as parsed, to tell a flag change (`online`, `retired`) from one that needs a new instance.
-    var config: ChannelConfigFile?
 
     /// The channel object, when its plugin created it.
     var channel: (any PaymentChannel)? { instance?.channel }

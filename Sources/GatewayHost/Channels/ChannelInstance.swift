@@ -51,8 +51,6 @@ final class ChannelInstance: Sendable {
     /// Calls in flight now.
     var inFlight: Int { state.withLock { $0.inFlight } }
 
-    var isRetired: Bool { state.withLock { $0.retired } }
-
     /// Refuses new uses, waits for the ones in flight, then closes the transport.
     func retire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

@@ -91,21 +91,12 @@ struct MerchantDirectory: Sendable, Equatable {
     private static func resolveSecret(
         _ entry: [String: Any], key: String, file: String, environment: [String: String], prefix: String = ""
     ) throws(MerchantConfigError) -> Secret {
-        let source: (SecretSource, String)
-        switch (entry["\(prefix)secret_env"] as? String, entry["\(prefix)secret_file"] as? String) {
-        case (let variable?, nil):
-            source = (.environment(variable), "\(prefix)secret_env")
-        case (nil, let path?):
-            source = (.file(URL(fileURLWithPath: path)), "\(prefix)secret_file")
-        default:
-            throw MerchantConfigError(
-                file: file, key: key, "exactly one of \(prefix)secret_env, \(prefix)secret_file is required")
-        }
-        switch source.0.read(environment: environment) {
+        let result = SecretSource.resolve(
+            entry, envKey: "\(prefix)secret_env", fileKey: "\(prefix)secret_file", environment: environment, noun: "secret")
+        switch result {
         case .success(let value): return Secret(value)
         case .failure(let problem):
-            throw MerchantConfigError(
-                file: file, key: "\(key).\(source.1)", SecretSource.message(problem, noun: "secret", emptyIsUnreadable: true))
+            throw MerchantConfigError(file: file, key: problem.key.map { "\(key).\($0)" } ?? key, problem.message)
         }
     }
 }

@@ -39,8 +39,17 @@ enum PluginSelection {
         return (records, problems.sorted())
     }
 
+    /// The version that serves, by plugin id.
+    static func servingVersions(_ records: [PluginRecord]) -> [String: String] {
+        var versions: [String: String] = [:]
+        for record in records {
+            if let manifest = record.manifest { versions[manifest.id] = manifest.version }
+        }
+        return versions
+    }
+
     /// The version of `id` that serves, if any.
     static func serving(_ id: String, in records: [PluginRecord]) -> String? {
-        records.first { $0.manifest?.id == id }?.manifest?.version
+        servingVersions(records)[id]
     }
 }

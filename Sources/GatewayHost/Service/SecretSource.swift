@@ -7,7 +7,7 @@ enum SecretSource: Sendable, Equatable {
     case environment(String)
     case file(URL)
 
-    enum Problem: Error, Equatable {
+    enum Problem: Error, Equatable, Sendable {
         case notSet(variable: String)
         case unreadable(file: String)
         case empty(file: String)
@@ -25,6 +25,36 @@ enum SecretSource: Sendable, Equatable {
             let value = text.trimmingCharacters(in: trimming)
             guard !value.isEmpty else { return .failure(.empty(file: url.lastPathComponent)) }
             return .success(value)
+        }
+    }
+
+    /// What is wrong with an entry's secret: the key at fault (nil: the entry itself) and a message for ops.
+    struct EntryProblem: Error, Sendable {
+        var key: String?
+        var message: String
+    }
+
+    /// Reads the secret a YAML entry names with exactly one of `envKey` (a variable) and `fileKey` (a path,
+    /// relative to `directory` when given and not absolute). On failure: the key at fault (nil: the entry
+    /// itself, which must name exactly one) and a message for ops.
+    static func resolve(
+        _ entry: [String: Any], envKey: String, fileKey: String, directory: URL? = nil, environment: [String: String],
+        trimming: CharacterSet = .newlines, noun: String
+    ) -> Result<String, EntryProblem> {
+        let source: SecretSource
+        let key: String
+        switch (entry[envKey] as? String, entry[fileKey] as? String) {
+        case (let variable?, nil):
+            (source, key) = (.environment(variable), envKey)
+        case (nil, let path?):
+            let url = path.hasPrefix("/") || directory == nil
+                ? URL(fileURLWithPath: path) : directory!.appendingPathComponent(path)
+            (source, key) = (.file(url), fileKey)
+        default:
+            return .failure(EntryProblem(key: nil, message: "exactly one of \(envKey), \(fileKey) is required"))
+        }
+        return source.read(environment: environment, trimming: trimming).mapError { problem in
+            EntryProblem(key: key, message: message(problem, noun: noun, emptyIsUnreadable: true))
         }
     }
 

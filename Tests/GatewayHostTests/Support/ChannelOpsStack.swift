@@ -51,13 +51,7 @@ final class ChannelOpsStack {
         let stack = try await start(
             label, channels: channels, spareBanks: spareBanks, gateways: gateways, gatewayArguments: gatewayArguments,
             processingDelayMs: processingDelayMs, merchantsFile: merchantsFile)
-        do {
-            try await body(stack)
-        } catch {
-            await stack.stop()
-            throw error
-        }
-        await stack.stop()
+        try await stopping(stack, stop: { await $0.stop() }, body)
     }
 
     /// Stops gateway `index` and starts it again on the same ledger (new ports).
