@@ -93,12 +93,19 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Reconciliation (对账): the compact ledger table, the matcher that classifies every statement line and
+        // ledger row, and the discrepancy files. Pure: no store, no channel, no networking.
+        .target(
+            name: "Reconciliation",
+            dependencies: [.product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
         // Plain Codable messages of the admin API, shared by the gateway and gatewayctl.
         .target(name: "GatewayAPI", swiftSettings: strict),
         .executableTarget(
             name: "GatewayHost",
             dependencies: [
-                "GatewayAPI", "GatewayConfig", "MerchantAuth",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -106,6 +113,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -131,6 +139,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "ReconciliationTests",
+            dependencies: ["Reconciliation", .product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MerchantAuthTests",
             dependencies: ["MerchantAuth"],
             swiftSettings: strict
@@ -151,7 +164,7 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ChannelKit", package: "ChannelKit"),

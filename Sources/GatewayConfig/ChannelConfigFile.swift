@@ -69,10 +69,12 @@ public struct ChannelConfigFile: Sendable, Equatable {
     public var timeouts: ChannelTimeouts
     public var settings: [String: String]
     public var credentials: [String: CredentialReference]
+    /// The `reconciliation:` section (defaults when absent).
+    public var reconciliation = ReconciliationSettings()
 
     public static let topLevelKeys: Set<String> = [
         "id", "plugin", "online", "retired", "endpoint", "currencies", "max_amount", "timeouts", "settings",
-        "credentials",
+        "credentials", "reconciliation",
     ]
     static let timeoutKeys: Set<String> = ["connect_ms", "request_ms", "download_ms"]
 
@@ -208,10 +210,12 @@ public struct ChannelConfigFile: Sendable, Equatable {
                 credentials[key] = try credentialReference(map[key], key: "credentials.\(key)", directory: directory, fail)
             }
         }
-        return ChannelConfigFile(
+        var file = ChannelConfigFile(
             fileName: fileName, id: id, pluginId: pluginId, online: onlineBool, retired: retired, endpoint: endpoint,
             currencies: currencies, maximumAmount: maximumAmount, timeouts: timeouts, settings: settings,
             credentials: credentials)
+        if let raw = root["reconciliation"] { file.reconciliation = try ReconciliationSettings.parse(raw, fail) }
+        return file
     }
 
     /// `{env: VAR}`, `{file: PATH}`, or `{current: <one of those>, next: <one of those>}`.

@@ -34,6 +34,9 @@ struct Gateway: Sendable {
         var webhooks: WebhookDispatcher.Configuration? = .init()
         /// How often the config directory is read for changes; nil: only on SIGHUP and `config reload`.
         var configPollInterval: Duration? = .milliseconds(250)
+        /// This node's name in reconciliation runs and job leases.
+        var nodeName: String = "\(ProcessInfo.processInfo.hostName)/\(getpid())"
+        var reconciliation = ReconciliationScheduler.Configuration()
         /// The ledger's clock (shifted only by `--clock-offset-ms` in tests).
         var clock: @Sendable () -> Date = { Date() }
     }
@@ -136,11 +139,15 @@ struct Gateway: Sendable {
             onServerRunning: { channel in await reporter.merchantListening(on: channel.localAddress?.port ?? 0) },
             logger: logger)
 
+        let reconciliation = ReconciliationService(
+            registry: registry, payments: payments, store: payments.store, dataDirectory: configuration.dataDirectory,
+            node: configuration.nodeName, logger: logger, now: configuration.clock)
         let adminRouter = Self.adminRouter(
             AdminAPI(
                 registry: registry, reloader: reloader, payments: payments, version: configuration.version,
                 statements: StatementFetcher(
-                    registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements"))),
+                    registry: registry, directory: configuration.dataDirectory.appendingPathComponent("statements")),
+                reconciliation: reconciliation),
             tokens: adminTokens)
         let adminSocket = configuration.adminSocket
         let adminApp = Application(
@@ -176,6 +183,8 @@ struct Gateway: Sendable {
         services.append(gated(LedgerMaintenance(payments: payments, logger: logger)))
         services.append(gated(ChannelSelfCheckService(registry: registry, logger: logger)))
         services.append(gated(ChannelRetirementService(registry: registry, store: payments.store, logger: logger)))
+        services.append(
+            gated(ReconciliationScheduler(service: reconciliation, configuration: configuration.reconciliation, logger: logger)))
         services.append(gated(ConfigWatcher(reloader: reloader, interval: configuration.configPollInterval, logger: logger)))
         if let recovery = configuration.recovery {
             services.append(gated(RecoveryWorker(payments: payments, configuration: recovery, logger: logger)))

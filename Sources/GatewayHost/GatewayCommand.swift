@@ -7,14 +7,24 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 
-/// `gateway`: the bank channel gateway process.
+/// `gateway`: the bank channel gateway process (`gateway serve`, the default), and its data tools.
 @main
+struct GatewayMain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway",
+        abstract: "Bank channel gateway: merchant API in front of bank channel plugins (.so).",
+        version: GatewayCommand.version,
+        subcommands: [GatewayCommand.self, ReconGenerateCommand.self],
+        defaultSubcommand: GatewayCommand.self)
+}
+
+/// `gateway serve`: runs the gateway.
 struct GatewayCommand: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
-        commandName: "gateway",
-        abstract: "Bank channel gateway: merchant API in front of bank channel plugins (.so).",
+        commandName: "serve",
+        abstract: "Run the gateway (the default command).",
         version: version)
 
     @Option(help: "Directory of channel config files (*.yaml).")
@@ -97,6 +107,15 @@ struct GatewayCommand: AsyncParsableCommand {
     @Option(help: "Shift the gateway's own clock (ledger times, recovery schedule, finality windows) by this many ms. For test environments that simulate elapsed time; never in production.")
     var clockOffsetMs: Int64 = 0
 
+    @Option(help: "This node's name in reconciliation runs and job leases (default: host/pid).")
+    var nodeName: String?
+
+    @Option(help: "How often scheduled reconciliation jobs are looked for, in ms (0 = never).")
+    var reconPollMs = 30_000
+
+    @Option(help: "How long a claimed reconciliation job is this node's, in ms (renewed while the run goes on; another node takes it over after it expires).")
+    var reconLeaseMs = 120_000
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel = "info"
 
@@ -120,6 +139,9 @@ struct GatewayCommand: AsyncParsableCommand {
             throw ValidationError("--log-format must be text or json, not '\(logFormat)'")
         }
         guard configPollMs >= 0 else { throw ValidationError("--config-poll-ms must be 0 or more") }
+        guard reconPollMs >= 0, reconLeaseMs >= 300 else {
+            throw ValidationError("--recon-poll-ms must be 0 or more and --recon-lease-ms at least 300")
+        }
         guard recoveryPollMs > 0, pendingAlertAfter > 0, webhookRetryBaseMs > 0, webhookMaxAttempts > 0, webhookTimeoutMs > 0
         else { throw ValidationError("intervals, ages and attempt counts must be positive") }
         if let inFlightWaitMs, inFlightWaitMs < 0 { throw ValidationError("--in-flight-wait-ms must not be negative") }
@@ -165,10 +187,12 @@ struct GatewayCommand: AsyncParsableCommand {
         webhooks.retryBase = .milliseconds(webhookRetryBaseMs)
         webhooks.maxAttempts = webhookMaxAttempts
         webhooks.timeout = .milliseconds(webhookTimeoutMs)
+        var reconciliation = ReconciliationScheduler.Configuration()
+        reconciliation.pollInterval = reconPollMs > 0 ? .milliseconds(reconPollMs) : nil
+        reconciliation.leaseDuration = .milliseconds(reconLeaseMs)
         let merchantPort = port == 0 ? try FreePort.find(host: host) : port
         let publicBase = URL(string: publicURL ?? "http://\(host):\(merchantPort)")!
-        let gateway = try await Gateway.make(
-            configuration: Gateway.Configuration(
+        var configuration = Gateway.Configuration(
                 configDirectory: URL(fileURLWithPath: configDir), pluginsDirectory: URL(fileURLWithPath: pluginsDir),
                 dataDirectory: URL(fileURLWithPath: dataDir), host: host, port: merchantPort, adminHost: adminHost,
                 adminPort: adminPort, adminSocket: adminSocket, publicURL: publicBase, readyFile: readyFile, version: Self.version,
@@ -177,8 +201,10 @@ struct GatewayCommand: AsyncParsableCommand {
                 adminTokensFile: (adminTokens ?? environment["GATEWAY_ADMIN_TOKENS"]).map { URL(fileURLWithPath: $0) },
                 databaseURL: databaseURL ?? environment["GATEWAY_DATABASE_URL"], payments: payments,
                 recovery: noRecovery ? nil : recovery, webhooks: webhooks,
-                configPollInterval: configPollMs > 0 ? .milliseconds(configPollMs) : nil, clock: { Date() + offset }),
-            logger: logger)
+                configPollInterval: configPollMs > 0 ? .milliseconds(configPollMs) : nil, clock: { Date() + offset })
+        if let nodeName { configuration.nodeName = nodeName }
+        configuration.reconciliation = reconciliation
+        let gateway = try await Gateway.make(configuration: configuration, logger: logger)
         try await gateway.run()
     }
 }

@@ -52,11 +52,15 @@ struct OpenAPIDocumentTests {
                 configDirectory: directory.url, publicURL: URL(string: "http://127.0.0.1:9")!,
                 credentials: CredentialResolver(environment: [:]), logger: .init(label: "test")),
             logger: .init(label: "test"))
+        let store = try SQLitePaymentStore(directory: directory.url)
+        let payments = PaymentService(store: store, registry: registry, logger: .init(label: "test"))
         let router = Gateway.adminRouter(
             AdminAPI(
-                registry: registry, reloader: reloader,
-                payments: PaymentService(store: try SQLitePaymentStore(directory: directory.url), registry: registry, logger: .init(label: "test")),
-                version: "test", statements: StatementFetcher(registry: registry, directory: directory.url)),
+                registry: registry, reloader: reloader, payments: payments, version: "test",
+                statements: StatementFetcher(registry: registry, directory: directory.url),
+                reconciliation: ReconciliationService(
+                    registry: registry, payments: payments, store: store, dataDirectory: directory.url, node: "test",
+                    logger: .init(label: "test"))),
             tokens: .none)
         #expect(Self.served(router.routes.map { ($0.method.rawValue, $0.path.description) }) == (try Self.documented("admin-openapi.yaml")))
     }

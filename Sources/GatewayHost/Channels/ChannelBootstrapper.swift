@@ -119,6 +119,7 @@ struct ChannelBootstrapper: Sendable {
             retired: config.retired, note: nil, state: .misconfigured, error: nil, configFile: config.fileName,
             limits: configuration.currencies, endpoint: config.endpoint, timeouts: config.timeouts, manifest: manifest,
             instance: nil)
+        entry.reconciliation = config.reconciliation
         var channelLogger = logger
         channelLogger[metadataKey: "channel"] = "\(config.id)"
         let transport = GatewayHTTPTransport(timeouts: config.timeouts)

@@ -27,6 +27,8 @@ struct ChannelEntry: Sendable {
     var manifest: PluginManifest?
     /// The built channel (plugin object and transport), when its plugin created it.
     var instance: ChannelInstance?
+    /// The config file's `reconciliation:` section.
+    var reconciliation = ReconciliationSettings()
 
     /// The channel object, when its plugin created it.
     var channel: (any PaymentChannel)? { instance?.channel }

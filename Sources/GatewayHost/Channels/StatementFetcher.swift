@@ -28,27 +28,9 @@ struct StatementFetcher: Sendable {
         guard entry.manifest?.statements != nil else {
             throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")
         }
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let final = directory.appendingPathComponent("\(channelId)-\(date.compact).statement")
-        let partial = directory.appendingPathComponent(".\(channelId)-\(date.compact).\(UUID().uuidString).partial")
-        let file: StatementFile
-        do {
-            file = try await channel.downloadStatement(StatementRequest(businessDate: date, destination: partial))
-        } catch let error as PaymentChannelError {
-            try? FileManager.default.removeItem(at: partial)
-            switch error.code {
-            case .statementNotReady:
-                throw GatewayError(.conflict, "statement_not_ready", "the bank has no statement for \(date) yet")
-            case .invalidRequest:
-                throw GatewayError(.unprocessableContent, "invalid_date", "the bank refused the date \(date)")
-            default:
-                throw GatewayError(.badGateway, "statement_unavailable", "the statement could not be downloaded: \(error.message)")
-            }
-        }
-        _ = try? FileManager.default.removeItem(at: final)
-        try FileManager.default.moveItem(at: partial, to: final)
-        let stored = StatementFile(
-            businessDate: file.businessDate, location: final, byteCount: file.byteCount, contentType: file.contentType)
+        let file = try await Self.download(channel, date: date, to: final)
+        let stored = file
         var records: [StatementRecord] = []
         var issues: [StatementIssue] = []
         var count = 0
@@ -63,5 +45,37 @@ struct StatementFetcher: Sendable {
             channel: channelId, business_date: date.description, file: final.lastPathComponent, bytes: stored.byteCount,
             record_count: count, issue_count: issues.count, trailer: trailer, records: includeRecords ? records : nil,
             issues: issues)
+    }
+
+    /// Downloads the statement of `date` through `channel` into `final`: written under a temporary name in the
+    /// same directory and renamed when complete, so a reader never sees half a file.
+    static func download(_ channel: any PaymentChannel, date: BusinessDate, to final: URL) async throws -> StatementFile {
+        let directory = final.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let partial = directory.appendingPathComponent(".\(final.lastPathComponent).\(UUID().uuidString).partial")
+        let file: StatementFile
+        do {
+            file = try await channel.downloadStatement(StatementRequest(businessDate: date, destination: partial))
+        } catch let error as PaymentChannelError {
+            try? FileManager.default.removeItem(at: partial)
+            switch error.code {
+            case .statementNotReady:
+                throw GatewayError(.conflict, "statement_not_ready", "the bank has no statement for \(date) yet")
+            case .invalidRequest:
+                throw GatewayError(.unprocessableContent, "invalid_date", "the bank refused the date \(date)")
+            default:
+                throw GatewayError(.badGateway, "statement_unavailable", "the statement could not be downloaded: \(error.message)")
+            }
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        if rename(partial.path, final.path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: partial)
+            throw GatewayError(.internalServerError, "statement_unavailable", "the statement could not be stored: \(reason)")
+        }
+        return StatementFile(
+            businessDate: file.businessDate, location: final, byteCount: file.byteCount, contentType: file.contentType)
     }
 }

@@ -12,6 +12,7 @@ struct AdminAPI: Sendable {
     var payments: PaymentService
     var version: String
     var statements: StatementFetcher
+    var reconciliation: ReconciliationService
     var metrics: PrometheusCollectorRegistry = PrometheusMetricsFactory.defaultRegistry
     /// The channel and plugin gauges, set from the registry at each scrape.
     var channelMetrics: ChannelMetrics = ChannelMetrics(prometheus: PrometheusMetricsFactory.defaultRegistry)
@@ -109,6 +110,7 @@ struct AdminAPI: Sendable {
                     rejected: report.rejected.map(ChannelRegistry.adminConfigError),
                     merchantsChanged: report.merchantsChanged, merchantsError: report.merchantsError))
         }
+        addReconciliationRoutes(to: router)
         // Downloads and parses a channel's statement for ?date=yyyy-MM-dd through its plugin.
         router.post("/admin/channels/{id}/statements") { request, context in
             let id = try context.parameters.require("id")

@@ -29,7 +29,7 @@ enum RefundInsertResult: Sendable {
 /// written in the same transaction as the final state, one recovery check or webhook attempt at a time
 /// (compare-and-set claims), and nonce uniqueness. Two implementations: `SQLitePaymentStore` (embedded
 /// default) and `PostgresPaymentStore`; `Tests/GatewayHostTests/Storage` runs one suite against both.
-protocol PaymentStore: Sendable {
+protocol PaymentStore: ReconciliationStore {
     // MARK: payments
 
     /// Stores a new payment unless (merchant, merchant order id) exists; atomic. `checkAt` is when recovery

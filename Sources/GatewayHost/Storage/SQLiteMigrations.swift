@@ -70,6 +70,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-01-v4-channel-day-index") { db in
             try db.execute(sql: v4)
         }
+        migrator.registerMigration("2026-12-02-v5-reconciliation") { db in
+            for statement in v5 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+import GatewayAPI
+import Reconciliation
+
+/// A stored run: one per (channel, business date); a re-run replaces it. Stored as the JSON the admin API
+/// answers.
+typealias ReconciliationRun = AdminReconRun
+
+/// A stored break and its life across runs.
+struct BreakRecord: Sendable, Equatable {
+    enum State: String, Sendable, Codable {
+        case open, persisting, carried, resolved
+    }
+
+    var id: String
+    var channel: String
+    var key: String
+    var breakClass: BreakClass
+    var transactionId: String?
+    var state: State
+    var firstSeen: String
+    var lastSeen: String
+    var amount: Int64?
+    var currency: String?
+    var item: ReconciliationItem
+    var resolvedAt: Date?
+    var resolvedBy: String?
+    var resolution: String?
+    var updatedAt: Date
+
+    /// Who resolves breaks that a run settled.
+    static let automatic = "reconciliation"
+
+    /// A break's id: the same for the same channel and key in every run and on every node.
+    static func id(channel: String, key: String) -> String {
+        let digest = SHA256.hash(data: Data("\(channel)\n\(key)".utf8))
+        return "brk_" + digest.prefix(10).map { String(format: "%02x", $0) }.joined()
+    }
+}

@@ -1,0 +1,251 @@
+import ChannelKit
+import Crypto
+import Foundation
+import GatewayAPI
+import GatewayConfig
+import Logging
+import Reconciliation
+
+/// Runs reconciliation for one (channel, business date): the statement file (downloaded through the plugin,
+/// or the one downloaded before), the ledger side read from the store as a compact table, the plugin's parse
+/// streamed through the matcher, compensations through the payments core, the discrepancy files, and the stored
+/// run with its breaks.
+struct ReconciliationService: Sendable {
+    var registry: ChannelRegistry
+    var payments: PaymentService
+    var store: any ReconciliationStore
+    /// The gateway's data directory: statements under `statements/CHANNEL/`, discrepancy files under
+    /// `reconciliation/CHANNEL/DATE/`.
+    var dataDirectory: URL
+    /// This node's name in stored runs (`host/pid` unless `--node-name`).
+    var node: String
+    var logger: Logger
+    var now: @Sendable () -> Date = { Date() }
+
+    /// Progress of a run's phases, for gatewayctl's bars.
+    struct Progress: Sendable, Encodable {
+        var phase: String
+        var done: Int64
+        var total: Int64?
+    }
+
+    struct Options: Sendable {
+        var refetch = false
+        var batchSize = 8192
+        /// A scheduled run: the node holding the job's lease (checked when the run is stored).
+        var lease: String? = nil
+    }
+
+    func statementFile(channelId: String, date: BusinessDate) -> URL {
+        dataDirectory.appendingPathComponent("statements/\(channelId)/\(date).statement")
+    }
+
+    func discrepancyDirectory(channelId: String, date: BusinessDate) -> URL {
+        dataDirectory.appendingPathComponent("reconciliation/\(channelId)/\(date)")
+    }
+
+    func run(
+        channelId: String, date: BusinessDate, options: Options = Options(),
+        progress: @escaping @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> ReconciliationRun {
+        let started = now()
+        let clock = ContinuousClock()
+        var phases: [String: Int64] = [:]
+        func lap(_ name: String, since: ContinuousClock.Instant) {
+            let elapsed = clock.now - since
+            phases[name] = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        }
+        guard let entry = registry.channel(channelId) else {
+            throw GatewayError(.notFound, "unknown_channel", "no channel '\(channelId.prefix(64))'")
+        }
+        guard let support = entry.manifest?.statements else {
+            throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")
+        }
+        let zone = entry.reconciliation.timeZoneIdentifier ?? support.timeZoneIdentifier
+        guard let dayStart = date.start(in: zone), let nextDay = date.next?.start(in: zone) else {
+            throw GatewayError(.unprocessableContent, "invalid_date", "no business day \(date) in the time zone \(zone)")
+        }
+        guard let pinned = registry.pin(channelId) else { throw GatewayError.channelUnavailable(channelId) }
+        defer { pinned.release() }
+        let window = Self.ms(dayStart)..<Self.ms(nextDay)
+        let margin = Int64(entry.reconciliation.timingMarginSeconds) * 1000
+
+        // 1. The statement file.
+        var phaseStart = clock.now
+        let location = statementFile(channelId: channelId, date: date)
+        var downloaded = false
+        if options.refetch || !FileManager.default.fileExists(atPath: location.path) {
+            progress(Progress(phase: "download", done: 0, total: nil))
+            _ = try await StatementFetcher.download(pinned.channel, date: date, to: location)
+            downloaded = true
+        }
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: location.path)[.size] as? Int64) ?? 0
+        progress(Progress(phase: "download", done: bytes, total: bytes))
+        lap("download", since: phaseStart)
+
+        // 2. The ledger side, and the file's SHA-256, at once.
+        phaseStart = clock.now
+        progress(Progress(phase: "ledger", done: 0, total: nil))
+        async let digest = Self.sha256(of: location)
+        async let carried = store.unresolvedBreaks(channelId: channelId, lastSeenBefore: date.description)
+        var table = try await store.reconciliationLedger(channelId: channelId, window: window)
+        let carriedBreaks = try await carried
+        let carriedLedgerIds = carriedBreaks.filter { $0.item.statement == nil }.compactMap(\.transactionId)
+        if !carriedLedgerIds.isEmpty {
+            table.buildIndex()
+            let rows = try await store.reconciliationLookup(channelId: channelId, ids: carriedLedgerIds.sorted())
+            for id in carriedLedgerIds.sorted() {
+                guard let row = rows[id], !table.contains(id: id) else { continue }
+                table.append(
+                    id: row.transactionId, bankId: row.bankTransactionId, kind: row.kind, amount: row.amount,
+                    currency: row.currency, status: row.status, dayAt: row.dayAt, origin: .carried)
+            }
+        }
+        progress(Progress(phase: "ledger", done: Int64(table.count), total: Int64(table.count)))
+        lap("ledger", since: phaseStart)
+
+        // 3. The plugin's parse, streamed through the matcher.
+        phaseStart = clock.now
+        var matcher = ReconciliationMatcher(ledger: table, statementDate: date, window: window, timingMargin: margin)
+        table = LedgerTable()
+        let file = StatementFile(businessDate: date, location: location, byteCount: bytes, contentType: nil)
+        var lines: Int64 = 0
+        do {
+            for try await batch in pinned.channel.parseStatement(file, batchSize: options.batchSize) {
+                matcher.add(batch)
+                lines += Int64(batch.records.count + batch.issues.count)
+                progress(Progress(phase: "parse", done: lines, total: nil))
+            }
+        } catch {
+            throw GatewayError(.badGateway, "statement_unreadable", "the plugin could not read the statement: \(error)")
+        }
+        for record in carriedBreaks.compactMap({ $0.item.statement }) where Self.reChecksStatementSide(record) {
+            matcher.addCarried(record)
+        }
+        let lookups = try await store.reconciliationLookup(channelId: channelId, ids: matcher.idsToLookUp)
+        var result = matcher.finish(lookups: lookups)
+        lap("parse_match", since: phaseStart)
+
+        // 4. Compensations: open in the ledger, settled on the statement.
+        phaseStart = clock.now
+        for index in result.items.indices where result.items[index].breakClass == .compensated {
+            let item = result.items[index]
+            guard let line = item.statement, let ledger = item.ledger else { continue }
+            let settlement = try await payments.settleFromStatement(
+                ledger.kind, id: ledger.transactionId, channelId: channelId, line: line, date: date)
+            switch settlement {
+            case .moved:
+                logger.notice(
+                    "reconciliation settled an open transaction from the statement",
+                    metadata: ["channel": "\(channelId)", "transaction": "\(ledger.transactionId)", "line": "\(line.lineNumber)"])
+            case .alreadyFinal(let status):
+                let now = LedgerStatus(stored: status.rawValue, notProcessed: false) ?? .pending
+                result.reclassify(index, to: ReconciliationMatcher.classify(line, now, ledger.amount, ledger.currency))
+                result.items[index].ledger?.status = now
+            case .notFound:
+                result.reclassify(index, to: .missingInLedger)
+                result.items[index].ledger = nil
+            }
+        }
+        result.normalize()
+        lap("compensate", since: phaseStart)
+
+        // 5. The discrepancy files (identical bytes for identical inputs) and the stored run.
+        phaseStart = clock.now
+        progress(Progress(phase: "write", done: 0, total: Int64(result.items.count)))
+        let directory = discrepancyDirectory(channelId: channelId, date: date)
+        let csv = directory.appendingPathComponent("discrepancies.csv")
+        let jsonl = directory.appendingPathComponent("discrepancies.jsonl")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            try ConfigFileWriter.replace(csv, bytes: Array(DiscrepancyFiles.csv(result.items, date: date)))
+            try ConfigFileWriter.replace(jsonl, bytes: Array(DiscrepancyFiles.jsonLines(result.items, date: date)))
+        } catch {
+            throw GatewayError(.internalServerError, "write_failed", "the discrepancy files could not be written: \(error.message)")
+        }
+        let timestamp = now()
+        let found = result.items.filter { $0.breakClass.isBreak }.map { item in
+            let key = item.breakKey(statementDate: date)
+            let counted = item.countedAmount
+            return BreakRecord(
+                id: BreakRecord.id(channel: channelId, key: key), channel: channelId, key: key,
+                breakClass: item.breakClass, transactionId: item.transactionId, state: .open,
+                firstSeen: date.description, lastSeen: date.description, amount: counted?.0, currency: counted?.1,
+                item: item, resolvedAt: nil, resolvedBy: nil, resolution: nil, updatedAt: timestamp)
+        }
+        let carriedIn = Set(carriedBreaks.filter { $0.item.statement == nil || Self.reChecksStatementSide($0.item.statement!) }.map(\.id))
+        let sha = try await digest
+        var findings = result.findings.map { AdminReconFinding(code: $0.code, lineNumber: $0.lineNumber, message: $0.message) }
+        if let (recorded, size) = try await store.recordStatementDigest(
+            channelId: channelId, date: date.description, sha256: sha, bytes: bytes), recorded != sha
+        {
+            findings.insert(
+                AdminReconFinding(
+                    code: "statement_changed", lineNumber: 0,
+                    message: "the statement differs from the one first downloaded for this day (SHA-256 \(recorded.prefix(16))…, \(size) bytes; now \(sha.prefix(16))…, \(bytes) bytes)"),
+                at: 0)
+            logger.warning("the bank's statement changed since it was first downloaded", metadata: ["channel": "\(channelId)", "date": "\(date)"])
+        }
+        var totals: [String: AdminClassTotal] = [:]
+        for (breakClass, total) in result.totals {
+            totals[breakClass.rawValue] = AdminClassTotal(count: total.count, amounts: total.amounts.filter { $0.value != 0 || total.count > 0 })
+        }
+        let finished = now()
+        var run = ReconciliationRun(
+            channel: channelId, businessDate: date.description,
+            statement: AdminStatementFile(file: Self.relative(location, to: dataDirectory), bytes: bytes, sha256: sha, downloaded: downloaded),
+            statementLines: result.statementLines, ledgerRows: result.ledgerRows, totals: totals,
+            findings: findings,
+            carriedIn: carriedIn.count, resolvedBreaks: 0, openBreaks: 0,
+            csvFile: Self.relative(csv, to: dataDirectory), jsonlFile: Self.relative(jsonl, to: dataDirectory),
+            phases: phases, node: node, startedAt: JSONBody.timestamp(started), finishedAt: JSONBody.timestamp(finished),
+            durationMs: Self.ms(finished) - Self.ms(started), timeZone: zone,
+            timingMarginSeconds: entry.reconciliation.timingMarginSeconds)
+        let (resolved, open) = try await store.saveReconciliation(
+            run, found: found, carriedIn: carriedIn, lease: options.lease, now: finished)
+        lap("store", since: phaseStart)
+        run.phases = phases
+        run.resolvedBreaks = resolved
+        run.openBreaks = open
+        logger.info(
+            "reconciliation run finished",
+            metadata: [
+                "channel": "\(channelId)", "date": "\(date)", "lines": "\(result.statementLines)",
+                "ledger_rows": "\(result.ledgerRows)", "reported": "\(result.items.count)", "ms": "\(run.durationMs)",
+            ])
+        return run
+    }
+
+    /// Statement-side breaks that a later run checks again (the ledger may have the row by then, or the row may
+    /// agree now). Line classes belong to their own file and are not carried.
+    static func reChecksStatementSide(_ record: StatementRecord) -> Bool { true }
+
+    static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    static func relative(_ url: URL, to base: URL) -> String {
+        let path = url.standardizedFileURL.path, root = base.standardizedFileURL.path
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    /// The file's SHA-256 as lowercase hex, read in 1 MiB chunks.
+    static func sha256(of url: URL) async throws -> String {
+        try await Task.detached {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            var hasher = SHA256()
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                hasher.update(data: chunk)
+            }
+            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        }.value
+    }
+}
+
+extension BusinessDate {
+    /// The day after.
+    var next: BusinessDate? {
+        if let same = BusinessDate(year: year, month: month, day: day + 1) { return same }
+        if let month = BusinessDate(year: year, month: month + 1, day: 1) { return month }
+        return BusinessDate(year: year + 1, month: 1, day: 1)
+    }
+}

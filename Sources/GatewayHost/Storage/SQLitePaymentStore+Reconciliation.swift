@@ -1,0 +1,366 @@
+import ChannelKit
+import Foundation
+import GRDB
+import GRDBSQLite
+import Reconciliation
+
+extension SQLitePaymentStore {
+    /// Read straight off the covering indexes with `sqlite3_step` and the column bytes — no Row, String or Date
+    /// per row. The window is read in two halves on two reader connections at once (WAL readers do not block
+    /// each other), one per core.
+    func reconciliationLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
+        let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
+        async let first = readLedger(channelId: channelId, window: window.lowerBound..<middle)
+        async let second = readLedger(channelId: channelId, window: middle..<window.upperBound)
+        var table = try await first
+        table.append(contentsOf: try await second)
+        return table
+    }
+
+    private func readLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
+        try await pool.read { db in
+            var table = LedgerTable()
+            let at = SQLiteMigrations.businessAt()
+            let refundAt = SQLiteMigrations.businessAt("r")
+            let payments = try db.makeStatement(sql: """
+                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(at)
+                FROM payments INDEXED BY payments_recon
+                WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?
+                """)
+            try payments.setArguments([channelId, window.lowerBound, window.upperBound])
+            try Self.scan(payments, kind: .payment, into: &table)
+            let refunds = try db.makeStatement(sql: """
+                SELECT r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed, \(refundAt)
+                FROM refunds r INDEXED BY refunds_recon JOIN payments p ON p.id = r.payment_id
+                WHERE \(refundAt) >= ? AND \(refundAt) < ? AND p.channel_id = ?
+                """)
+            try refunds.setArguments([window.lowerBound, window.upperBound, channelId])
+            try Self.scan(refunds, kind: .refund, into: &table)
+            return table
+        }
+    }
+
+    private static func scan(_ statement: Statement, kind: TransactionKind, into table: inout LedgerTable) throws {
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw StoreError("reading the ledger for reconciliation failed (SQLite code \(code))")
+            }
+            let status = column(handle, 4)
+            let stored: LedgerStatus
+            switch (status.count, status.first) {
+            case (9, UInt8(ascii: "s")): stored = .succeeded
+            case (8, UInt8(ascii: "d")): stored = sqlite3_column_int(handle, 5) != 0 ? .notProcessed : .declined
+            case (7, UInt8(ascii: "p")): stored = .pending
+            default: stored = .processing
+            }
+            let bank = sqlite3_column_type(handle, 1) == SQLITE_NULL ? nil : column(handle, 1)
+            table.append(
+                id: column(handle, 0), bankId: bank, kind: kind, amount: sqlite3_column_int64(handle, 2),
+                currency: CurrencyCode(bytes: column(handle, 3)), status: stored,
+                dayAt: sqlite3_column_int64(handle, 6))
+        }
+    }
+
+    private static func column(_ handle: OpaquePointer, _ index: Int32) -> UnsafeRawBufferPointer {
+        guard let text = sqlite3_column_text(handle, index) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index)))
+    }
+
+    func reconciliationLookup(channelId: String, ids: [String]) async throws -> [String: LedgerFields] {
+        guard !ids.isEmpty else { return [:] }
+        return try await pool.read { db in
+            var found: [String: LedgerFields] = [:]
+            let at = SQLiteMigrations.businessAt()
+            let refundAt = SQLiteMigrations.businessAt("r")
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT 'payment' AS kind, id, bank_transaction_id, amount, currency, status, not_processed,
+                            \(at) AS business_at, NULL AS payment_id
+                        FROM payments WHERE channel_id = ? AND id IN (\(marks))
+                        UNION ALL
+                        SELECT 'refund', r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed,
+                            \(refundAt), r.payment_id
+                        FROM refunds r JOIN payments p ON p.id = r.payment_id
+                        WHERE p.channel_id = ? AND r.id IN (\(marks))
+                        """,
+                    arguments: StatementArguments([channelId] + chunk + [channelId] + chunk))
+                for row in rows {
+                    guard let status = LedgerStatus(stored: row["status"], notProcessed: row["not_processed"]) else { continue }
+                    let fields = LedgerFields(
+                        transactionId: row["id"], bankTransactionId: row["bank_transaction_id"],
+                        kind: (row["kind"] as String) == "refund" ? .refund : .payment, amount: row["amount"],
+                        currency: row["currency"], status: status, dayAt: row["business_at"], paymentId: row["payment_id"])
+                    found[fields.transactionId] = fields
+                }
+            }
+            return found
+        }
+    }
+
+    // MARK: - Runs and breaks
+
+    static func parseTimestamp(_ text: String) -> Date {
+        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    func unresolvedBreaks(channelId: String, lastSeenBefore date: String) async throws -> [BreakRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM recon_breaks WHERE channel_id = ? AND state != 'resolved' AND last_seen < ?
+                    ORDER BY id
+                    """, arguments: [channelId, date]
+            ).map(Self.breakRecord)
+        }
+    }
+
+    func saveReconciliation(
+        _ run: ReconciliationRun, found: [BreakRecord], carriedIn: Set<String>, lease: String?, now: Date
+    ) async throws -> (resolved: Int, open: Int) {
+        try await writer.write { db in
+            try Self.completeJob(db, channelId: run.channel, date: run.businessDate, lease: lease, now: now)
+            var stored: [String: BreakRecord] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT * FROM recon_breaks WHERE channel_id = ? AND (state != 'resolved' OR last_seen = ?)",
+                arguments: [run.channel, run.businessDate])
+            {
+                let record = try Self.breakRecord(row)
+                stored[record.id] = record
+            }
+            for chunk in stride(from: 0, to: found.count, by: 500).map({ Array(found[$0..<min($0 + 500, found.count)]) }) {
+                let missing = chunk.map(\.id).filter { stored[$0] == nil }
+                guard !missing.isEmpty else { continue }
+                let marks = Array(repeating: "?", count: missing.count).joined(separator: ",")
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT * FROM recon_breaks WHERE id IN (\(marks))", arguments: StatementArguments(missing))
+                {
+                    let record = try Self.breakRecord(row)
+                    stored[record.id] = record
+                }
+            }
+            let change = BreakBook.merge(stored: stored, found: found, carriedIn: carriedIn, date: run.businessDate, now: now)
+            let upsert = try db.cachedStatement(sql: """
+                INSERT INTO recon_breaks (id, channel_id, break_key, class, transaction_id, state, first_seen, last_seen,
+                    amount, currency, item, resolved_at, resolved_by, resolution, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET class = excluded.class, transaction_id = excluded.transaction_id,
+                    state = excluded.state, first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+                    amount = excluded.amount, currency = excluded.currency, item = excluded.item,
+                    resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by,
+                    resolution = excluded.resolution, updated_at = excluded.updated_at
+                """)
+            for record in change.upserts {
+                try upsert.execute(arguments: [
+                    record.id, record.channel, record.key, record.breakClass.rawValue, record.transactionId,
+                    record.state.rawValue, record.firstSeen, record.lastSeen, record.amount, record.currency,
+                    try BreakRecord.encode(record.item), record.resolvedAt.map(Self.ms), record.resolvedBy,
+                    record.resolution, Self.ms(record.updatedAt),
+                ])
+            }
+            let open = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM recon_breaks WHERE channel_id = ? AND state IN ('open','persisting')",
+                arguments: [run.channel]) ?? 0
+            var final = run
+            final.resolvedBreaks = change.resolved
+            final.openBreaks = open
+            try db.execute(
+                sql: """
+                    INSERT INTO recon_runs (channel_id, business_date, run, node, started_at, finished_at)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (channel_id, business_date) DO UPDATE SET run = excluded.run, node = excluded.node,
+                        started_at = excluded.started_at, finished_at = excluded.finished_at
+                    """,
+                arguments: [
+                    run.channel, run.businessDate, try ReconciliationRun.encode(final), run.node, Self.ms(Self.parseTimestamp(run.startedAt)),
+                    Self.ms(Self.parseTimestamp(run.finishedAt)),
+                ])
+            return (change.resolved, open)
+        }
+    }
+
+    /// Completes the day's job inside the run's transaction (see `saveReconciliation`).
+    private static func completeJob(_ db: Database, channelId: String, date: String, lease: String?, now: Date) throws {
+        if let lease {
+            let owner = try Row.fetchOne(
+                db, sql: "SELECT state, lease_owner FROM recon_jobs WHERE channel_id = ? AND business_date = ?",
+                arguments: [channelId, date])
+            guard let owner, owner["state"] == "running", owner["lease_owner"] == lease else {
+                throw ReconciliationLeaseLost(channel: channelId, date: date)
+            }
+        }
+        try db.execute(
+            sql: """
+                UPDATE recon_jobs SET state = 'completed', lease_owner = NULL, lease_until = NULL, last_error = NULL,
+                    updated_at = ?
+                WHERE channel_id = ? AND business_date = ? AND (state != 'running' OR lease_owner = ?)
+                """, arguments: [Self.ms(now), channelId, date, lease])
+    }
+
+    // MARK: - Jobs
+
+    func ensureReconciliationJob(channelId: String, date: String, dueAt: Date, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO recon_jobs (channel_id, business_date, state, next_attempt_at, updated_at)
+                    VALUES (?, ?, 'due', ?, ?) ON CONFLICT (channel_id, business_date) DO NOTHING
+                    """, arguments: [channelId, date, Self.ms(dueAt), Self.ms(now)])
+        }
+    }
+
+    func claimReconciliationJob(node: String, leaseUntil: Date, now: Date) async throws -> ReconciliationJob? {
+        // One process per SQLite ledger: the writer connection serializes claims.
+        try await writer.write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT channel_id, business_date FROM recon_jobs
+                        WHERE (state = 'due' AND next_attempt_at <= ?) OR (state = 'running' AND lease_until < ?)
+                        ORDER BY next_attempt_at, channel_id, business_date LIMIT 1
+                        """, arguments: [Self.ms(now), Self.ms(now)])
+            else { return nil }
+            let channel: String = row["channel_id"], date: String = row["business_date"]
+            try db.execute(
+                sql: """
+                    UPDATE recon_jobs SET state = 'running', lease_owner = ?, lease_until = ?, attempts = attempts + 1,
+                        updated_at = ?
+                    WHERE channel_id = ? AND business_date = ?
+                    """, arguments: [node, Self.ms(leaseUntil), Self.ms(now), channel, date])
+            return try Row.fetchOne(
+                db, sql: "SELECT * FROM recon_jobs WHERE channel_id = ? AND business_date = ?", arguments: [channel, date]
+            ).map(Self.job)
+        }
+    }
+
+    func renewReconciliationLease(channelId: String, date: String, node: String, until: Date, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE recon_jobs SET lease_until = ?, updated_at = ?
+                    WHERE channel_id = ? AND business_date = ? AND state = 'running' AND lease_owner = ?
+                    """, arguments: [Self.ms(until), Self.ms(now), channelId, date, node])
+            return db.changesCount == 1
+        }
+    }
+
+    func releaseReconciliationJob(
+        channelId: String, date: String, node: String, error: String, next: Date?, now: Date
+    ) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE recon_jobs SET state = ?, next_attempt_at = COALESCE(?, next_attempt_at), lease_owner = NULL,
+                        lease_until = NULL, last_error = ?, updated_at = ?
+                    WHERE channel_id = ? AND business_date = ? AND state = 'running' AND lease_owner = ?
+                    """,
+                arguments: [next == nil ? "failed" : "due", next.map(Self.ms), error, Self.ms(now), channelId, date, node])
+        }
+    }
+
+    func recordStatementDigest(channelId: String, date: String, sha256: String, bytes: Int64) async throws -> (String, Int64)? {
+        try await writer.write { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT statement_sha256, statement_bytes FROM recon_jobs WHERE channel_id = ? AND business_date = ?",
+                arguments: [channelId, date])
+            guard let row else { return nil }
+            if let recorded: String = row["statement_sha256"] { return (recorded, row["statement_bytes"] ?? 0) }
+            try db.execute(
+                sql: "UPDATE recon_jobs SET statement_sha256 = ?, statement_bytes = ? WHERE channel_id = ? AND business_date = ?",
+                arguments: [sha256, bytes, channelId, date])
+            return nil
+        }
+    }
+
+    func reconciliationJobs(channelId: String?) async throws -> [ReconciliationJob] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM recon_jobs WHERE (? IS NULL OR channel_id = ?)
+                    ORDER BY business_date DESC, channel_id LIMIT 1000
+                    """, arguments: [channelId, channelId]
+            ).map(Self.job)
+        }
+    }
+
+    static func job(_ row: Row) -> ReconciliationJob {
+        ReconciliationJob(
+            channel: row["channel_id"], businessDate: row["business_date"],
+            state: ReconciliationJob.State(rawValue: row["state"]) ?? .due, attempts: row["attempts"],
+            nextAttemptAt: Self.date(row["next_attempt_at"]), leaseOwner: row["lease_owner"],
+            leaseUntil: (row["lease_until"] as Int64?).map(Self.date), lastError: row["last_error"])
+    }
+
+    func reconciliationRun(channelId: String, date: String) async throws -> ReconciliationRun? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT run FROM recon_runs WHERE channel_id = ? AND business_date = ?", arguments: [channelId, date]
+            ).map(ReconciliationRun.decode)
+        }
+    }
+
+    func reconciliationRuns(channelId: String?, limit: Int) async throws -> [ReconciliationRun] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT run FROM recon_runs WHERE (? IS NULL OR channel_id = ?)
+                    ORDER BY business_date DESC, channel_id LIMIT ?
+                    """, arguments: [channelId, channelId, limit]
+            ).map(ReconciliationRun.decode)
+        }
+    }
+
+    func breaks(channelId: String?, openOnly: Bool, limit: Int) async throws -> [BreakRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM recon_breaks WHERE (? IS NULL OR channel_id = ?)
+                        AND (? = 0 OR state IN ('open','persisting'))
+                    ORDER BY first_seen, channel_id, class, transaction_id, id LIMIT ?
+                    """, arguments: [channelId, channelId, openOnly ? 1 : 0, limit]
+            ).map(Self.breakRecord)
+        }
+    }
+
+    func breakRecord(id: String) async throws -> BreakRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM recon_breaks WHERE id = ?", arguments: [id]).map(Self.breakRecord)
+        }
+    }
+
+    func resolveBreak(id: String, by: String, note: String, at: Date) async throws -> BreakRecord? {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE recon_breaks SET state = 'resolved', resolved_at = ?, resolved_by = ?, resolution = ?,
+                        updated_at = ?
+                    WHERE id = ?
+                    """, arguments: [Self.ms(at), by, note, Self.ms(at), id])
+            return try Row.fetchOne(db, sql: "SELECT * FROM recon_breaks WHERE id = ?", arguments: [id]).map(Self.breakRecord)
+        }
+    }
+
+    static func breakRecord(_ row: Row) throws -> BreakRecord {
+        guard let breakClass = BreakClass(rawValue: row["class"]), let state = BreakRecord.State(rawValue: row["state"]) else {
+            throw StoreError("recon_breaks row \(row["id"] as String? ?? "?") has an unknown class or state")
+        }
+        return BreakRecord(
+            id: row["id"], channel: row["channel_id"], key: row["break_key"],
+            breakClass: breakClass, transactionId: row["transaction_id"],
+            state: state, firstSeen: row["first_seen"],
+            lastSeen: row["last_seen"], amount: row["amount"], currency: row["currency"],
+            item: try BreakRecord.decode(row["item"]), resolvedAt: (row["resolved_at"] as Int64?).map(Self.date),
+            resolvedBy: row["resolved_by"], resolution: row["resolution"], updatedAt: Self.date(row["updated_at"]))
+    }
+}
