@@ -22,6 +22,50 @@ struct AdminClient: Sendable {
         try await send("POST", path, body: body)
     }
 
+    /// POSTs `body` to `path` asking for `application/x-ndjson` and hands each answer line to `line` as it
+    /// arrives (a long operation's progress). A non-2xx answer fails as `post` does.
+    func stream(_ path: String, body: [UInt8], line: @Sendable ([UInt8]) -> Void) async throws(AdminClientError) {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: min(timeout, .seconds(2)), read: timeout)
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.redirectConfiguration = .disallow
+        let target = url.appending(path: path)
+        let timeout = timeout
+        let result: Result<Void, AdminClientError>
+        do {
+            result = try await HTTPClient.withHTTPClient(configuration: configuration) { client in
+                var request = HTTPClientRequest(url: target)
+                request.method = .POST
+                request.headers.add(name: "Accept", value: "application/x-ndjson")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.body = .bytes(ByteBuffer(bytes: body))
+                if let token = self.token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+                let response = try await client.execute(request, timeout: timeout)
+                guard (200..<300).contains(response.status.code) else {
+                    let body = try await response.body.collect(upTo: 1024 * 1024)
+                    if response.status.code == 401 {
+                        return .failure(.notAuthorized(body: String(buffer: body), url: target, tokenGiven: self.token != nil))
+                    }
+                    return .failure(.httpStatus(Int(response.status.code), reason: response.status.reasonPhrase,
+                        body: String(buffer: body), url: target))
+                }
+                var pending: [UInt8] = []
+                for try await chunk in response.body {
+                    pending.append(contentsOf: chunk.readableBytesView)
+                    while let end = pending.firstIndex(of: 0x0A) {
+                        line(Array(pending[..<end]))
+                        pending.removeSubrange(...end)
+                    }
+                }
+                if !pending.isEmpty { line(pending) }
+                return .success(())
+            }
+        } catch {
+            throw .unreachable(url: url.shown, reason: Self.describe(error))
+        }
+        try result.get()
+    }
+
     private func send(_ method: String, _ path: String, body: [UInt8]? = nil) async throws(AdminClientError) -> [UInt8] {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: min(timeout, .seconds(2)), read: timeout)

@@ -60,3 +60,8 @@ enum ReconTestSupport {
         run.totals.mapValues { AnswerKey.Total(count: $0.count, amounts: $0.amounts) }
     }
 }
+
+extension GatewayProcess {
+    /// gatewayctl's options for this gateway's admin API and token.
+    var ctlArguments: [String] { ["--admin-url", adminURL.absoluteString, "--admin-token-file", adminTokenFile.path] }
+}
