@@ -29,6 +29,12 @@ struct BreakRecord: Sendable, Equatable {
     var resolution: String?
     var updatedAt: Date
 
+    /// Whether later days' runs check this break again: a break about a transaction is (the bank may book it
+    /// late, the ledger may agree by then); a duplicate or unparseable line belongs to its own day's file.
+    var isCheckedByLaterRuns: Bool {
+        breakClass != .duplicateInStatement && breakClass != .unparseableLine && transactionId != nil
+    }
+
     /// Who resolves breaks that a run settled.
     static let automatic = "reconciliation"
 

@@ -89,7 +89,9 @@ struct ReconciliationService: Sendable {
         async let digest = Self.sha256(of: location)
         async let carried = store.unresolvedBreaks(channelId: channelId, lastSeenBefore: date.description)
         var table = try await store.reconciliationLedger(channelId: channelId, window: window)
-        let carriedBreaks = try await carried
+        // Earlier days' breaks about a transaction are checked again by this run; line breaks (a duplicate or
+        // an unparseable line) belong to their own day's file and are not.
+        let carriedBreaks = try await carried.filter(\.isCheckedByLaterRuns)
         let carriedLedgerIds = carriedBreaks.filter { $0.item.statement == nil }.compactMap(\.transactionId)
         if !carriedLedgerIds.isEmpty {
             table.buildIndex()
@@ -119,7 +121,7 @@ struct ReconciliationService: Sendable {
         } catch {
             throw GatewayError(.badGateway, "statement_unreadable", "the plugin could not read the statement: \(error)")
         }
-        for record in carriedBreaks.compactMap({ $0.item.statement }) where Self.reChecksStatementSide(record) {
+        for record in carriedBreaks.compactMap({ $0.item.statement }) {
             matcher.addCarried(record)
         }
         let lookups = try await store.reconciliationLookup(channelId: channelId, ids: matcher.idsToLookUp)
@@ -173,7 +175,7 @@ struct ReconciliationService: Sendable {
                 firstSeen: date.description, lastSeen: date.description, amount: counted?.0, currency: counted?.1,
                 item: item, resolvedAt: nil, resolvedBy: nil, resolution: nil, updatedAt: timestamp)
         }
-        let carriedIn = Set(carriedBreaks.filter { $0.item.statement == nil || Self.reChecksStatementSide($0.item.statement!) }.map(\.id))
+        let carriedIn = Set(carriedBreaks.map(\.id))
         let sha = try await digest
         var findings = result.findings.map { AdminReconFinding(code: $0.code, lineNumber: $0.lineNumber, message: $0.message) }
         if let (recorded, size) = try await store.recordStatementDigest(
@@ -215,10 +217,6 @@ struct ReconciliationService: Sendable {
             ])
         return run
     }
-
-    /// Statement-side breaks that a later run checks again (the ledger may have the row by then, or the row may
-    /// agree now). Line classes belong to their own file and are not carried.
-    static func reChecksStatementSide(_ record: StatementRecord) -> Bool { true }
 
     static func ms(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
 
