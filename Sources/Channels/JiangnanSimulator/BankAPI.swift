@@ -17,6 +17,8 @@ struct BankAPI: Sendable {
     let slowResponseMilliseconds: Int
     /// How long a `late-notify` payment's notification waits before its first attempt.
     let lateNotifyMilliseconds: Int
+    /// How long every statement answer is delayed (a bank whose file server is slow).
+    var statementDelayMilliseconds: Int = 0
     let logger: Logger
 
     /// Adds the bank's routes.
@@ -205,7 +207,9 @@ struct BankAPI: Sendable {
         guard exchange.now >= startMilliseconds + 25 * 3_600_000 else { return .code(JiangnanCode.statementNotReady) }
         let (payments, refunds) = await ledger.transactions(merchantNo: exchange.merchantNo)
         let csv = StatementBuilder.csv(day: day, dayStart: start, payments: payments, refunds: refunds)
-        return BankReply(code: JiangnanCode.ok, payload: .statement(csv))
+        var reply = BankReply(code: JiangnanCode.ok, payload: .statement(csv))
+        reply.delayMilliseconds = statementDelayMilliseconds
+        return reply
     }
 
     /// Moves a `PROCESSING` payment to `SUCCESS` after the processing delay, then notifies.

@@ -63,6 +63,9 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
     @Option(help: "The bank's fee in basis points of a successful payment (round half up).")
     var feeBp: Int64 = 10
 
+    @Option(help: "How long every statement answer is delayed, in milliseconds (a slow file server).")
+    var statementDelayMs = 0
+
     @Option(help: "How long a [sim:timeout] answer is held, in milliseconds (the transaction is recorded first).")
     var timeoutDelayMs = 40_000
 
@@ -96,7 +99,7 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
             fixedClockMs.map(SimulatorClock.validMilliseconds.contains) ?? true
         else { throw ValidationError("clock values must be within ±year 9999 in milliseconds") }
         guard (0...10_000).contains(feeBp) else { throw ValidationError("--fee-bp must be 0…10000") }
-        guard processingDelayMs >= 0, slowResponseMs >= 0, timeoutDelayMs >= 0, lateNotifyMs >= 0 else {
+        guard processingDelayMs >= 0, slowResponseMs >= 0, statementDelayMs >= 0, timeoutDelayMs >= 0, lateNotifyMs >= 0 else {
             throw ValidationError("delays must not be negative")
         }
         do {
@@ -141,7 +144,8 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
             clock: clock, ledger: ledger, authenticator: RequestAuthenticator(merchants: directory, ledger: ledger),
             responder: FaultResponder(signer: ResponseSigner(clock: clock), timeoutDelayMilliseconds: timeoutDelayMs),
             faults: faultInjector, notifier: notifier, queue: queue, processingDelayMilliseconds: processingDelayMs,
-            slowResponseMilliseconds: slowResponseMs, lateNotifyMilliseconds: lateNotifyMs, logger: logger
+            slowResponseMilliseconds: slowResponseMs, lateNotifyMilliseconds: lateNotifyMs,
+            statementDelayMilliseconds: statementDelayMs, logger: logger
         ).register(on: router)
         ControlAPI(clock: clock, ledger: ledger, faults: faultInjector).register(on: router)
 

@@ -65,3 +65,13 @@ extension GatewayProcess {
     /// gatewayctl's options for this gateway's admin API and token.
     var ctlArguments: [String] { ["--admin-url", adminURL.absoluteString, "--admin-token-file", adminTokenFile.path] }
 }
+
+extension ReconTestSupport {
+    /// `GET /admin/recon/runs/{channel}/{date}`.
+    static func runOfDay(_ gateway: GatewayProcess, channel: String = "jiangnan", date: String) async throws -> AdminReconRun {
+        let answer = try await TestHTTP.get(
+            gateway.admin("/admin/recon/runs/\(channel)/\(date)"), headers: gateway.adminHeaders, signed: false)
+        guard answer.status == 200 else { throw HarnessError("run of \(date): \(answer.status) \(answer.text)") }
+        return try JSONDecoder().decode(AdminReconRun.self, from: answer.body)
+    }
+}

@@ -57,6 +57,15 @@ enum PostgresTestServer {
         return logger
     }()
 
+    /// One connection to `configuration`'s database for the length of `body`.
+    static func withConnection<T: Sendable>(
+        _ configuration: PostgresPaymentStore.Configuration, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var result: T?
+        try await withAdminConnection(configuration) { result = try await body($0) }
+        return result!
+    }
+
     private static func withAdminConnection(
         _ configuration: PostgresPaymentStore.Configuration, _ body: (PostgresConnection) async throws -> Void
     ) async throws {
