@@ -67,7 +67,7 @@ struct SimulatorFaultTests {
 
         let put = try await sim.putFaults(#"{"rates":{"reset":0.05,"timeout":0.1},"seed":99,"query_unavailable":true}"#)
         #expect(put.status == 200)
-        let expected = #"{"query_unavailable":true,"rates":{"reset":0.05,"timeout":0.1},"seed":99}"#
+        let expected = #"{"query_unavailable":true,"rates":{"reset":0.05,"timeout":0.1},"seed":99,"statement_not_ready":false}"#
         #expect(String(decoding: put.body, as: UTF8.self) == expected)
         #expect(String(decoding: try await sim.get("/_sim/faults"), as: UTF8.self) == expected)
 
@@ -83,7 +83,7 @@ struct SimulatorFaultTests {
         let partial = try await sim.putFaults(#"{"rates":{"busy":0.5},"query_unavailable":false}"#)
         #expect(
             String(decoding: partial.body, as: UTF8.self)
-                == #"{"query_unavailable":false,"rates":{"busy":0.5},"seed":99}"#)
+                == #"{"query_unavailable":false,"rates":{"busy":0.5},"seed":99,"statement_not_ready":false}"#)
     }
 
     @Test("query_unavailable: queries answer HTTP 503 (channel: pending) until switched back; pay is unaffected")

@@ -5,7 +5,8 @@ import Hummingbird
 /// - `GET` → `{"query_unavailable":false,"rates":{"reset":0.05,…},"seed":N}` (`rates` lists the non-zero
 ///   probabilities);
 /// - `PUT` with the same JSON, every key optional: `rates` replaces all rates, `seed` restarts the generator,
-///   `query_unavailable` switches the query endpoint to HTTP 503 and back → the new state. Any bad part →
+///   `query_unavailable` switches the query endpoint to HTTP 503 and back, `statement_not_ready` makes every
+///   statement request answer 3005 (the day's file is not there yet) and back → the new state. Any bad part →
 ///   400 `{"error":"…"}` and nothing changes.
 extension ControlAPI {
     /// The JSON of `GET` and `PUT`.
@@ -13,13 +14,15 @@ extension ControlAPI {
         var rates: [String: Double]?
         var seed: UInt64?
         var query_unavailable: Bool?
+        var statement_not_ready: Bool?
 
-        static let keys: Set<String> = ["rates", "seed", "query_unavailable"]
+        static let keys: Set<String> = ["rates", "seed", "query_unavailable", "statement_not_ready"]
 
         init(_ settings: FaultInjector.Settings) {
             rates = settings.plan.namedRates
             seed = settings.seed
             query_unavailable = settings.queryUnavailable
+            statement_not_ready = settings.statementNotReady
         }
     }
 
@@ -45,12 +48,13 @@ extension ControlAPI {
             return .failure(FaultPlanError(#"expected a JSON object {"rates":{…},"seed":N,"query_unavailable":B}"#))
         }
         if let unknown = object.keys.sorted().first(where: { !FaultSettingsBody.keys.contains($0) }) {
-            return .failure(FaultPlanError("unknown key '\(unknown)' (known: query_unavailable, rates, seed)"))
+            return .failure(FaultPlanError("unknown key '\(unknown)' (known: query_unavailable, rates, seed, statement_not_ready)"))
         }
         guard let decoded = try? JSONDecoder().decode(FaultSettingsBody.self, from: body) else {
             return .failure(FaultPlanError(badValue(in: body)))
         }
         var change = FaultInjector.Change(seed: decoded.seed, queryUnavailable: decoded.query_unavailable)
+        change.statementNotReady = decoded.statement_not_ready
         if let rates = decoded.rates {
             do {
                 change.plan = try FaultPlan(rates: rates)

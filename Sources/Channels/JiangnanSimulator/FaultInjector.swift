@@ -11,6 +11,8 @@ final class FaultInjector: Sendable {
         var seed: UInt64
         /// Whether the query endpoint answers HTTP 503.
         var queryUnavailable: Bool
+        /// Whether every statement request answers 3005 (statement not ready).
+        var statementNotReady = false
     }
 
     /// A change of the settings; `nil` fields stay as they are.
@@ -19,6 +21,7 @@ final class FaultInjector: Sendable {
         /// Restarts the generator from this seed.
         var seed: UInt64?
         var queryUnavailable: Bool?
+        var statementNotReady: Bool? = nil
     }
 
     private struct State {
@@ -49,6 +52,11 @@ final class FaultInjector: Sendable {
         state.withLock { $0.settings.queryUnavailable }
     }
 
+    /// Whether statements are switched to "not ready".
+    var isStatementNotReady: Bool {
+        state.withLock { $0.settings.statementNotReady }
+    }
+
     /// Applies a change at once (all fields together) and returns the new settings.
     @discardableResult
     func apply(_ change: Change) -> Settings {
@@ -59,6 +67,7 @@ final class FaultInjector: Sendable {
                 state.generator = SplitMix64(seed: seed)
             }
             if let queryUnavailable = change.queryUnavailable { state.settings.queryUnavailable = queryUnavailable }
+            if let notReady = change.statementNotReady { state.settings.statementNotReady = notReady }
             return state.settings
         }
     }

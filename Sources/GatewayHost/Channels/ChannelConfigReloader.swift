@@ -217,10 +217,11 @@ actor ChannelConfigReloader {
         if let existing = registry.channel(config.id), let instance = existing.instance,
             instance.configuration == configuration, existing.pluginVersion == plugin.manifest.version
         {
-            // Only flags changed: the running instance stays.
+            // Only flags (or the gateway's own sections, such as `reconciliation`) changed: the running instance stays.
             registry.update(config.id) { entry in
                 entry.online = config.online
                 entry.retired = config.retired
+                entry.reconciliation = config.reconciliation
                 entry.fileDeleted = false
                 entry.note = note
                 entry.configFile = name
