@@ -30,7 +30,8 @@ enum ReconTestSupport {
         let process = try ManagedProcess(
             name: "recon-generate", executable: try BuildProducts.product("gateway"), arguments: arguments,
             environment: [:], directory: directory)
-        let status = await process.waitForExit()
+        // Generous: a debug build writing 100,000 rows while the rest of the suite runs.
+        let status = await process.waitForExit(timeout: .seconds(600))
         guard status == 0 else { throw HarnessError("recon-generate exited \(status): \(process.readLog())") }
         return try JSONDecoder().decode(AnswerKey.self, from: Data(contentsOf: key))
     }
@@ -39,9 +40,11 @@ enum ReconTestSupport {
     static func run(_ gateway: GatewayProcess, channel: String = "jiangnan", date: String, refetch: Bool = false)
         async throws -> AdminReconRun
     {
-        let answer = try await TestHTTP.post(
-            gateway.admin("/admin/recon/runs"), json: AdminReconRunRequest(channel: channel, date: date, refetch: refetch),
-            headers: gateway.adminHeaders, signed: false)
+        // A run of 100,000 rows in a debug build on a loaded machine takes a while; a hang still ends.
+        let answer = try await TestHTTP.send(
+            "POST", gateway.admin("/admin/recon/runs"),
+            body: try JSONEncoder().encode(AdminReconRunRequest(channel: channel, date: date, refetch: refetch)),
+            headers: gateway.adminHeaders, signed: false, timeout: .seconds(600))
         guard answer.status == 200 else {
             throw HarnessError("recon run answered \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
         }

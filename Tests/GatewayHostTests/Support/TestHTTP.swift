@@ -48,9 +48,10 @@ enum TestHTTP {
         try await send("POST", url, body: body, headers: headers, signed: signed)
     }
 
-    static func send(_ method: String, _ url: URL, body: Data?, headers: [String: String], signed: Bool = true)
-        async throws -> HTTPResult
-    {
+    static func send(
+        _ method: String, _ url: URL, body: Data?, headers: [String: String], signed: Bool = true,
+        timeout: Duration = .seconds(30)
+    ) async throws -> HTTPResult {
         var headers = headers
         if signed, url.path.hasPrefix("/v1/"), !url.path.hasPrefix("/v1/notify/"), let merchant = headers["X-Merchant-Id"],
             let signature = TestMerchants.signedHeaders(merchant: merchant, method: method, url: url, body: body ?? Data())
@@ -67,7 +68,7 @@ enum TestHTTP {
         for (name, value) in headers {
             request.headers.replaceOrAdd(name: name, value: value)
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
         let buffer = try await response.body.collect(upTo: 16 << 20)
         return HTTPResult(
             status: Int(response.status.code), body: Data(buffer.readableBytesView),
