@@ -11,7 +11,7 @@ export RUN_DIR
 PG_TEST_DIR ?= $(CURDIR)/.build/postgres
 PG_TEST_PORT ?= 55432
 
-.PHONY: all build run test bench clean-run deps test-deps
+.PHONY: all build run test bench bench-recon clean-run deps test-deps
 
 all: build
 
@@ -54,7 +54,17 @@ bench: deps
 		BENCH_POSTGRES_URL="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
 		export BENCH_POSTGRES_URL; \
 	fi; \
-	bash scripts/bench.sh
+	bash scripts/bench.sh && bash scripts/bench-recon.sh
+
+# Reconciliation only: 100k to 2M rows against pandas, SQLite (and PostgreSQL at 2M); see BENCHMARKS.md.
+bench-recon: deps
+	if [ -z "$$BENCH_POSTGRES_URL" ]; then \
+		if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
+			trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
+		BENCH_POSTGRES_URL="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
+		export BENCH_POSTGRES_URL; \
+	fi; \
+	bash scripts/bench-recon.sh
 
 # Removes the demo's state (ledger, installed plugins, configs, logs) under RUN_DIR.
 clean-run:

@@ -73,7 +73,7 @@ peak_rss_mib() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; 
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 
 secret=bench-bank-secret
-admin_token=bench-admin-$RANDOM$RANDOM$RANDOM
+admin_token=bench-admin-$(od -An -N16 -tx1 /dev/urandom | tr -d " \n")
 merchant_no=JN8800001
 
 "$bin/jiangnan-sim" --host 127.0.0.1 --port 0 --merchant "$merchant_no=$secret" --ready-file "$work/sim.ready" \

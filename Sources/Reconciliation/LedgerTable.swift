@@ -90,9 +90,12 @@ public struct LedgerTable: Sendable {
 
     /// Appends every row of `other` (the halves of a ledger read in parallel).
     public mutating func append(contentsOf other: LedgerTable) {
+        precondition(arena.count + other.arena.count < Int(UInt32.max), "ledger arena over 4 GiB")
         let base = UInt32(arena.count)
         arena.append(contentsOf: other.arena)
-        entries.reserveCapacity(entries.count + other.entries.count)
+        if entries.capacity < entries.count + other.entries.count {
+            entries.reserveCapacity(Swift.max(entries.count + other.entries.count, entries.capacity * 2))
+        }
         for var entry in other.entries {
             entry.offset += base
             entries.append(entry)

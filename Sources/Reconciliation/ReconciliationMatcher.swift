@@ -27,11 +27,17 @@ public struct ReconciliationMatcher: Sendable {
     private var trailer: StatementTrailer?
     private var statementLines = 0
     private var carriedResolved: [String] = []
+    /// `matched` pairs in the most common currency, counted without a dictionary per line.
+    private var fastCurrency = CurrencyCode("")
+    private var fastCurrencyText = ""
+    private var fastMatchedCount = 0
+    private var fastMatchedAmount: Int64 = 0
 
-    public init(ledger: LedgerTable, statementDate: BusinessDate, window: Range<Int64>, timingMargin: Int64) {
-        var ledger = ledger
-        ledger.buildIndex()
+    /// `ledger` is taken over (pass it with `consume`: a copy still held elsewhere would make the index build
+    /// copy the whole table).
+    public init(ledger: consuming LedgerTable, statementDate: BusinessDate, window: Range<Int64>, timingMargin: Int64) {
         self.ledger = ledger
+        self.ledger.buildIndex()
         self.statementDate = statementDate
         self.window = window
         self.timingMargin = timingMargin
@@ -71,7 +77,7 @@ public struct ReconciliationMatcher: Sendable {
         if entry.paired {
             if carried {
                 // The row was settled by today's own line; the carried line agrees or is reported again.
-                let verdict = Self.classify(record, entry.status, entry.amount, entry.currency.description)
+                let verdict = Self.classify(record, entry.status, entry.amount, entry.currency)
                 if verdict == .matched || verdict == .matchedNoCharge {
                     carriedResolved.append(record.transactionId)
                 } else {
@@ -85,10 +91,19 @@ public struct ReconciliationMatcher: Sendable {
             return
         }
         ledger.entries[position].paired = true
-        let verdict = Self.classify(record, entry.status, entry.amount, entry.currency.description)
+        let verdict = Self.classify(record, entry.status, entry.amount, entry.currency)
         // Counted in this run when either side is this run's: today's line, or a row of today's window.
         let counted = !carried || entry.origin == .window
         let fromEarlierRun = carried || entry.origin == .carried
+        if verdict == .matched, counted, !fromEarlierRun, fastCurrency.packed != 0, entry.currency == fastCurrency {
+            fastMatchedCount += 1
+            fastMatchedAmount &+= record.amount.minorUnits
+            return
+        }
+        if verdict == .matched, fastMatchedCount == 0, fastCurrencyText.isEmpty {
+            fastCurrency = entry.currency
+            fastCurrencyText = record.amount.currency.code
+        }
         if verdict == .matched || verdict == .matchedNoCharge {
             if counted { totals[verdict, default: ClassTotal()].add(record.amount.minorUnits, record.amount.currency.code) }
             if fromEarlierRun { carriedResolved.append(record.transactionId) }
@@ -103,7 +118,13 @@ public struct ReconciliationMatcher: Sendable {
     public static func classify(
         _ record: StatementRecord, _ status: LedgerStatus, _ amount: Int64, _ currency: String
     ) -> BreakClass {
-        if record.amount.currency.code != currency { return .currencyMismatch }
+        classify(record, status, amount, CurrencyCode(currency))
+    }
+
+    static func classify(
+        _ record: StatementRecord, _ status: LedgerStatus, _ amount: Int64, _ currency: CurrencyCode
+    ) -> BreakClass {
+        if CurrencyCode(record.amount.currency.code) != currency { return .currencyMismatch }
         if record.amount.minorUnits != amount { return .amountMismatch }
         switch status {
         case .processing, .pending:
@@ -192,6 +213,12 @@ public struct ReconciliationMatcher: Sendable {
             report(ReconciliationItem(breakClass: verdict, ledger: ledger.fields(position), carried: carried), counted: !carried)
         }
 
+        if fastMatchedCount > 0 {
+            totals[.matched, default: ClassTotal()].count += fastMatchedCount
+            totals[.matched, default: ClassTotal()].amounts[fastCurrencyText, default: 0] &+= fastMatchedAmount
+            fastMatchedCount = 0
+            fastMatchedAmount = 0
+        }
         var findings: [ReconciliationFinding] = []
         for issue in issues {
             if issue.lineNumber == 0 {

@@ -93,6 +93,7 @@ extension AdminAPI {
             }
             continuation.finish()
         }
+        // A client that goes away does not stop the run: it is stored all the same (see `recon runs`).
         continuation.onTermination = { _ in _ = task }
         var headers = HTTPFields()
         headers[.contentType] = "application/x-ndjson"

@@ -25,7 +25,11 @@ struct ReconciliationScheduler: Service {
     var logger: Logger
 
     func run() async throws {
-        guard let interval = configuration.pollInterval else { return }
+        guard let interval = configuration.pollInterval else {
+            // No schedule on this node; a service that returns early would stop the whole group.
+            try? await gracefulShutdown()
+            return
+        }
         try? await cancelWhenGracefulShutdown {
             try await Task.sleep(for: .milliseconds(200))
             while !Task.isCancelled {
@@ -86,7 +90,8 @@ struct ReconciliationScheduler: Service {
         }
         defer { renewal.cancel() }
         do {
-            _ = try await work.value
+            // Shutdown cancels the run; the job is handed back (or its lease runs out) for the next node.
+            _ = try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
             logger.info("reconciliation job completed", metadata: ["channel": "\(job.channel)", "date": "\(job.businessDate)"])
         } catch let error as ReconciliationLeaseLost {
             logger.warning("\(error)")

@@ -32,6 +32,8 @@ struct ReconciliationService: Sendable {
     struct Options: Sendable {
         var refetch = false
         var batchSize = 8192
+        /// Parsed batches the plugin may be ahead of the matcher (memory: about 2 MB per 8,192-line batch).
+        var prefetchBatches = 16
         /// A scheduled run: the node holding the job's lease (checked when the run is stored).
         var lease: String? = nil
     }
@@ -83,8 +85,28 @@ struct ReconciliationService: Sendable {
         progress(Progress(phase: "download", done: bytes, total: bytes))
         lap("download", since: phaseStart)
 
-        // 2. The ledger side, and the file's SHA-256, at once.
+        // 2. The plugin starts parsing on its own task (the second core) while the ledger side is read and the
+        //    file's SHA-256 computed; it runs at most `prefetchBatches` ahead of the matcher.
         phaseStart = clock.now
+        let file = StatementFile(businessDate: date, location: location, byteCount: bytes, contentType: nil)
+        let queue = BoundedBatchQueue<StatementBatch>(capacity: options.prefetchBatches)
+        let channel = pinned.channel
+        let batchSize = options.batchSize
+        let parser = Task.detached {
+            do {
+                for try await batch in channel.parseStatement(file, batchSize: batchSize) {
+                    try Task.checkCancellation()
+                    await queue.send(batch)
+                }
+                queue.finish()
+            } catch {
+                queue.finish(throwing: error)
+            }
+        }
+        defer {
+            parser.cancel()
+            queue.finish()
+        }
         progress(Progress(phase: "ledger", done: 0, total: nil))
         async let digest = Self.sha256(of: location)
         async let carried = store.unresolvedBreaks(channelId: channelId, lastSeenBefore: date.description)
@@ -103,17 +125,16 @@ struct ReconciliationService: Sendable {
                     currency: row.currency, status: row.status, dayAt: row.dayAt, origin: .carried)
             }
         }
-        progress(Progress(phase: "ledger", done: Int64(table.count), total: Int64(table.count)))
+        let ledgerRows = Int64(table.count)
+        progress(Progress(phase: "ledger", done: ledgerRows, total: ledgerRows))
         lap("ledger", since: phaseStart)
 
-        // 3. The plugin's parse, streamed through the matcher.
+        // 3. The parsed batches through the matcher.
         phaseStart = clock.now
-        var matcher = ReconciliationMatcher(ledger: table, statementDate: date, window: window, timingMargin: margin)
-        table = LedgerTable()
-        let file = StatementFile(businessDate: date, location: location, byteCount: bytes, contentType: nil)
+        var matcher = ReconciliationMatcher(ledger: consume table, statementDate: date, window: window, timingMargin: margin)
         var lines: Int64 = 0
         do {
-            for try await batch in pinned.channel.parseStatement(file, batchSize: options.batchSize) {
+            while let batch = try await queue.next() {
                 matcher.add(batch)
                 lines += Int64(batch.records.count + batch.issues.count)
                 progress(Progress(phase: "parse", done: lines, total: nil))

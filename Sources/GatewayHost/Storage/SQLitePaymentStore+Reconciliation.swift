@@ -3,23 +3,50 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import Reconciliation
+import Synchronization
 
 extension SQLitePaymentStore {
     /// Read straight off the covering indexes with `sqlite3_step` and the column bytes — no Row, String or Date
     /// per row. The window is read in two halves on two reader connections at once (WAL readers do not block
-    /// each other), one per core.
+    /// each other), one per core; each reader hands over chunks of 65,536 rows that this task appends to the
+    /// table, whose capacity is reserved from a count first, so the rows are in memory once.
     func reconciliationLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
+        let at = SQLiteMigrations.businessAt(), refundAt = SQLiteMigrations.businessAt("r")
+        let count = try await pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT COUNT(*) FROM payments INDEXED BY payments_recon
+                            WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?)
+                         + (SELECT COUNT(*) FROM refunds r INDEXED BY refunds_recon
+                            WHERE \(refundAt) >= ? AND \(refundAt) < ?)
+                    """,
+                arguments: [channelId, window.lowerBound, window.upperBound, window.lowerBound, window.upperBound]) ?? 0
+        }
         let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
-        async let first = readLedger(channelId: channelId, window: window.lowerBound..<middle)
-        async let second = readLedger(channelId: channelId, window: middle..<window.upperBound)
-        var table = try await first
-        table.append(contentsOf: try await second)
+        let (chunks, continuation) = AsyncStream.makeStream(of: LedgerTable.self)
+        let readers = LedgerReaders(count: 2)
+        for half in [window.lowerBound..<middle, middle..<window.upperBound] {
+            Task { [self] in
+                do {
+                    try await self.readLedger(channelId: channelId, window: half) { continuation.yield($0) }
+                    if readers.finished(nil) { continuation.finish() }
+                } catch {
+                    if readers.finished(error) { continuation.finish() }
+                }
+            }
+        }
+        var table = LedgerTable(capacity: count)
+        for await chunk in chunks { table.append(contentsOf: chunk) }
+        if let error = readers.error { throw error }
         return table
     }
 
-    private func readLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
+    private func readLedger(
+        channelId: String, window: Range<Int64>, chunk deliver: @escaping @Sendable (LedgerTable) -> Void
+    ) async throws {
         try await pool.read { db in
-            var table = LedgerTable()
+            var table = LedgerTable(capacity: Self.chunkRows)
             let at = SQLiteMigrations.businessAt()
             let refundAt = SQLiteMigrations.businessAt("r")
             let payments = try db.makeStatement(sql: """
@@ -28,19 +55,24 @@ extension SQLitePaymentStore {
                 WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?
                 """)
             try payments.setArguments([channelId, window.lowerBound, window.upperBound])
-            try Self.scan(payments, kind: .payment, into: &table)
+            try Self.scan(payments, kind: .payment, into: &table, deliver)
             let refunds = try db.makeStatement(sql: """
                 SELECT r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed, \(refundAt)
                 FROM refunds r INDEXED BY refunds_recon JOIN payments p ON p.id = r.payment_id
                 WHERE \(refundAt) >= ? AND \(refundAt) < ? AND p.channel_id = ?
                 """)
             try refunds.setArguments([window.lowerBound, window.upperBound, channelId])
-            try Self.scan(refunds, kind: .refund, into: &table)
-            return table
+            try Self.scan(refunds, kind: .refund, into: &table, deliver)
+            if table.count > 0 { deliver(table) }
         }
     }
 
-    private static func scan(_ statement: Statement, kind: TransactionKind, into table: inout LedgerTable) throws {
+    static let chunkRows = 65_536
+
+    private static func scan(
+        _ statement: Statement, kind: TransactionKind, into table: inout LedgerTable,
+        _ deliver: (LedgerTable) -> Void
+    ) throws {
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         while true {
@@ -62,6 +94,10 @@ extension SQLitePaymentStore {
                 id: column(handle, 0), bankId: bank, kind: kind, amount: sqlite3_column_int64(handle, 2),
                 currency: CurrencyCode(bytes: column(handle, 3)), status: stored,
                 dayAt: sqlite3_column_int64(handle, 6))
+            if table.count == chunkRows {
+                deliver(table)
+                table = LedgerTable(capacity: chunkRows)
+            }
         }
     }
 
@@ -363,4 +399,23 @@ extension SQLitePaymentStore {
             item: try BreakRecord.decode(row["item"]), resolvedAt: (row["resolved_at"] as Int64?).map(Self.date),
             resolvedBy: row["resolved_by"], resolution: row["resolution"], updatedAt: Self.date(row["updated_at"]))
     }
+}
+
+/// The readers of one ledger read: how many are still running, and the first error.
+private final class LedgerReaders: Sendable {
+    private let state: Mutex<Int>
+    private let errors = Mutex<[StoreError]>([])
+
+    init(count: Int) { state = Mutex(count) }
+
+    /// Records a reader's end; true for the last one.
+    func finished(_ error: (any Error)?) -> Bool {
+        if let error { errors.withLock { $0.append(StoreError("reading the ledger for reconciliation failed: \(error)")) } }
+        return state.withLock { remaining in
+            remaining -= 1
+            return remaining == 0
+        }
+    }
+
+    var error: StoreError? { errors.withLock { $0.first } }
 }

@@ -15,7 +15,7 @@ struct ReconLifeTests {
 
     @Test("timing carried and settled next day; a missing row persists; manual resolve; unparseable lines by number")
     func breaksAcrossDays() async throws {
-        try await JiangnanStack.with("recon-life", gatewayArguments: ["--no-recovery"]) { stack in
+        try await JiangnanStack.with("recon-life", gatewayArguments: ["--no-recovery", "--recon-poll-ms", "0"]) { stack in
             let ledger = try DatabaseQueue(path: stack.dataDirectory.appendingPathComponent("ledger.sqlite").path)
             try await ledger.write { db in
                 for (id, amount, at) in [
