@@ -111,16 +111,19 @@ measure() {
     wait_file "$dir/gateway.ready"
     local base_rss; base_rss=$(rss_mib "$gateway_pid")
     cat "$dir/data/statements/jiangnan/$date.statement" "$dir/data"/ledger.sqlite* >/dev/null 2>&1 || true
-    local times=() answer load
+    local times=() peaks=() answer load
     for ((run = 1; run <= runs; run++)); do
         load=$(cut -d' ' -f1 /proc/loadavg)
+        # Peak RSS per run: reset the kernel's high-water mark (clear_refs 5) before each.
+        echo 5 >"/proc/$gateway_pid/clear_refs" 2>/dev/null || true
         answer=$(curl -sS --max-time 600 -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
             -d "{\"channel\":\"jiangnan\",\"date\":\"$date\"}" "http://127.0.0.1:$admin_port/admin/recon/runs")
         [[ $answer == *'"duration_ms"'* ]] || fail "run failed: $answer"
         printf '%s\n' "$answer" >"$dir/run-$run.json"
         times+=("$(json_number "$answer" duration_ms)")
+        peaks+=("$(peak_rss_mib "$gateway_pid")")
     done
-    local peak; peak=$(peak_rss_mib "$gateway_pid")
+    local peak=${peaks[$((runs - 1))]}
     local phases; phases=$(sed -nE 's/.*"phases":\{([^}]*)\}.*/\1/p' "$dir/run-$runs.json")
     kill "$gateway_pid"; wait "$gateway_pid" 2>/dev/null || true
     local pandas_s=- pandas_mib=-
@@ -137,12 +140,12 @@ measure() {
         ratio=$(awk "BEGIN { printf \"%.1fx\", $pandas_s * 1000 / $last }")
         memory=$(awk "BEGIN { printf \"%.2f\", $peak / $pandas_mib }")
     fi
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$store" "$rows" "${times[*]}" "$peak" "$base_rss" \
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$store" "$rows" "${times[*]}" "${peaks[*]}" "$base_rss" \
         "$pandas_s" "$pandas_mib" "$ratio" "$memory" "$load"
     say "bench-recon: $store $rows phases (last run, ms): $phases"
 }
 
-printf '| store | rows | gateway run ms (runs 1..%s) | gateway peak RSS MiB | gateway RSS before MiB | pandas s | pandas peak MiB | pandas s / gateway s | gateway/pandas memory | load |\n' "$runs"
+printf '| store | rows | gateway run ms (runs 1..%s) | gateway peak RSS MiB per run | gateway RSS before MiB | pandas s | pandas peak MiB | pandas s / gateway s (last run) | gateway/pandas peak memory | load |\n' "$runs"
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for rows in $sizes; do measure sqlite "$rows"; done
 if [[ -n ${BENCH_POSTGRES_URL:-} ]]; then

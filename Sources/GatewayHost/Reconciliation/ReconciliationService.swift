@@ -32,8 +32,8 @@ struct ReconciliationService: Sendable {
     struct Options: Sendable {
         var refetch = false
         var batchSize = 8192
-        /// Parsed batches the plugin may be ahead of the matcher (memory: about 2 MB per 8,192-line batch).
-        var prefetchBatches = 16
+        /// Parsed batches the plugin may be ahead of the matcher (memory: about 3 MB per 8,192-line batch).
+        var prefetchBatches = 4
         /// A scheduled run: the node holding the job's lease (checked when the run is stored).
         var lease: String? = nil
     }
@@ -133,8 +133,12 @@ struct ReconciliationService: Sendable {
         phaseStart = clock.now
         var matcher = ReconciliationMatcher(ledger: consume table, statementDate: date, window: window, timingMargin: margin)
         var lines: Int64 = 0
+        var waited = Duration.zero
         do {
-            while let batch = try await queue.next() {
+            while true {
+                let before = clock.now
+                guard let batch = try await queue.next() else { break }
+                waited += clock.now - before
                 matcher.add(batch)
                 lines += Int64(batch.records.count + batch.issues.count)
                 progress(Progress(phase: "parse", done: lines, total: nil))
@@ -148,6 +152,8 @@ struct ReconciliationService: Sendable {
         let lookups = try await store.reconciliationLookup(channelId: channelId, ids: matcher.idsToLookUp)
         var result = matcher.finish(lookups: lookups)
         lap("parse_match", since: phaseStart)
+        // How long the matcher waited for the plugin's parser: the parser's share of the phase.
+        phases["parse_match_waiting_for_parser"] = waited.components.seconds * 1000 + waited.components.attoseconds / 1_000_000_000_000_000
 
         // 4. Compensations: open in the ledger, settled on the statement.
         phaseStart = clock.now

@@ -10,13 +10,16 @@ extension PostgresMigrations {
     static let v5 = Migration(
         id: "2026-12-02-v5-reconciliation",
         statements: [
+            "ALTER TABLE refunds ADD COLUMN channel_id TEXT",
+            "UPDATE refunds SET channel_id = p.channel_id FROM payments p WHERE p.id = refunds.payment_id",
             """
             CREATE INDEX payments_recon ON payments (channel_id, \(businessAt()))
-                INCLUDE (id, bank_transaction_id, amount, currency, status, not_processed)
+                INCLUDE (id, bank_transaction_id, amount, currency, status, not_processed, finished_at, created_at)
             """,
             """
-            CREATE INDEX refunds_recon ON refunds (\(businessAt()))
-                INCLUDE (payment_id, id, bank_transaction_id, amount, currency, status, not_processed)
+            CREATE INDEX refunds_recon ON refunds (channel_id, \(businessAt()))
+                INCLUDE (id, bank_transaction_id, amount, currency, status, not_processed, finished_at, created_at,
+                    payment_id)
             """,
             """
             CREATE TABLE recon_runs (

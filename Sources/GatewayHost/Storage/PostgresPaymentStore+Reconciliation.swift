@@ -19,7 +19,6 @@ extension PostgresPaymentStore {
         try await withConnection { [logger] connection in
             var table = LedgerTable()
             let at = PostgresMigrations.businessAt()
-            let refundAt = PostgresMigrations.businessAt("r")
             let payments = try await connection.query(
                 """
                 SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(unescaped: at)
@@ -29,10 +28,9 @@ extension PostgresPaymentStore {
             for try await row in payments { try Self.append(row, kind: .payment, to: &table) }
             let refunds = try await connection.query(
                 """
-                SELECT r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed, \(unescaped: refundAt)
-                FROM refunds r JOIN payments p ON p.id = r.payment_id
-                WHERE \(unescaped: refundAt) >= \(window.lowerBound) AND \(unescaped: refundAt) < \(window.upperBound)
-                    AND p.channel_id = \(channelId)
+                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(unescaped: at)
+                FROM refunds
+                WHERE channel_id = \(channelId) AND \(unescaped: at) >= \(window.lowerBound) AND \(unescaped: at) < \(window.upperBound)
                 """, logger: logger)
             for try await row in refunds { try Self.append(row, kind: .refund, to: &table) }
             return table
@@ -61,8 +59,7 @@ extension PostgresPaymentStore {
                     UNION ALL
                     SELECT 'refund', r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed,
                         \(unescaped: PostgresMigrations.businessAt("r")), r.payment_id
-                    FROM refunds r JOIN payments p ON p.id = r.payment_id
-                    WHERE p.channel_id = \(channelId) AND r.id = ANY(\(chunk))
+                    FROM refunds r WHERE r.channel_id = \(channelId) AND r.id = ANY(\(chunk))
                     """, logger: logger)
                 for try await row in rows {
                     let (kind, id, bank, amount, currency, status, notProcessed, at, paymentId) = try row.decode(

@@ -159,10 +159,11 @@ final class PostgresPaymentStore: PaymentStore, Service {
             let inserted = try await self.rows(
                 """
                 INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason,
-                    status, created_at, updated_at, next_check_at)
+                    status, created_at, updated_at, next_check_at, channel_id)
                 VALUES (\(refund.id), \(refund.paymentId), \(refund.merchantId), \(refund.merchantRefundId),
                     \(refund.amount), \(refund.currency), \(refund.reason), \(refund.status.rawValue),
-                    \(Self.ms(refund.createdAt)), \(Self.ms(refund.updatedAt)), \(Self.ms(checkAt)))
+                    \(Self.ms(refund.createdAt)), \(Self.ms(refund.updatedAt)), \(Self.ms(checkAt)),
+                    (SELECT channel_id FROM payments WHERE id = \(refund.paymentId)))
                 ON CONFLICT (merchant_id, merchant_refund_id) DO NOTHING
                 RETURNING id
                 """, on: connection)

@@ -7,16 +7,20 @@ extension SQLiteMigrations {
         return "(CASE WHEN \(p)finished_at IS NULL OR \(p)not_processed = 1 THEN \(p)created_at ELSE \(p)finished_at END)"
     }
 
-    /// Reconciliation: covering indexes for the ledger side of a run (a channel's payments, and the refunds, by
-    /// business instant), and the stored runs, breaks and run jobs. `PostgresMigrations.v5` carries the same.
+    /// Reconciliation: refunds carry their payment's channel (every bank-visible row knows its channel), covering
+    /// indexes for the ledger side of a run (a channel's rows by business instant; the columns the expression
+    /// reads are in the index too, or SQLite would not use it as covering), and the stored runs, breaks and run
+    /// jobs. `PostgresMigrations.v5` carries the same.
     static let v5: [String] = [
+        "ALTER TABLE refunds ADD COLUMN channel_id TEXT",
+        "UPDATE refunds SET channel_id = (SELECT channel_id FROM payments WHERE payments.id = refunds.payment_id)",
         """
         CREATE INDEX payments_recon ON payments (channel_id, \(businessAt()), id, bank_transaction_id, amount,
-            currency, status, not_processed)
+            currency, status, not_processed, finished_at, created_at)
         """,
         """
-        CREATE INDEX refunds_recon ON refunds (\(businessAt()), payment_id, id, bank_transaction_id, amount,
-            currency, status, not_processed)
+        CREATE INDEX refunds_recon ON refunds (channel_id, \(businessAt()), id, bank_transaction_id, amount,
+            currency, status, not_processed, finished_at, created_at, payment_id)
         """,
         """
         CREATE TABLE recon_runs (

@@ -11,17 +11,18 @@ extension SQLitePaymentStore {
     /// each other), one per core; each reader hands over chunks of 65,536 rows that this task appends to the
     /// table, whose capacity is reserved from a count first, so the rows are in memory once.
     func reconciliationLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
-        let at = SQLiteMigrations.businessAt(), refundAt = SQLiteMigrations.businessAt("r")
+        let at = SQLiteMigrations.businessAt()
         let count = try await pool.read { db in
             try Int.fetchOne(
                 db,
                 sql: """
                     SELECT (SELECT COUNT(*) FROM payments INDEXED BY payments_recon
                             WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?)
-                         + (SELECT COUNT(*) FROM refunds r INDEXED BY refunds_recon
-                            WHERE \(refundAt) >= ? AND \(refundAt) < ?)
+                         + (SELECT COUNT(*) FROM refunds INDEXED BY refunds_recon
+                            WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?)
                     """,
-                arguments: [channelId, window.lowerBound, window.upperBound, window.lowerBound, window.upperBound]) ?? 0
+                arguments: [channelId, window.lowerBound, window.upperBound, channelId, window.lowerBound, window.upperBound])
+                ?? 0
         }
         let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
         let (chunks, continuation) = AsyncStream.makeStream(of: LedgerTable.self)
@@ -48,7 +49,6 @@ extension SQLitePaymentStore {
         try await pool.read { db in
             var table = LedgerTable(capacity: Self.chunkRows)
             let at = SQLiteMigrations.businessAt()
-            let refundAt = SQLiteMigrations.businessAt("r")
             let payments = try db.makeStatement(sql: """
                 SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(at)
                 FROM payments INDEXED BY payments_recon
@@ -57,11 +57,11 @@ extension SQLitePaymentStore {
             try payments.setArguments([channelId, window.lowerBound, window.upperBound])
             try Self.scan(payments, kind: .payment, into: &table, deliver)
             let refunds = try db.makeStatement(sql: """
-                SELECT r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed, \(refundAt)
-                FROM refunds r INDEXED BY refunds_recon JOIN payments p ON p.id = r.payment_id
-                WHERE \(refundAt) >= ? AND \(refundAt) < ? AND p.channel_id = ?
+                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(at)
+                FROM refunds INDEXED BY refunds_recon
+                WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?
                 """)
-            try refunds.setArguments([window.lowerBound, window.upperBound, channelId])
+            try refunds.setArguments([channelId, window.lowerBound, window.upperBound])
             try Self.scan(refunds, kind: .refund, into: &table, deliver)
             if table.count > 0 { deliver(table) }
         }
@@ -123,8 +123,7 @@ extension SQLitePaymentStore {
                         UNION ALL
                         SELECT 'refund', r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed,
                             \(refundAt), r.payment_id
-                        FROM refunds r JOIN payments p ON p.id = r.payment_id
-                        WHERE p.channel_id = ? AND r.id IN (\(marks))
+                        FROM refunds r WHERE r.channel_id = ? AND r.id IN (\(marks))
                         """,
                     arguments: StatementArguments([channelId] + chunk + [channelId] + chunk))
                 for row in rows {

@@ -105,12 +105,12 @@ final class SQLitePaymentStore: PaymentStore {
             }
             try db.cachedStatement(sql: """
                     INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason,
-                        status, created_at, updated_at, next_check_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        status, created_at, updated_at, next_check_at, channel_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT channel_id FROM payments WHERE id = ?))
                     """).execute(arguments: [
                     refund.id, refund.paymentId, refund.merchantId, refund.merchantRefundId, refund.amount,
                     refund.currency, refund.reason, refund.status.rawValue, Self.ms(refund.createdAt),
-                    Self.ms(refund.updatedAt), Self.ms(checkAt),
+                    Self.ms(refund.updatedAt), Self.ms(checkAt), refund.paymentId,
                 ])
             try Self.recordTransition(
                 db, id: refund.id, kind: .refund, from: .created, to: refund.status, cause: "accepted",

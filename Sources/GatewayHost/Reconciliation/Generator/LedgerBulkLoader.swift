@@ -23,8 +23,8 @@ struct SQLiteBulkLoader: LedgerBulkLoader {
                 """)
             let refund = try db.makeStatement(sql: """
                 INSERT INTO refunds (id, payment_id, merchant_id, merchant_refund_id, amount, currency, reason, status,
-                    bank_transaction_id, not_processed, created_at, updated_at, finished_at, next_check_at)
-                VALUES (?, ?, ?, ?, ?, ?, 'generated', ?, ?, ?, ?, ?, ?, ?)
+                    bank_transaction_id, not_processed, created_at, updated_at, finished_at, next_check_at, channel_id)
+                VALUES (?, ?, ?, ?, ?, ?, 'generated', ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             for row in rows {
                 let open = row.status == "pending" || row.status == "processing"
@@ -38,7 +38,7 @@ struct SQLiteBulkLoader: LedgerBulkLoader {
                 case .refund:
                     try refund.execute(arguments: [
                         row.id, row.paymentId, merchant, row.orderId, row.amount, row.currency, row.status, row.bankId,
-                        row.notProcessed, row.createdAt, row.finishedAt ?? row.createdAt, row.finishedAt, nextCheck,
+                        row.notProcessed, row.createdAt, row.finishedAt ?? row.createdAt, row.finishedAt, nextCheck, channel,
                     ])
                 }
             }
@@ -63,7 +63,7 @@ struct PostgresBulkLoader: LedgerBulkLoader {
             case .payment:
                 payments.writeString("\(row.id)\t\(merchant)\t\(row.orderId)\t\(channel)\t" + common)
             case .refund:
-                refunds.writeString("\(row.id)\t\(row.paymentId ?? "")\t\(merchant)\t\(row.orderId)\t" + common)
+                refunds.writeString("\(row.id)\t\(row.paymentId ?? "")\t\(merchant)\t\(row.orderId)\t\(channel)\t" + common)
             }
         }
         @Sendable func columns(_ text: String) -> [String] { [
@@ -79,7 +79,7 @@ struct PostgresBulkLoader: LedgerBulkLoader {
             }
             if refunds.readableBytes > 0 {
                 try await connection.copyFrom(
-                    table: "refunds", columns: ["id", "payment_id", "merchant_id", "merchant_refund_id"] + columns("reason"),
+                    table: "refunds", columns: ["id", "payment_id", "merchant_id", "merchant_refund_id", "channel_id"] + columns("reason"),
                     logger: logger
                 ) { writer in try await writer.write(refunds) }
             }
