@@ -30,33 +30,28 @@ protocol ReconciliationStore: ReconciliationJobStore {
     func resolveBreak(id: String, by: String, note: String, at: Date) async throws -> BreakRecord?
 }
 
-extension BreakRecord {
-    /// The item as stored JSON (sorted keys: the same bytes for the same item).
-    static func encode(_ item: ReconciliationItem) throws -> String {
+/// The JSON stored in the reconciliation tables: sorted keys (the same bytes for the same value), dates as ms.
+enum StoredJSON {
+    static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(item), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    static func decode(_ text: String) throws -> ReconciliationItem {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .millisecondsSince1970
-        return try decoder.decode(ReconciliationItem.self, from: Data(text.utf8))
+        return try decoder.decode(type, from: Data(text.utf8))
     }
 }
 
-extension ReconciliationRun {
-    static func encode(_ run: ReconciliationRun) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return String(decoding: try encoder.encode(run), as: UTF8.self)
-    }
+extension BreakRecord {
+    static func encode(_ item: ReconciliationItem) throws -> String { try StoredJSON.encode(item) }
+    static func decode(_ text: String) throws -> ReconciliationItem { try StoredJSON.decode(ReconciliationItem.self, text) }
+}
 
-    static func decode(_ text: String) throws -> ReconciliationRun {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return try decoder.decode(ReconciliationRun.self, from: Data(text.utf8))
-    }
+extension ReconciliationRun {
+    static func encode(_ run: ReconciliationRun) throws -> String { try StoredJSON.encode(run) }
+    static func decode(_ text: String) throws -> ReconciliationRun { try StoredJSON.decode(ReconciliationRun.self, text) }
 }
