@@ -22,7 +22,7 @@ public struct ReconciliationMatcher: Sendable {
     private var totals: [BreakClass: ClassTotal] = [:]
     private var items: [ReconciliationItem] = []
     private var unpaired: [(record: StatementRecord, carried: Bool)] = []
-    private var unpairedLines: [String: Int] = [:]
+    private var unpairedLines = Set<String>()
     private var issues: [StatementIssue] = []
     private var trailer: StatementTrailer?
     private var statementLines = 0
@@ -65,11 +65,11 @@ public struct ReconciliationMatcher: Sendable {
         var position = ledger.find(id: record.transactionId)
         if position == nil { position = ledger.find(bankId: record.bankTransactionId) }
         guard let position else {
-            if !carried, unpairedLines[record.transactionId] != nil {
+            if !carried, unpairedLines.contains(record.transactionId) {
                 report(ReconciliationItem(breakClass: .duplicateInStatement, statement: record), counted: true)
                 return
             }
-            if !carried { unpairedLines[record.transactionId] = record.lineNumber }
+            if !carried { unpairedLines.insert(record.transactionId) }
             unpaired.append((record, carried))
             return
         }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GatewayAPI
 
 extension GatewayCtl {
@@ -19,6 +20,12 @@ extension GatewayCtl {
         /// `12,345.67 CNY`-free rendering: minor units and currency, one per currency.
         static func amounts(_ amounts: [String: Int64]) -> String {
             amounts.keys.sorted().map { "\(amounts[$0]!) \($0)" }.joined(separator: ", ")
+        }
+
+        /// `&channel=…` for a list path (nothing without a channel).
+        static func channelQuery(_ channel: String?) -> String {
+            guard let channel else { return "" }
+            return "&channel=\(channel.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? channel)"
         }
 
         /// The order classes are shown in.

@@ -22,8 +22,7 @@ extension GatewayCtl.Recon {
         }
 
         func run() async throws {
-            var path = "/admin/recon/runs?limit=\(limit)"
-            if let channel { path += "&channel=\(channel.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? channel)" }
+            let path = "/admin/recon/runs?limit=\(limit)" + GatewayCtl.Recon.channelQuery(channel)
             let body = try await options.fetch(path)
             if options.json { return options.printJSON(body) }
             let answer = try options.decode(AdminReconRuns.self, from: body, path: path)
@@ -70,9 +69,7 @@ extension GatewayCtl.Recon {
         }
 
         func run() async throws {
-            var path = "/admin/recon/breaks?limit=\(limit)"
-            if let channel { path += "&channel=\(channel.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? channel)" }
-            if open { path += "&open=true" }
+            let path = "/admin/recon/breaks?limit=\(limit)" + GatewayCtl.Recon.channelQuery(channel) + (open ? "&open=true" : "")
             let body = try await options.fetch(path)
             if options.json { return options.printJSON(body) }
             let answer = try options.decode(AdminBreaks.self, from: body, path: path)

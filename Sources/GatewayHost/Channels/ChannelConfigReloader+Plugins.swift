@@ -1,6 +1,7 @@
 import ChannelKit
 import Crypto
 import Foundation
+import MerchantAuth
 import GatewayConfig
 
 /// Plugins, hot: a rescan loads new files of the plugins directory, an install copies a file in safely and
@@ -51,7 +52,7 @@ extension ChannelConfigReloader {
             throw GatewayError.invalidRequest("path must be an absolute path to a readable .so file on the gateway's machine")
         }
         guard url.lastPathComponent.hasSuffix(".so") else { throw GatewayError.invalidRequest("a plugin file's name ends in .so") }
-        let digest = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let digest = Hex.encode(SHA256.hash(data: data))
         let stem = String(url.lastPathComponent.dropLast(3))
         let name = "\(stem)-\(digest.prefix(12)).so"
         let target = pluginsDirectory.appendingPathComponent(name)

@@ -29,8 +29,7 @@ struct StatementFetcher: Sendable {
             throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")
         }
         let final = directory.appendingPathComponent("\(channelId)-\(date.compact).statement")
-        let file = try await Self.download(channel, date: date, to: final)
-        let stored = file
+        let stored = try await Self.download(channel, date: date, to: final)
         var records: [StatementRecord] = []
         var issues: [StatementIssue] = []
         var count = 0

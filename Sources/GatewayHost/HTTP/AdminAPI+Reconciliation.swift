@@ -66,9 +66,6 @@ extension AdminAPI {
                 throw GatewayError.invalidRequest("note must say why (1 to 1000 characters)")
             }
             let who = AdminIdentity.name ?? "unknown"
-            guard try await reconciliation.store.breakRecord(id: id) != nil else {
-                throw GatewayError(.notFound, "unknown_break", "no break '\(id.prefix(64))'")
-            }
             guard let record = try await reconciliation.store.resolveBreak(id: id, by: who, note: note, at: Date()) else {
                 throw GatewayError(.notFound, "unknown_break", "no break '\(id.prefix(64))'")
             }

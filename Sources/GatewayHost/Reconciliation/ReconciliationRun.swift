@@ -1,11 +1,23 @@
 import Crypto
 import Foundation
 import GatewayAPI
+import MerchantAuth
 import Reconciliation
 
 /// A stored run: one per (channel, business date); a re-run replaces it. Stored as the JSON the admin API
 /// answers.
 typealias ReconciliationRun = AdminReconRun
+
+extension ReconciliationRun {
+    /// `started_at` and `finished_at` as instants, for the stores' ordering columns.
+    var startedAtInstant: Date { Self.instant(startedAt) }
+    var finishedAtInstant: Date { Self.instant(finishedAt) }
+
+    private static func instant(_ text: String) -> Date {
+        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true)))
+            ?? Date(timeIntervalSince1970: 0)
+    }
+}
 
 /// A stored break and its life across runs.
 struct BreakRecord: Sendable, Equatable {
@@ -41,6 +53,6 @@ struct BreakRecord: Sendable, Equatable {
     /// A break's id: the same for the same channel and key in every run and on every node.
     static func id(channel: String, key: String) -> String {
         let digest = SHA256.hash(data: Data("\(channel)\n\(key)".utf8))
-        return "brk_" + digest.prefix(10).map { String(format: "%02x", $0) }.joined()
+        return "brk_" + Hex.encode(digest.prefix(10))
     }
 }

@@ -32,19 +32,24 @@ struct ReconciliationScheduler: Service {
         }
         try? await cancelWhenGracefulShutdown {
             try await Task.sleep(for: .milliseconds(200))
+            var scheduled = Set<String>()
             while !Task.isCancelled {
-                await tick()
+                await tick(scheduled: &scheduled)
                 try await Task.sleep(for: interval)
             }
         }
     }
 
-    private func tick() async {
+    /// `scheduled`: the (channel, day) jobs this node made sure of, so each is written once, not at every poll.
+    private func tick(scheduled: inout Set<String>) async {
         let now = service.now()
         for (channel, due) in service.schedules(now: now) where due.at <= now {
+            let key = "\(channel) \(due.date)"
+            guard !scheduled.contains(key) else { continue }
             do {
                 try await service.store.ensureReconciliationJob(
                     channelId: channel, date: due.date.description, dueAt: due.at, now: now)
+                scheduled.insert(key)
             } catch {
                 logger.error("reconciliation job could not be scheduled", metadata: ["channel": "\(channel)", "error": "\(error)"])
             }
@@ -54,7 +59,7 @@ struct ReconciliationScheduler: Service {
             let job: ReconciliationJob?
             do {
                 job = try await service.store.claimReconciliationJob(
-                    node: service.node, leaseUntil: now + configuration.leaseDuration.timeInterval, now: now)
+                    node: service.node, leaseUntil: now + configuration.leaseDuration.seconds, now: now)
             } catch {
                 logger.error("reconciliation jobs could not be read", metadata: ["error": "\(error)"])
                 break
@@ -81,7 +86,7 @@ struct ReconciliationScheduler: Service {
                 if Task.isCancelled { return }
                 let now = clock()
                 let held = (try? await store.renewReconciliationLease(
-                    channelId: job.channel, date: job.businessDate, node: node, until: now + lease.timeInterval, now: now)) ?? true
+                    channelId: job.channel, date: job.businessDate, node: node, until: now + lease.seconds, now: now)) ?? true
                 if !held {
                     work.cancel()
                     return
@@ -109,13 +114,6 @@ struct ReconciliationScheduler: Service {
                 channelId: job.channel, date: job.businessDate, node: node, error: message,
                 next: gone ? nil : now + delay, now: now)
         }
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        let (seconds, attoseconds) = components
-        return TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18
     }
 }
 
@@ -166,17 +164,5 @@ extension ReconciliationService {
         for (id, _) in schedules(now: now()) {
             Gauge(label: "gateway_recon_overdue", dimensions: [("channel", id)]).record(overdue.contains(id) ? 1 : 0)
         }
-    }
-}
-
-extension BusinessDate {
-    /// The day before.
-    var previous: BusinessDate? {
-        if let same = BusinessDate(year: year, month: month, day: day - 1) { return same }
-        let (y, m) = month == 1 ? (year - 1, 12) : (year, month - 1)
-        for last in stride(from: 31, through: 28, by: -1) {
-            if let date = BusinessDate(year: y, month: m, day: last) { return date }
-        }
-        return nil
     }
 }

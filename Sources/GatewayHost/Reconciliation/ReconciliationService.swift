@@ -4,6 +4,7 @@ import Foundation
 import GatewayAPI
 import GatewayConfig
 import Logging
+import MerchantAuth
 import Reconciliation
 
 /// Runs reconciliation for one (channel, business date): the statement file (downloaded through the plugin,
@@ -54,8 +55,7 @@ struct ReconciliationService: Sendable {
         let clock = ContinuousClock()
         var phases: [String: Int64] = [:]
         func lap(_ name: String, since: ContinuousClock.Instant) {
-            let elapsed = clock.now - since
-            phases[name] = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+            phases[name] = (clock.now - since).milliseconds
         }
         guard let entry = registry.channel(channelId) else {
             throw GatewayError(.notFound, "unknown_channel", "no channel '\(channelId.prefix(64))'")
@@ -153,7 +153,7 @@ struct ReconciliationService: Sendable {
         var result = matcher.finish(lookups: lookups)
         lap("parse_match", since: phaseStart)
         // How long the matcher waited for the plugin's parser: the parser's share of the phase.
-        phases["parse_match_waiting_for_parser"] = waited.components.seconds * 1000 + waited.components.attoseconds / 1_000_000_000_000_000
+        phases["parse_match_waiting_for_parser"] = waited.milliseconds
 
         // 4. Compensations: open in the ledger, settled on the statement.
         phaseStart = clock.now
@@ -261,16 +261,7 @@ struct ReconciliationService: Sendable {
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
                 hasher.update(data: chunk)
             }
-            return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+            return Hex.encode(hasher.finalize())
         }.value
-    }
-}
-
-extension BusinessDate {
-    /// The day after.
-    var next: BusinessDate? {
-        if let same = BusinessDate(year: year, month: month, day: day + 1) { return same }
-        if let month = BusinessDate(year: year, month: month + 1, day: 1) { return month }
-        return BusinessDate(year: year + 1, month: 1, day: 1)
     }
 }

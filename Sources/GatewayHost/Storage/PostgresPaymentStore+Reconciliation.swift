@@ -76,9 +76,6 @@ extension PostgresPaymentStore {
 
     // MARK: - Runs and breaks
 
-    static func parseTimestamp(_ text: String) -> Date {
-        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))) ?? Date(timeIntervalSince1970: 0)
-    }
 
     static let breakColumns = """
         id, channel_id, break_key, class, transaction_id, state, first_seen, last_seen, amount, currency, item,
@@ -168,8 +165,8 @@ extension PostgresPaymentStore {
             try await self.execute(
                 """
                 INSERT INTO recon_runs (channel_id, business_date, run, node, started_at, finished_at)
-                VALUES (\(run.channel), \(run.businessDate), \(encoded), \(run.node), \(Self.ms(Self.parseTimestamp(run.startedAt))),
-                    \(Self.ms(Self.parseTimestamp(run.finishedAt))))
+                VALUES (\(run.channel), \(run.businessDate), \(encoded), \(run.node), \(Self.ms(run.startedAtInstant)),
+                    \(Self.ms(run.finishedAtInstant)))
                 ON CONFLICT (channel_id, business_date) DO UPDATE SET run = excluded.run, node = excluded.node,
                     started_at = excluded.started_at, finished_at = excluded.finished_at
                 """, on: connection)

@@ -141,9 +141,6 @@ extension SQLitePaymentStore {
 
     // MARK: - Runs and breaks
 
-    static func parseTimestamp(_ text: String) -> Date {
-        (try? Date(text, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true))) ?? Date(timeIntervalSince1970: 0)
-    }
 
     func unresolvedBreaks(channelId: String, lastSeenBefore date: String) async throws -> [BreakRecord] {
         try await pool.read { db in
@@ -214,8 +211,8 @@ extension SQLitePaymentStore {
                         started_at = excluded.started_at, finished_at = excluded.finished_at
                     """,
                 arguments: [
-                    run.channel, run.businessDate, try ReconciliationRun.encode(final), run.node, Self.ms(Self.parseTimestamp(run.startedAt)),
-                    Self.ms(Self.parseTimestamp(run.finishedAt)),
+                    run.channel, run.businessDate, try ReconciliationRun.encode(final), run.node, Self.ms(run.startedAtInstant),
+                    Self.ms(run.finishedAtInstant),
                 ])
             return (change.resolved, open)
         }
