@@ -27,6 +27,12 @@ public struct ReconciliationMatcher: Sendable {
     private var trailer: StatementTrailer?
     private var statementLines = 0
     private var carriedResolved: [String] = []
+    /// Lines no row has by their id, waiting for the bank-id fallback.
+    private var byBankId: [(record: StatementRecord, carried: Bool)] = []
+    private var carriedStarted = false
+    /// Where the next line's row probably is, per kind (payments, refunds): after the previous one's.
+    private var nextPayment: Int?
+    private var nextRefund: Int?
     /// `matched` pairs in the most common currency, counted without a dictionary per line.
     private var fastCurrency = CurrencyCode("")
     private var fastCurrencyText = ""
@@ -47,9 +53,11 @@ public struct ReconciliationMatcher: Sendable {
 
     /// One batch of the day's statement, in file order.
     public mutating func add(_ batch: StatementBatch) {
-        for record in batch.records {
-            statementLines += 1
-            pairOrKeep(record, carried: false)
+        batch.records.withUnsafeBufferPointer { records in
+            for index in records.indices {
+                statementLines += 1
+                pairByIdOrDefer(records[index], carried: false)
+            }
         }
         issues.append(contentsOf: batch.issues)
         if let found = batch.trailer { trailer = found }
@@ -58,21 +66,54 @@ public struct ReconciliationMatcher: Sendable {
     /// A statement line of an earlier day that an open break carries into this run: it settles (no item)
     /// or is reported again as carried. Call after every batch of the day's own statement.
     public mutating func addCarried(_ record: StatementRecord) {
-        pairOrKeep(record, carried: true)
+        // Today's lines found by no id take their fallback first, as if the carried lines came after them.
+        if !carriedStarted {
+            carriedStarted = true
+            resolveByBankId()
+        }
+        pairByIdOrDefer(record, carried: true)
     }
 
-    private mutating func pairOrKeep(_ record: StatementRecord, carried: Bool) {
-        var position = ledger.find(id: record.transactionId)
-        if position == nil { position = ledger.find(bankId: record.bankTransactionId) }
+    /// Pairs a line with the row of its id, or keeps it for the bank-id fallback (``resolveByBankId()``).
+    private mutating func pairByIdOrDefer(_ record: StatementRecord, carried: Bool) {
+        var id = record.transactionId
+        let isPayment = record.kind == .payment
+        let near = isPayment ? nextPayment : nextRefund
+        let position = id.withUTF8 { bytes -> Int? in
+            let raw = UnsafeRawBufferPointer(bytes)
+            return ledger.find(id: raw, hash: KeyHash.hash(raw), near: near)
+        }
         guard let position else {
+            byBankId.append((record, carried))
+            return
+        }
+        if isPayment { nextPayment = position + 1 } else { nextRefund = position + 1 }
+        pair(record, position, carried: carried)
+    }
+
+    /// The lines no row has by their id, in file order: paired by the bank's id where a row carries it, else
+    /// kept for the lookup by id in any day (``idsToLookUp``). A fallback takes a row only after every line
+    /// had the chance to pair by its own id, so a row is never taken from the line that names it.
+    private mutating func resolveByBankId() {
+        guard !byBankId.isEmpty else { return }
+        let lines = byBankId
+        byBankId = []
+        let found = ledger.positions(ofBankIds: lines.map(\.record.bankTransactionId))
+        for ((record, carried), position) in zip(lines, found) {
+            if let position {
+                pair(record, position, carried: carried)
+                continue
+            }
             if !carried, unpairedLines.contains(record.transactionId) {
                 report(ReconciliationItem(breakClass: .duplicateInStatement, statement: record), counted: true)
-                return
+                continue
             }
             if !carried { unpairedLines.insert(record.transactionId) }
             unpaired.append((record, carried))
-            return
         }
+    }
+
+    private mutating func pair(_ record: StatementRecord, _ position: Int, carried: Bool) {
         let entry = ledger.entries[position]
         if entry.paired {
             if carried {
@@ -148,6 +189,13 @@ public struct ReconciliationMatcher: Sendable {
     /// Ids the caller must read from the ledger by id, in any day: lines no row of the window (or carried in)
     /// pairs with, and the payments their refunds refer to. Sorted, without repeats.
     public var idsToLookUp: [String] {
+        mutating get {
+            resolveByBankId()
+            return lookupIds
+        }
+    }
+
+    private var lookupIds: [String] {
         var ids = Set<String>()
         for (record, _) in unpaired {
             ids.insert(record.transactionId)
@@ -160,6 +208,7 @@ public struct ReconciliationMatcher: Sendable {
     /// paired with, and the plugin's issues. `lookups` maps ids from ``idsToLookUp`` to the ledger's rows of
     /// this channel that have them.
     public mutating func finish(lookups: [String: LedgerFields]) -> ReconciliationResult {
+        resolveByBankId()
         for (record, carried) in unpaired {
             let counted = !carried
             guard let row = lookups[record.transactionId] else {

@@ -147,4 +147,51 @@ import Testing
         #expect(DiscrepancyFiles.timestamp(ms: Self.start) == "2026-11-23T16:00:00.000Z")
         #expect(DiscrepancyFiles.timestamp(ms: 951_782_400_123) == "2000-02-29T00:00:00.123Z")
     }
+
+    /// The bank's id is a fallback: a line pairs by it only after every line had the chance to pair by its own
+    /// id, so a row is never taken from the line that names it, whatever the order of the lines.
+    @Test func theBankIdFallbackNeverTakesARowFromItsOwnLine() {
+        for order in [[0, 1], [1, 0]] {
+            var ledger = LedgerTable()
+            ledger.append(id: "pay_r", bankId: "JN-R", kind: .payment, amount: 100, currency: "CNY", status: .succeeded, dayAt: Self.start + Self.hour)
+            ledger.append(id: "pay_s", bankId: "JN-S", kind: .payment, amount: 200, currency: "CNY", status: .succeeded, dayAt: Self.start + Self.hour)
+            var matcher = ReconciliationMatcher(ledger: ledger, statementDate: Self.day, window: Self.start..<Self.end, timingMargin: 0)
+            let lines = [
+                Self.line(2, "pay_echoed_wrong", bank: "JN-R", 100),  // names no row; the bank's id is pay_r's
+                Self.line(3, "pay_r", bank: "JN-R", 100),             // names pay_r
+            ]
+            matcher.add(StatementBatch(records: order.map { lines[$0] } + [Self.line(4, "pay_other", bank: "JN-S", 200)], issues: []))
+            #expect(matcher.idsToLookUp == [])
+            let result = matcher.finish(lookups: [:])
+            // pay_r pairs with its own line; the line that only shares its bank id is the duplicate; pay_s pairs by
+            // its bank id.
+            #expect(result.items.map(\.breakClass) == [.duplicateInStatement], "order \(order)")
+            #expect(result.items.first?.statement?.transactionId == "pay_echoed_wrong")
+            #expect(result.totals[.matched]?.count == 2)
+        }
+    }
+
+    /// Rows found where the previous line's row was (both sides in time order) or anywhere else in the table
+    /// pair the same: the guess only saves a probe.
+    @Test func linesInAnyOrderPairTheSame() {
+        var ledger = LedgerTable()
+        for n in 0..<1000 {
+            ledger.append(id: "pay_\(n)", bankId: "JN\(n)", kind: n % 10 == 0 ? .refund : .payment, amount: Int64(n + 1), currency: "CNY", status: .succeeded, dayAt: Self.start + Int64(n))
+        }
+        func run(_ numbers: [Int]) -> ReconciliationResult {
+            var matcher = ReconciliationMatcher(ledger: ledger, statementDate: Self.day, window: Self.start..<Self.end, timingMargin: 0)
+            matcher.add(StatementBatch(records: numbers.map { n in
+                Self.line(n + 2, "pay_\(n)", bank: "JN\(n)", kind: n % 10 == 0 ? .refund : .payment, Int64(n + 1), original: n % 10 == 0 ? "pay_x" : nil)
+            }, issues: []))
+            _ = matcher.idsToLookUp
+            return matcher.finish(lookups: [:])
+        }
+        let inOrder = run(Array(0..<1000))
+        var generator = SystemRandomNumberGenerator()
+        let shuffled = run(Array(0..<1000).shuffled(using: &generator))
+        #expect(inOrder.totals[.matched]?.count == 1000)
+        #expect(inOrder.items.isEmpty)
+        #expect(shuffled.totals == inOrder.totals)
+        #expect(shuffled.items.isEmpty)
+    }
 }

@@ -7,10 +7,11 @@ import JiangnanProtocol
 ///
 /// Works on the line's bytes: no Foundation formatters, one `String` per text field kept.
 struct JiangnanStatementLine {
-    /// What a line turned out to be.
+    /// What a line turned out to be. A record is appended to the caller's array directly: a `StatementRecord`
+    /// (a resilient ChannelKit type) carried in an enum payload costs runtime calls per line.
     enum Result {
-        /// A valid transaction line.
-        case record(StatementRecord)
+        /// A valid transaction line, appended; its amount and fee in fen and whether it is `SUCCESS`.
+        case record(amount: Int64, fee: Int64, succeeded: Bool)
         /// Why the line is not a valid transaction line.
         case issue(String)
     }
@@ -20,8 +21,6 @@ struct JiangnanStatementLine {
     /// The largest amount or fee, in fen.
     static let maximumAmount = JiangnanRules.maximumAmount
 
-    /// Positions of `yyyy`, `MM`, `dd` in `finished_at` and in `trade_date`.
-    static let datePositions = [(0, 0), (1, 1), (2, 2), (3, 3), (5, 4), (6, 5), (8, 6), (9, 7)]
     static let pay = Array("PAY".utf8)
     static let refund = Array("REFUND".utf8)
     static let success = Array(JiangnanStatus.success.utf8)
@@ -35,6 +34,9 @@ struct JiangnanStatementLine {
     let businessDate: BusinessDate
     /// The channel's currency (CNY): the common case, matched without allocating.
     let currency: Currency
+    /// The last `finished_at` parsed (its 25 bytes in four words, zero-padded) and its value: a statement in
+    /// time order repeats it for every line of the same second.
+    private var lastFinished: (words: (UInt64, UInt64, UInt64, UInt64), date: Date)?
 
     init(businessDate: BusinessDate, currency: Currency) {
         self.businessDate = businessDate
@@ -43,17 +45,100 @@ struct JiangnanStatementLine {
         self.currency = currency
     }
 
-    /// Parses `line` (without its `\n`). `commas` is scratch space reused across lines.
-    func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, commas: inout [Int]) -> Result {
-        commas.removeAll(keepingCapacity: true)
-        var index = 0
-        while index < line.count {
-            if line[index] == 0x2C { commas.append(index) }  // ","
-            index += 1
+    /// Parses `line` (without its `\n`); a valid line's record is appended to `records`.
+    ///
+    /// A well-formed line of the statement's own date and currency — nearly every line — is read in one pass
+    /// (``parseCommon(_:lineNumber:into:)``); anything else goes through the field-by-field checks that name
+    /// every problem of the line.
+    mutating func parse(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into records: inout [StatementRecord]) -> Result {
+        if let parsed = parseCommon(line, lineNumber: lineNumber, into: &records) { return parsed }
+        return parseWithChecks(line, lineNumber: lineNumber, into: &records)
+    }
+
+    /// Every check of every field, naming each problem of the line.
+    func parseWithChecks(_ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into records: inout [StatementRecord]) -> Result {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: Self.fieldCount) { commas in
+            var found = 0
+            var index = 0
+            while index < line.count {
+                if line[index] == 0x2C {  // ","
+                    if found < Self.fieldCount { commas[found] = index }
+                    found += 1
+                }
+                index += 1
+            }
+            guard found == Self.fieldCount - 1 else {
+                return .issue("expected \(Self.fieldCount) comma-separated fields, found \(found + 1)")
+            }
+            return parse(line, commas: UnsafeBufferPointer(commas), lineNumber: lineNumber, into: &records)
         }
-        guard commas.count == Self.fieldCount - 1 else {
-            return .issue("expected \(Self.fieldCount) comma-separated fields, found \(commas.count + 1)")
+    }
+
+    /// The one-pass reading of a valid line with the statement's trade date and the channel's currency;
+    /// `nil` (nothing appended) when the line is anything else, for the full checks to explain. It accepts
+    /// exactly the lines those checks accept, with the same record.
+    mutating func parseCommon(
+        _ line: UnsafeBufferPointer<UInt8>, lineNumber: Int, into records: inout [StatementRecord]
+    ) -> Result? {
+        guard let base = line.baseAddress else { return nil }
+        let end = line.count
+        var at = 0
+        /// The field from `at` to the next comma (exclusive), moving `at` past the comma; `nil` at the end.
+        func next() -> UnsafeBufferPointer<UInt8>? {
+            let start = at
+            guard let comma = Self.comma(in: base, from: at, to: end) else { return nil }
+            at = comma + 1
+            return UnsafeBufferPointer(start: base + start, count: comma - start)
         }
+        guard let tradeDate = next(), Self.equal(tradeDate, expectedDate),
+            let finished = next(), finished.count == 25, Self.onDate(finished, tradeDate),
+            let outTradeNo = next(), Self.isCallerId(outTradeNo),
+            let tradeNo = next(), Self.isCallerId(tradeNo),
+            let typeField = next(),
+            let amountField = next(), let amount = Self.number(amountField), amount >= 1, amount <= Self.maximumAmount,
+            let feeField = next(), let fee = Self.number(feeField), fee <= Self.maximumAmount,
+            let currencyField = next(), Self.equal(currencyField, currencyCode),
+            let statusField = next()
+        else { return nil }
+        let original = UnsafeBufferPointer(start: base + at, count: end - at)
+        let kind: TransactionKind
+        if Self.equal(typeField, Self.pay), original.isEmpty {
+            kind = .payment
+        } else if Self.equal(typeField, Self.refund), Self.isCallerId(original) {
+            kind = .refund
+        } else {
+            return nil
+        }
+        let status: StatementRecord.Status
+        if Self.equal(statusField, Self.success) {
+            status = .succeeded
+        } else if Self.equal(statusField, Self.failed) {
+            status = .failed
+        } else {
+            return nil
+        }
+        let finishedAt: Date
+        let words = Self.words25(finished)
+        if let lastFinished, lastFinished.words == words {
+            finishedAt = lastFinished.date
+        } else {
+            guard let parsed = JiangnanTime.parse(utf8: finished) else { return nil }
+            finishedAt = parsed
+            lastFinished = (words, parsed)
+        }
+        records.append(
+            StatementRecord(
+                lineNumber: lineNumber, businessDate: businessDate, finishedAt: finishedAt,
+                transactionId: Self.string(outTradeNo), bankTransactionId: Self.string(tradeNo), kind: kind,
+                amount: Money(minorUnits: amount, currency: currency), fee: Money(minorUnits: fee, currency: currency),
+                status: status, originalTransactionId: kind == .refund ? Self.string(original) : nil))
+        return .record(amount: amount, fee: fee, succeeded: status == .succeeded)
+    }
+
+    private func parse(
+        _ line: UnsafeBufferPointer<UInt8>, commas: UnsafeBufferPointer<Int>, lineNumber: Int,
+        into records: inout [StatementRecord]
+    ) -> Result {
         func field(_ n: Int) -> UnsafeBufferPointer<UInt8> {
             let start = n == 0 ? line.startIndex : commas[n - 1] + 1
             let end = n == Self.fieldCount - 1 ? line.endIndex : commas[n]
@@ -81,7 +166,7 @@ struct JiangnanStatementLine {
         let finishedAt = JiangnanTime.parse(utf8: finished)
         if finishedAt == nil {
             problems.append("bad finished_at '\(Self.text(finished))'")
-        } else if tradeDate.count == 8, !Self.datePositions.allSatisfy({ finished[$0.0] == tradeDate[$0.1] }) {
+        } else if tradeDate.count == 8, !Self.onDate(finished, tradeDate) {
             problems.append("finished_at \(Self.text(finished)) is not on trade_date \(Self.text(tradeDate))")
         }
 
@@ -148,13 +233,50 @@ struct JiangnanStatementLine {
         guard problems.isEmpty, let date, let kind, let amount, let fee, let status, let lineCurrency else {
             return .issue(problems.joined(separator: "; "))
         }
-        return .record(
+        records.append(
             StatementRecord(
                 lineNumber: lineNumber, businessDate: date, finishedAt: finishedAt,
                 transactionId: Self.string(outTradeNo), bankTransactionId: Self.string(tradeNo), kind: kind,
                 amount: Money(minorUnits: amount, currency: lineCurrency),
                 fee: Money(minorUnits: fee, currency: lineCurrency),
                 status: status, originalTransactionId: kind == .refund ? Self.string(original) : nil))
+        return .record(amount: amount, fee: fee, succeeded: status == .succeeded)
+    }
+
+    /// The position of the first comma in `base[from..<to]`, eight bytes at a time.
+    @inline(__always)
+    static func comma(in base: UnsafePointer<UInt8>, from: Int, to end: Int) -> Int? {
+        var at = from
+        let raw = UnsafeRawPointer(base)
+        while at + 8 <= end {
+            // A zero byte of `word ^ ",,,,,,,,"` is a comma (the classic has-zero-byte test).
+            let word = raw.loadUnaligned(fromByteOffset: at, as: UInt64.self) ^ 0x2C2C_2C2C_2C2C_2C2C
+            let found = (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
+            if found != 0 { return at + (found.trailingZeroBitCount >> 3) }
+            at += 8
+        }
+        while at < end {
+            if base[at] == 0x2C { return at }
+            at += 1
+        }
+        return nil
+    }
+
+    /// 25 bytes as four little-endian words, the last zero-padded.
+    @inline(__always)
+    static func words25(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
+        let raw = UnsafeRawPointer(bytes.baseAddress!)
+        return (
+            raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+            raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), UInt64(bytes[24])
+        )
+    }
+
+    /// Whether `finished_at` (`yyyy-MM-dd…`, 25 bytes) is on `trade_date` (`yyyyMMdd`).
+    static func onDate(_ finished: UnsafeBufferPointer<UInt8>, _ tradeDate: UnsafeBufferPointer<UInt8>) -> Bool {
+        finished[0] == tradeDate[0] && finished[1] == tradeDate[1] && finished[2] == tradeDate[2]
+            && finished[3] == tradeDate[3] && finished[5] == tradeDate[4] && finished[6] == tradeDate[5]
+            && finished[8] == tradeDate[6] && finished[9] == tradeDate[7]
     }
 
     /// Whether two byte strings are equal.

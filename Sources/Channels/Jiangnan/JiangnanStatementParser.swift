@@ -32,7 +32,7 @@ final class JiangnanStatementParser: @unchecked Sendable {
     private let lock = NSLock()
     private let location: URL
     private let batchSize: Int
-    private let lineParser: JiangnanStatementLine
+    private var lineParser: JiangnanStatementLine
     private let header = Array(JiangnanRules.statementHeader.utf8)
 
     private var handle: FileHandle?
@@ -43,7 +43,6 @@ final class JiangnanStatementParser: @unchecked Sendable {
     private var discardingOverlongLine = false
     private var finished = false
     private var missingFinalNewline = false
-    private var commas: [Int] = []
 
     private var lineNumber = 0
     private var rowCount = 0
@@ -58,7 +57,6 @@ final class JiangnanStatementParser: @unchecked Sendable {
         self.location = file.location
         self.batchSize = max(1, batchSize)
         self.lineParser = JiangnanStatementLine(businessDate: file.businessDate, currency: currency)
-        commas.reserveCapacity(16)
     }
 
     deinit { try? handle?.close() }
@@ -78,6 +76,9 @@ final class JiangnanStatementParser: @unchecked Sendable {
             buffer.reserveCapacity(Self.chunkSize * 2)
         }
         var batch = StatementBatch(records: [], issues: [])
+        // The line parser (its small cache) as a local for the batch: no exclusivity check per line.
+        var lineParser = self.lineParser
+        defer { self.lineParser = lineParser }
         while batch.records.count < batchSize, batch.issues.count < batchSize {
             guard let line = try nextLine() else {
                 finish(&batch)
@@ -87,7 +88,7 @@ final class JiangnanStatementParser: @unchecked Sendable {
             switch line {
             case .text(let range):
                 buffer.withUnsafeBufferPointer { all in
-                    classify(UnsafeBufferPointer(rebasing: all[range]), into: &batch)
+                    classify(UnsafeBufferPointer(rebasing: all[range]), parser: &lineParser, into: &batch)
                 }
             case .overlong(let prefix):
                 if trailer == nil { rowCount += 1; rowIssueCount += 1 }
@@ -177,7 +178,9 @@ final class JiangnanStatementParser: @unchecked Sendable {
 
     // MARK: - Classification
 
-    private func classify(_ line: UnsafeBufferPointer<UInt8>, into batch: inout StatementBatch) {
+    private func classify(
+        _ line: UnsafeBufferPointer<UInt8>, parser lineParser: inout JiangnanStatementLine, into batch: inout StatementBatch
+    ) {
         func issue(_ reason: String) {
             batch.issues.append(
                 StatementIssue(lineNumber: lineNumber, line: String(decoding: line.prefix(512), as: UTF8.self), reason: reason))
@@ -209,16 +212,15 @@ final class JiangnanStatementParser: @unchecked Sendable {
             return
         }
         rowCount += 1
-        switch lineParser.parse(line, lineNumber: lineNumber, commas: &commas) {
-        case .record(let record):
-            if record.status == .succeeded {
-                let (amount, o1) = successAmount.addingReportingOverflow(record.amount.minorUnits)
-                let (fee, o2) = successFee.addingReportingOverflow(record.fee.minorUnits)
-                successAmount = amount
-                successFee = fee
+        switch lineParser.parse(line, lineNumber: lineNumber, into: &batch.records) {
+        case .record(let amount, let fee, let succeeded):
+            if succeeded {
+                let (amounts, o1) = successAmount.addingReportingOverflow(amount)
+                let (fees, o2) = successFee.addingReportingOverflow(fee)
+                successAmount = amounts
+                successFee = fees
                 if o1 || o2 { sumsOverflowed = true }
             }
-            batch.records.append(record)
         case .issue(let reason):
             rowIssueCount += 1
             issue(reason)

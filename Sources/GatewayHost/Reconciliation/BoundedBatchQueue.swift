@@ -5,8 +5,9 @@ import Synchronization
 /// than that many batches in memory; `next` waits for a batch, and answers nil after `finish`.
 final class BoundedBatchQueue<Element: Sendable>: Sendable {
     private struct State {
+        /// At most `capacity` elements: a consumed one is removed at once, so it is freed once its consumer is
+        /// done with it (a read index over a longer array kept dozens of parsed batches alive).
         var items: [Element] = []
-        var head = 0
         var finished: (any Error)?? = nil
         var waitingConsumer: CheckedContinuation<Void, Never>?
         var waitingProducer: CheckedContinuation<Void, Never>?
@@ -27,7 +28,7 @@ final class BoundedBatchQueue<Element: Sendable>: Sendable {
     func send(_ element: Element) async {
         while true {
             let queued: Bool = state.withLock { state in
-                guard state.items.count - state.head < capacity else { return false }
+                guard state.items.count < capacity else { return false }
                 state.items.append(element)
                 return true
             }
@@ -40,7 +41,7 @@ final class BoundedBatchQueue<Element: Sendable>: Sendable {
             }
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.items.count - state.head < capacity || state.finished != nil { return true }
+                    if state.items.count < capacity || state.finished != nil { return true }
                     state.waitingProducer = continuation
                     return false
                 }
@@ -63,14 +64,8 @@ final class BoundedBatchQueue<Element: Sendable>: Sendable {
     func next() async throws -> Element? {
         while true {
             let step: Step = state.withLock { state in
-                if state.head < state.items.count {
-                    let element = state.items[state.head]
-                    state.head += 1
-                    if state.head > 64, state.head * 2 > state.items.count {
-                        state.items.removeFirst(state.head)
-                        state.head = 0
-                    }
-                    return .element(element)
+                if !state.items.isEmpty {
+                    return .element(state.items.removeFirst())
                 }
                 if let finished = state.finished { return .end(finished) }
                 return .wait
@@ -88,7 +83,7 @@ final class BoundedBatchQueue<Element: Sendable>: Sendable {
             case .wait:
                 await withCheckedContinuation { continuation in
                     let resumeNow = state.withLock { state -> Bool in
-                        if state.head < state.items.count || state.finished != nil { return true }
+                        if !state.items.isEmpty || state.finished != nil { return true }
                         state.waitingConsumer = continuation
                         return false
                     }

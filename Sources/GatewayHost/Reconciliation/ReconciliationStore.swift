@@ -6,7 +6,8 @@ import Reconciliation
 protocol ReconciliationStore: ReconciliationJobStore {
     /// The bank-visible transactions of `channelId` whose business instant (ms) is in `window`: payments and
     /// refunds today, attempts once payments have several. Read as a stream into the compact table.
-    func reconciliationLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable
+    /// `expectedRows` (the channel's last run) sizes the table; without it the store counts first.
+    func reconciliationLedger(channelId: String, window: Range<Int64>, expectedRows: Int?) async throws -> LedgerTable
 
     /// The channel's transactions with these ids, in any day (a refund's `paymentId` filled in).
     func reconciliationLookup(channelId: String, ids: [String]) async throws -> [String: LedgerFields]

@@ -6,7 +6,7 @@ import Reconciliation
 extension PostgresPaymentStore {
     /// Streams the window's rows (two halves on two connections at once) into the compact table; rows are
     /// decoded as they arrive, never collected.
-    func reconciliationLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
+    func reconciliationLedger(channelId: String, window: Range<Int64>, expectedRows: Int?) async throws -> LedgerTable {
         let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
         async let first = readLedger(channelId: channelId, window: window.lowerBound..<middle)
         async let second = readLedger(channelId: channelId, window: middle..<window.upperBound)
