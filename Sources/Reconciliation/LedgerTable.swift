@@ -94,11 +94,14 @@ public struct LedgerTable: Sendable {
         if entries.capacity < entries.count + other.entries.count {
             entries.reserveCapacity(Swift.max(entries.count + other.entries.count, entries.capacity * 2))
         }
+        let first = entries.count
         for var entry in other.entries {
             entry.offset += base
             entries.append(entry)
         }
-        if !index.isEmpty { rebuildIndex() }
+        if !index.isEmpty {
+            for position in first..<entries.count { insert(position) }
+        }
     }
 
     // MARK: - Lookup
@@ -108,9 +111,16 @@ public struct LedgerTable: Sendable {
         if index.isEmpty { rebuildIndex() }
     }
 
-    private mutating func rebuildIndex() {
+    /// Builds the (empty or partial) index now, sized for `rows`: a reader that knows about how many rows
+    /// come indexes each chunk as it arrives, while the store is still reading, instead of all of them once
+    /// the read is done.
+    public mutating func buildIndex(expecting rows: Int) {
+        if index.isEmpty { rebuildIndex(expecting: rows) }
+    }
+
+    private mutating func rebuildIndex(expecting rows: Int = 0) {
         var size = 16
-        while size < entries.count * 2 + 16 { size <<= 1 }
+        while size < Swift.max(entries.count, rows) * 2 + 16 { size <<= 1 }
         index = [Int32](repeating: -1, count: size)
         mask = size - 1
         for position in entries.indices { insert(position) }
@@ -170,10 +180,15 @@ public struct LedgerTable: Sendable {
         var found = [Int?](repeating: nil, count: bankIds.count)
         guard !wanted.isEmpty else { return found }
         var remaining = wanted.values.reduce(0) { $0 + $1.count }
+        // A 65,536-bit filter on the hashes' low bits answers "not wanted" for nearly every row without a
+        // dictionary lookup.
+        var filter = [UInt64](repeating: 0, count: 1024)
+        for hash in wanted.keys { filter[Int(hash & 0xFFFF) >> 6] |= 1 << (hash & 63) }
         arena.withUnsafeBytes { all in
             for position in entries.indices where entries[position].bankLength > 0 {
                 let bytes = UnsafeRawBufferPointer(rebasing: all[bankRange(position)])
-                guard let queries = wanted[KeyHash.hash(bytes)] else { continue }
+                let hash = KeyHash.hash(bytes)
+                guard filter[Int(hash & 0xFFFF) >> 6] & (1 << (hash & 63)) != 0, let queries = wanted[hash] else { continue }
                 for query in queries where found[query] == nil {
                     var bankId = bankIds[query]
                     let same = bankId.withUTF8 { $0.count == bytes.count && memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 }

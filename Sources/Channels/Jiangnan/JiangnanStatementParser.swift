@@ -51,6 +51,8 @@ final class JiangnanStatementParser: @unchecked Sendable {
     private var successFee: Int64 = 0
     private var sumsOverflowed = false
     private var trailer: StatementTrailer?
+    /// `trailer != nil`, asked on every line without going through the resilient type's witnesses.
+    private var afterTrailer = false
     private var trailerLine = ""
 
     init(file: StatementFile, batchSize: Int, currency: Currency) {
@@ -76,6 +78,8 @@ final class JiangnanStatementParser: @unchecked Sendable {
             buffer.reserveCapacity(Self.chunkSize * 2)
         }
         var batch = StatementBatch(records: [], issues: [])
+        // One allocation per batch: growing the array would copy its records over and over.
+        batch.records.reserveCapacity(batchSize)
         // The line parser (its small cache) as a local for the batch: no exclusivity check per line.
         var lineParser = self.lineParser
         defer { self.lineParser = lineParser }
@@ -91,7 +95,7 @@ final class JiangnanStatementParser: @unchecked Sendable {
                     classify(UnsafeBufferPointer(rebasing: all[range]), parser: &lineParser, into: &batch)
                 }
             case .overlong(let prefix):
-                if trailer == nil { rowCount += 1; rowIssueCount += 1 }
+                if !afterTrailer { rowCount += 1; rowIssueCount += 1 }
                 batch.issues.append(
                     StatementIssue(
                         lineNumber: lineNumber, line: String(decoding: prefix, as: UTF8.self),
@@ -194,13 +198,14 @@ final class JiangnanStatementParser: @unchecked Sendable {
             }
             return
         }
-        if trailer != nil {
+        if afterTrailer {
             issue(line.isEmpty ? "empty line after the trailer" : "line after the #TOTAL trailer")
             return
         }
         if line.first == 0x23 {  // "#"
             if let parsed = Self.parseTrailer(line, lineNumber: lineNumber) {
                 trailer = parsed
+                afterTrailer = true
                 trailerLine = String(decoding: line, as: UTF8.self)
             } else {
                 issue("malformed trailer (expected #TOTAL,row_count,amount_sum,fee_sum)")

@@ -47,6 +47,7 @@ extension SQLitePaymentStore {
             }
         }
         var table = LedgerTable(capacity: count)
+        table.buildIndex(expecting: count)
         for await chunk in chunks { table.append(contentsOf: chunk) }
         if let error = readers.error { throw error }
         return table
