@@ -1,10 +1,8 @@
 import ChannelKit
-import Crypto
 import Foundation
 import GatewayAPI
 import GatewayConfig
 import Logging
-import MerchantAuth
 import Reconciliation
 
 /// Runs reconciliation for one (channel, business date): the statement file (downloaded through the plugin,
@@ -138,7 +136,7 @@ struct ReconciliationService: Sendable {
             queue.finish()
         }
         progress(Progress(phase: "ledger", done: 0, total: nil))
-        async let digest = Self.sha256(of: location)
+        async let digest = StatementDigest.sha256(of: location)
         async let carried = store.unresolvedBreaks(channelId: channelId, lastSeenBefore: date.description)
         let lastRows = try await store.reconciliationRuns(channelId: channelId, limit: 1).first?.ledgerRows
         var table = try await store.reconciliationLedger(channelId: channelId, window: window, expectedRows: lastRows)
@@ -281,18 +279,5 @@ struct ReconciliationService: Sendable {
     static func relative(_ url: URL, to base: URL) -> String {
         let path = url.standardizedFileURL.path, root = base.standardizedFileURL.path
         return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
-    }
-
-    /// The file's SHA-256 as lowercase hex, read in 1 MiB chunks.
-    static func sha256(of url: URL) async throws -> String {
-        try await Task.detached {
-            let handle = try FileHandle(forReadingFrom: url)
-            defer { try? handle.close() }
-            var hasher = SHA256()
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-            }
-            return Hex.encode(hasher.finalize())
-        }.value
     }
 }
