@@ -8,16 +8,19 @@ extension PostgresPaymentStore {
     /// decoded as they arrive, never collected.
     func reconciliationLedger(channelId: String, window: Range<Int64>, expectedRows: Int?) async throws -> LedgerTable {
         let middle = window.lowerBound + (window.upperBound - window.lowerBound) / 2
-        async let first = readLedger(channelId: channelId, window: window.lowerBound..<middle)
-        async let second = readLedger(channelId: channelId, window: middle..<window.upperBound)
+        // Reserved from the channel's last run (untouched reserve costs no memory): the first half's table
+        // has room for the second, appended to it.
+        let expected = (expectedRows ?? 0) + (expectedRows ?? 0) / 4
+        async let first = readLedger(channelId: channelId, window: window.lowerBound..<middle, capacity: expected)
+        async let second = readLedger(channelId: channelId, window: middle..<window.upperBound, capacity: expected / 2)
         var table = try await first
         table.append(contentsOf: try await second)
         return table
     }
 
-    private func readLedger(channelId: String, window: Range<Int64>) async throws -> LedgerTable {
+    private func readLedger(channelId: String, window: Range<Int64>, capacity: Int) async throws -> LedgerTable {
         try await withConnection { [logger] connection in
-            var table = LedgerTable()
+            var table = LedgerTable(capacity: capacity)
             let at = PostgresMigrations.businessAt()
             let payments = try await connection.query(
                 """
@@ -38,12 +41,65 @@ extension PostgresPaymentStore {
     }
 
     private static func append(_ row: PostgresRow, kind: TransactionKind, to table: inout LedgerTable) throws {
+        if try appendFromBytes(row, kind: kind, to: &table) { return }
         let (id, bank, amount, currency, status, notProcessed, at) = try row.decode(
             (String, String?, Int64, String, String, Bool, Int64).self)
         guard let stored = LedgerStatus(stored: status, notProcessed: notProcessed) else {
             throw StoreError("unknown status '\(status)' in the ledger")
         }
         table.append(id: id, bankId: bank, kind: kind, amount: amount, currency: currency, status: stored, dayAt: at)
+    }
+
+    /// The row read from its cells' bytes (binary format: text as UTF-8, `bigint` as 8 bytes big-endian,
+    /// `boolean` as one byte), straight into the table: no String per id. `false` when a cell is not in the
+    /// expected form (the caller then decodes the row the usual way).
+    private static func appendFromBytes(_ row: PostgresRow, kind: TransactionKind, to table: inout LedgerTable) throws -> Bool {
+        var cells = row.makeIterator()
+        guard let id = cells.next(), let bank = cells.next(), let amount = cells.next(), let currency = cells.next(),
+            let status = cells.next(), let notProcessed = cells.next(), let at = cells.next(),
+            let amountValue = integer(amount), let atValue = integer(at),
+            let notProcessedValue = boolean(notProcessed), let idBytes = text(id), let currencyBytes = text(currency),
+            let statusBytes = text(status)
+        else { return false }
+        let bankBytes = bank.bytes == nil ? nil : text(bank)
+        if bank.bytes != nil, bankBytes == nil { return false }
+        let stored: LedgerStatus
+        switch (statusBytes.readableBytes, statusBytes.getInteger(at: statusBytes.readerIndex, as: UInt8.self)) {
+        case (9, UInt8(ascii: "s")): stored = .succeeded
+        case (8, UInt8(ascii: "d")): stored = notProcessedValue ? .notProcessed : .declined
+        case (7, UInt8(ascii: "p")): stored = .pending
+        case (10, UInt8(ascii: "p")): stored = .processing
+        default:
+            throw StoreError("unknown status '\(String(buffer: statusBytes).prefix(32))' in the ledger")
+        }
+        let code = currencyBytes.withUnsafeReadableBytes { CurrencyCode(bytes: $0) }
+        idBytes.withUnsafeReadableBytes { idRaw in
+            if let bankBytes {
+                bankBytes.withUnsafeReadableBytes { bankRaw in
+                    table.append(
+                        id: idRaw, bankId: bankRaw, kind: kind, amount: amountValue, currency: code, status: stored,
+                        dayAt: atValue)
+                }
+            } else {
+                table.append(id: idRaw, bankId: nil, kind: kind, amount: amountValue, currency: code, status: stored, dayAt: atValue)
+            }
+        }
+        return true
+    }
+
+    private static func integer(_ cell: PostgresCell) -> Int64? {
+        guard cell.format == .binary, cell.dataType == .int8, let bytes = cell.bytes, bytes.readableBytes == 8 else { return nil }
+        return bytes.getInteger(at: bytes.readerIndex, as: Int64.self)
+    }
+
+    private static func boolean(_ cell: PostgresCell) -> Bool? {
+        guard cell.format == .binary, cell.dataType == .bool, let bytes = cell.bytes, bytes.readableBytes == 1 else { return nil }
+        return bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) != 0
+    }
+
+    private static func text(_ cell: PostgresCell) -> ByteBuffer? {
+        guard cell.dataType == .text || cell.dataType == .varchar, let bytes = cell.bytes else { return nil }
+        return bytes
     }
 
     func reconciliationLookup(channelId: String, ids: [String]) async throws -> [String: LedgerFields] {
