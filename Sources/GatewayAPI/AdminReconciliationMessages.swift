@@ -266,8 +266,13 @@ public struct AdminBreak: Codable, Sendable, Equatable {
 /// `GET /admin/recon/breaks`.
 public struct AdminBreaks: Codable, Sendable, Equatable {
     public var breaks: [AdminBreak]
+    /// Present when more breaks follow: pass it as `after` for the next page.
+    public var next: String?
 
-    public init(breaks: [AdminBreak]) { self.breaks = breaks }
+    public init(breaks: [AdminBreak], next: String? = nil) {
+        self.breaks = breaks
+        self.next = next
+    }
 }
 
 /// `POST /admin/recon/breaks/{id}/resolve`.

@@ -61,18 +61,33 @@ extension GatewayCtl.Recon {
         @Flag(help: "Only open and persisting breaks.")
         var open = false
 
-        @Option(help: "At most this many breaks (1–10000).")
+        @Option(help: "At most this many breaks per page (1–10000).")
         var limit = 500
+
+        @Option(help: "Start after this page token (the 'next' of an earlier page).")
+        var after: String?
+
+        @Flag(help: "Every page, not only the first.")
+        var all = false
 
         func validate() throws {
             guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
         }
 
         func run() async throws {
-            let path = "/admin/recon/breaks?limit=\(limit)" + GatewayCtl.Recon.channelQuery(channel) + (open ? "&open=true" : "")
-            let body = try await options.fetch(path)
-            if options.json { return options.printJSON(body) }
-            let answer = try options.decode(AdminBreaks.self, from: body, path: path)
+            let base = "/admin/recon/breaks?limit=\(limit)" + GatewayCtl.Recon.channelQuery(channel) + (open ? "&open=true" : "")
+            var answer = AdminBreaks(breaks: [])
+            var token = after
+            repeat {
+                let path = base + (token.map { "&after=\($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(["-", "_"])) ?? $0)" } ?? "")
+                let body = try await options.fetch(path)
+                let page = try options.decode(AdminBreaks.self, from: body, path: path)
+                if options.json, !all { return options.printJSON(body) }
+                answer.breaks += page.breaks
+                answer.next = page.next
+                token = page.next
+            } while all && token != nil
+            if options.json { return options.printJSON(Array(try JSONEncoder().encode(answer))) }
             guard !answer.breaks.isEmpty else {
                 print(open ? "no open breaks" : "no breaks")
                 return
@@ -84,6 +99,7 @@ extension GatewayCtl.Recon {
                     item.amount.map { "\($0) \(item.currency ?? "")" }, item.firstSeen, item.lastSeen, "\(item.ageDays) d")
             }
             print(table.render())
+            if let next = answer.next { print("more: gatewayctl recon breaks --after \(next) (or --all)") }
         }
     }
 

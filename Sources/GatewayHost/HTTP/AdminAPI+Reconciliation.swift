@@ -47,9 +47,22 @@ extension AdminAPI {
             guard let limit = Int(request.uri.queryParameters.get("limit") ?? "500"), (1...10_000).contains(limit) else {
                 throw GatewayError.invalidRequest("limit must be an integer from 1 to 10000")
             }
-            let breaks = try await reconciliation.store.breaks(channelId: channel, openOnly: open, limit: limit)
+            var after: BreakCursor?
+            if let token = request.uri.queryParameters.get("after") {
+                guard let cursor = BreakCursor(token: String(token)) else {
+                    throw GatewayError.invalidRequest("after must be the 'next' token of an earlier page")
+                }
+                after = cursor
+            }
+            // One more than asked: whether there is a next page.
+            var breaks = try await reconciliation.store.breaks(channelId: channel, openOnly: open, limit: limit + 1, after: after)
+            let more = breaks.count > limit
+            if more { breaks.removeLast() }
             let today = Date()
-            return try JSONBody.response(AdminBreaks(breaks: breaks.map { Self.adminBreak($0, today: today) }))
+            return try JSONBody.response(
+                AdminBreaks(
+                    breaks: breaks.map { Self.adminBreak($0, today: today) },
+                    next: more ? breaks.last.map { BreakCursor(after: $0).token } : nil))
         }
         router.get("/admin/recon/breaks/{id}") { _, context in
             let id = try context.parameters.require("id")

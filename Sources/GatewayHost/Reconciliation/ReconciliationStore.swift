@@ -25,7 +25,8 @@ protocol ReconciliationStore: ReconciliationJobStore {
 
     func reconciliationRun(channelId: String, date: String) async throws -> ReconciliationRun?
     func reconciliationRuns(channelId: String?, limit: Int) async throws -> [ReconciliationRun]
-    func breaks(channelId: String?, openOnly: Bool, limit: Int) async throws -> [BreakRecord]
+    /// Breaks in list order (first seen, channel, class, transaction, id), starting after `after`.
+    func breaks(channelId: String?, openOnly: Bool, limit: Int, after: BreakCursor?) async throws -> [BreakRecord]
     func breakRecord(id: String) async throws -> BreakRecord?
     /// Resolves a break by hand; nil when there is no such break.
     func resolveBreak(id: String, by: String, note: String, at: Date) async throws -> BreakRecord?

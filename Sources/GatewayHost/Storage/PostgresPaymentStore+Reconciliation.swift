@@ -352,14 +352,19 @@ extension PostgresPaymentStore {
         }
     }
 
-    func breaks(channelId: String?, openOnly: Bool, limit: Int) async throws -> [BreakRecord] {
+    func breaks(channelId: String?, openOnly: Bool, limit: Int, after: BreakCursor?) async throws -> [BreakRecord] {
         try await withConnection { connection in
+            // COALESCE: the same order as SQLite's for line breaks (no transaction); PostgreSQL sorts NULLs last.
             try await self.rows(
                 """
                 SELECT \(unescaped: Self.breakColumns) FROM recon_breaks
                 WHERE (\(channelId)::TEXT IS NULL OR channel_id = \(channelId))
                     AND (NOT \(openOnly) OR state IN ('open','persisting'))
-                ORDER BY first_seen, channel_id, class, transaction_id, id LIMIT \(limit)
+                    AND (\(after?.id)::TEXT IS NULL
+                         OR (first_seen, channel_id, class, COALESCE(transaction_id, ''), id)
+                            > (\(after?.firstSeen)::TEXT, \(after?.channel)::TEXT, \(after?.breakClass)::TEXT,
+                               \(after?.transactionId)::TEXT, \(after?.id)::TEXT))
+                ORDER BY first_seen, channel_id, class, COALESCE(transaction_id, ''), id LIMIT \(limit)
                 """, on: connection
             ).map(Self.breakRecord)
         }

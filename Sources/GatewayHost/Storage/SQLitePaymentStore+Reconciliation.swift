@@ -362,15 +362,21 @@ extension SQLitePaymentStore {
         }
     }
 
-    func breaks(channelId: String?, openOnly: Bool, limit: Int) async throws -> [BreakRecord] {
+    func breaks(channelId: String?, openOnly: Bool, limit: Int, after: BreakCursor?) async throws -> [BreakRecord] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT * FROM recon_breaks WHERE (? IS NULL OR channel_id = ?)
                         AND (? = 0 OR state IN ('open','persisting'))
-                    ORDER BY first_seen, channel_id, class, transaction_id, id LIMIT ?
-                    """, arguments: [channelId, channelId, openOnly ? 1 : 0, limit]
+                        AND (? IS NULL OR (first_seen, channel_id, class, COALESCE(transaction_id, ''), id)
+                                          > (?, ?, ?, ?, ?))
+                    ORDER BY first_seen, channel_id, class, COALESCE(transaction_id, ''), id LIMIT ?
+                    """,
+                arguments: [
+                    channelId, channelId, openOnly ? 1 : 0, after?.id, after?.firstSeen, after?.channel,
+                    after?.breakClass, after?.transactionId, after?.id, limit,
+                ]
             ).map(Self.breakRecord)
         }
     }

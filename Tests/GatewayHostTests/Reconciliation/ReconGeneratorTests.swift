@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GatewayAPI
 import Testing
 
 @testable import GatewayHost
@@ -68,6 +69,26 @@ extension EndToEndLoadTests {
             }
             #expect(breaks.filter { $0.breakClass == "timing" }.allSatisfy { $0.state == "carried" })
             #expect(breaks.filter { $0.breakClass != "timing" }.allSatisfy { $0.state == "open" && $0.firstSeen == date })
+
+            // The same list a page at a time: every break once, in the same order, `next` until the last page.
+            var paged: [AdminBreak] = []
+            var after: String?
+            var pages = 0
+            repeat {
+                let query = "?channel=jiangnan&limit=30" + (after.map { "&after=\($0)" } ?? "")
+                let answer = try await TestHTTP.get(stack.gateway.admin("/admin/recon/breaks\(query)"), headers: stack.gateway.adminHeaders, signed: false)
+                let page = try JSONDecoder().decode(AdminBreaks.self, from: answer.body)
+                #expect(page.breaks.count == 30 || page.next == nil)
+                paged += page.breaks
+                after = page.next
+                pages += 1
+            } while after != nil && pages < 100
+            #expect(breaks.count > 60)
+            #expect(pages == (breaks.count + 29) / 30)
+            #expect(paged.map(\.id) == breaks.map(\.id))
+            // A token that is not one is refused.
+            let bad = try await TestHTTP.get(stack.gateway.admin("/admin/recon/breaks?after=nonsense"), headers: stack.gateway.adminHeaders, signed: false)
+            #expect(bad.status == 400)
         }
     }
 }

@@ -101,6 +101,15 @@ struct ReconLifeTests {
             #expect(open.status == 0, "\(open.log)")
             let listed = try JSONDecoder().decode(AdminBreaks.self, from: Data(open.stdout.utf8)).breaks
             #expect(listed.map(\.breakClass) == ["unparseable_line", "unparseable_line"])
+            // A page at a time: one per page, and `--all` follows the pages to the same list.
+            let onePage = try await GatewayCtlRunner.run(
+                ["recon", "breaks", "--open", "--limit", "1"] + stack.gateway.ctlArguments, in: stack.directory)
+            #expect(onePage.status == 0 && onePage.stdout.contains("more: gatewayctl recon breaks --after "), "\(onePage.log)")
+            let all = try await GatewayCtlRunner.run(
+                ["recon", "breaks", "--open", "--limit", "1", "--all", "--json"] + stack.gateway.ctlArguments, in: stack.directory)
+            #expect(all.status == 0, "\(all.log)")
+            let everyPage = try JSONDecoder().decode(AdminBreaks.self, from: Data(all.stdout.utf8))
+            #expect(everyPage.breaks == listed && everyPage.next == nil)
             // Bad input changes nothing: an empty note, an unknown break.
             let empty = try await TestHTTP.post(
                 stack.gateway.admin("/admin/recon/breaks/\(listed[0].id)/resolve"), body: Data(#"{"note":"  "}"#.utf8),
