@@ -30,6 +30,8 @@ public struct ReconciliationMatcher: Sendable {
     /// Lines no row has by their id, waiting for the bank-id fallback.
     private var byBankId: [(record: StatementRecord, carried: Bool)] = []
     private var carriedStarted = false
+    /// Lines kept for the bank-id fallback before a pass over the table resolves them.
+    static let bankIdPass = 65_536
     /// Where the next line's row probably is, per kind (payments, refunds): after the previous one's.
     private var nextPayment: Int?
     private var nextRefund: Int?
@@ -85,6 +87,9 @@ public struct ReconciliationMatcher: Sendable {
         }
         guard let position else {
             byBankId.append((record, carried))
+            // Bounded: a statement whose lines mostly miss by id (a bank that echoes other ids) is resolved in
+            // passes of this many lines instead of being held whole.
+            if byBankId.count >= Self.bankIdPass { resolveByBankId() }
             return
         }
         if isPayment { nextPayment = position + 1 } else { nextRefund = position + 1 }
@@ -93,7 +98,8 @@ public struct ReconciliationMatcher: Sendable {
 
     /// The lines no row has by their id, in file order: paired by the bank's id where a row carries it, else
     /// kept for the lookup by id in any day (``idsToLookUp``). A fallback takes a row only after every line
-    /// had the chance to pair by its own id, so a row is never taken from the line that names it.
+    /// had the chance to pair by its own id, so a row is never taken from the line that names it (unless more
+    /// than ``bankIdPass`` lines miss by id: then a pass runs early, before the later lines came).
     private mutating func resolveByBankId() {
         guard !byBankId.isEmpty else { return }
         let lines = byBankId

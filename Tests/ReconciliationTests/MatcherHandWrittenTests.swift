@@ -194,4 +194,22 @@ import Testing
         #expect(shuffled.totals == inOrder.totals)
         #expect(shuffled.items.isEmpty)
     }
+
+    /// A statement whose lines all miss by id but carry the bank's ids (more of them than one fallback pass
+    /// holds) still pairs every line, pass by pass.
+    @Test func manyLinesFoundOnlyByTheBankIdArePairedInPasses() {
+        let count = ReconciliationMatcher.bankIdPass + 1000
+        var ledger = LedgerTable(capacity: count)
+        for n in 0..<count {
+            ledger.append(id: "pay_\(n)", bankId: "JN\(n)", kind: .payment, amount: 100, currency: "CNY", status: .succeeded, dayAt: Self.start + Int64(n))
+        }
+        var matcher = ReconciliationMatcher(ledger: ledger, statementDate: Self.day, window: Self.start..<Self.end, timingMargin: 0)
+        var lines: [StatementRecord] = []
+        for n in 0..<count { lines.append(Self.line(n + 2, "other_\(n)", bank: "JN\(n)", 100)) }
+        matcher.add(StatementBatch(records: lines, issues: []))
+        #expect(matcher.idsToLookUp.isEmpty)
+        let result = matcher.finish(lookups: [:])
+        #expect(result.totals[.matched]?.count == count)
+        #expect(result.items.isEmpty)
+    }
 }
