@@ -79,7 +79,7 @@ final class JiangnanStatementParser: @unchecked Sendable {
         }
         var batch = StatementBatch(records: [], issues: [])
         // One allocation per batch: growing the array would copy its records over and over.
-        batch.records.reserveCapacity(batchSize)
+        batch.records.reserveCapacity(min(batchSize, 16_384))
         // The line parser (its small cache) as a local for the batch: no exclusivity check per line.
         var lineParser = self.lineParser
         defer { self.lineParser = lineParser }

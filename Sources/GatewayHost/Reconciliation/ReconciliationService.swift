@@ -138,7 +138,8 @@ struct ReconciliationService: Sendable {
         progress(Progress(phase: "ledger", done: 0, total: nil))
         async let digest = StatementDigest.sha256(of: location)
         async let carried = store.unresolvedBreaks(channelId: channelId, lastSeenBefore: date.description)
-        let lastRows = try await store.reconciliationRuns(channelId: channelId, limit: 1).first?.ledgerRows
+        // A size hint only: without one (a first run, an unreadable stored run) the store counts.
+        let lastRows = (try? await store.reconciliationRuns(channelId: channelId, limit: 1))?.first?.ledgerRows
         var table = try await store.reconciliationLedger(channelId: channelId, window: window, expectedRows: lastRows)
         // Earlier days' breaks about a transaction are checked again by this run; line breaks (a duplicate or
         // an unparseable line) belong to their own day's file and are not.
