@@ -44,27 +44,24 @@ test: test-deps build
 	GATEWAY_TEST_POSTGRES_URL="$$pg_url" \
 	$(SWIFT) test
 
+# The start of a bench recipe: BENCH_POSTGRES_URL as given, else the private cluster of `make test` (started
+# here and stopped at the end unless it was already running).
+with_bench_postgres = if [ -z "$$BENCH_POSTGRES_URL" ]; then \
+		if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
+			trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
+		BENCH_POSTGRES_URL="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
+		export BENCH_POSTGRES_URL; \
+	fi;
+
 # Release build, then the simulator directly and through the gateway, on SQLite and on PostgreSQL (the private
 # cluster of `make test` unless BENCH_POSTGRES_URL names another), three runs each; prints the table that
 # BENCHMARKS.md records.
 bench: deps
-	if [ -z "$$BENCH_POSTGRES_URL" ]; then \
-		if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
-			trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
-		BENCH_POSTGRES_URL="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
-		export BENCH_POSTGRES_URL; \
-	fi; \
-	bash scripts/bench.sh && bash scripts/bench-recon.sh
+	$(with_bench_postgres) bash scripts/bench.sh && bash scripts/bench-recon.sh
 
 # Reconciliation only: 100k to 2M rows against pandas, SQLite (and PostgreSQL at 2M); see BENCHMARKS.md.
 bench-recon: deps
-	if [ -z "$$BENCH_POSTGRES_URL" ]; then \
-		if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
-			trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
-		BENCH_POSTGRES_URL="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
-		export BENCH_POSTGRES_URL; \
-	fi; \
-	bash scripts/bench-recon.sh
+	$(with_bench_postgres) bash scripts/bench-recon.sh
 
 # Removes the demo's state (ledger, installed plugins, configs, logs) under RUN_DIR.
 clean-run:

@@ -36,4 +36,17 @@ public enum LedgerStatus: UInt8, Sendable, Codable, CaseIterable {
         default: return nil
         }
     }
+
+    /// The same from the stored status's UTF-8 bytes, as the store readers get them: told apart by length and
+    /// first byte (the tables' CHECK allows only the four words); nil for anything else. `notProcessed` is read
+    /// only for a declined row.
+    public init?(storedBytes status: UnsafeRawBufferPointer, notProcessed: @autoclosure () -> Bool) {
+        switch (status.count, status.first) {
+        case (10, UInt8(ascii: "p")): self = .processing
+        case (7, UInt8(ascii: "p")): self = .pending
+        case (9, UInt8(ascii: "s")): self = .succeeded
+        case (8, UInt8(ascii: "d")): self = notProcessed() ? .notProcessed : .declined
+        default: return nil
+        }
+    }
 }

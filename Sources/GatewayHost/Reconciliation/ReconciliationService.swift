@@ -114,7 +114,7 @@ struct ReconciliationService: Sendable {
         lap("download", since: phaseStart)
 
         // 2. The plugin starts parsing on its own task (the second core) while the ledger side is read and the
-        //    file's SHA-256 computed; it runs at most `prefetchBatches` ahead of the matcher.
+        //    file's SHA-256 computed (or read from its record); it runs at most `prefetchBatches` ahead of the matcher.
         phaseStart = clock.now
         let file = StatementFile(businessDate: date, location: location, byteCount: bytes, contentType: nil)
         let queue = BoundedBatchQueue<StatementBatch>(capacity: options.prefetchBatches)

@@ -63,15 +63,8 @@ extension PostgresPaymentStore {
         else { return false }
         let bankBytes = bank.bytes == nil ? nil : text(bank)
         if bank.bytes != nil, bankBytes == nil { return false }
-        let stored: LedgerStatus
-        switch (statusBytes.readableBytes, statusBytes.getInteger(at: statusBytes.readerIndex, as: UInt8.self)) {
-        case (9, UInt8(ascii: "s")): stored = .succeeded
-        case (8, UInt8(ascii: "d")): stored = notProcessedValue ? .notProcessed : .declined
-        case (7, UInt8(ascii: "p")): stored = .pending
-        case (10, UInt8(ascii: "p")): stored = .processing
-        default:
-            throw StoreError("unknown status '\(String(buffer: statusBytes).prefix(32))' in the ledger")
-        }
+        guard let stored = statusBytes.withUnsafeReadableBytes({ LedgerStatus(storedBytes: $0, notProcessed: notProcessedValue) })
+        else { throw StoreError("unknown status '\(String(buffer: statusBytes).prefix(32))' in the ledger") }
         let code = currencyBytes.withUnsafeReadableBytes { CurrencyCode(bytes: $0) }
         idBytes.withUnsafeReadableBytes { idRaw in
             if let bankBytes {

@@ -95,13 +95,7 @@ extension SQLitePaymentStore {
                 throw StoreError("reading the ledger for reconciliation failed (SQLite code \(code))")
             }
             let status = column(handle, 4)
-            let stored: LedgerStatus
-            switch (status.count, status.first) {
-            case (9, UInt8(ascii: "s")): stored = .succeeded
-            case (8, UInt8(ascii: "d")): stored = sqlite3_column_int(handle, 5) != 0 ? .notProcessed : .declined
-            case (7, UInt8(ascii: "p")): stored = .pending
-            default: stored = .processing
-            }
+            let stored = LedgerStatus(storedBytes: status, notProcessed: sqlite3_column_int(handle, 5) != 0) ?? .processing
             let bank = sqlite3_column_type(handle, 1) == SQLITE_NULL ? nil : column(handle, 1)
             table.append(
                 id: column(handle, 0), bankId: bank, kind: kind, amount: sqlite3_column_int64(handle, 2),
