@@ -223,6 +223,7 @@ struct FaultRecord: Decodable {
         var attempt: Int
         var delivered: Bool
         var at: Int64
+        var error: String?
     }
 
     var requests: [Request]

@@ -67,7 +67,7 @@ struct SimulatorFaultTests {
 
         let put = try await sim.putFaults(#"{"rates":{"reset":0.05,"timeout":0.1},"seed":99,"query_unavailable":true}"#)
         #expect(put.status == 200)
-        let expected = #"{"query_unavailable":true,"rates":{"reset":0.05,"timeout":0.1},"seed":99,"statement_not_ready":false}"#
+        let expected = #"{"notify_unavailable":false,"query_unavailable":true,"rates":{"reset":0.05,"timeout":0.1},"seed":99,"statement_not_ready":false}"#
         #expect(String(decoding: put.body, as: UTF8.self) == expected)
         #expect(String(decoding: try await sim.get("/_sim/faults"), as: UTF8.self) == expected)
 
@@ -83,7 +83,7 @@ struct SimulatorFaultTests {
         let partial = try await sim.putFaults(#"{"rates":{"busy":0.5},"query_unavailable":false}"#)
         #expect(
             String(decoding: partial.body, as: UTF8.self)
-                == #"{"query_unavailable":false,"rates":{"busy":0.5},"seed":99,"statement_not_ready":false}"#)
+                == #"{"notify_unavailable":false,"query_unavailable":false,"rates":{"busy":0.5},"seed":99,"statement_not_ready":false}"#)
     }
 
     @Test("query_unavailable: queries answer HTTP 503 (channel: pending) until switched back; pay is unaffected")
@@ -181,6 +181,27 @@ struct SimulatorFaultTests {
         #expect(notes.count == 2)
         #expect(notes.allSatisfy { $0.delivered && $0.attempt == 1 })
         #expect(try await sim.record().requests.first?.fault == "dup-notify")
+    }
+
+    @Test("notify_unavailable: attempts fail unsent and are logged; switched back, the next retry delivers")
+    func notifyUnavailable() async throws {
+        let sink = try await FaultNotifySink.start()
+        defer { sink.stop() }
+        let sim = try await FaultSimulator.launch(["--notify-delays", "0.5"])
+        defer { sim.stop() }
+        let channel = try sim.channel(notifyURL: sink.url)
+        #expect(try await sim.putFaults(#"{"notify_unavailable":true}"#).status == 200)
+        #expect(try await sim.faults()["notify_unavailable"] as? Bool == true)
+        let paid = try await channel.pay(PayRequest(transactionId: "nu_1", amount: Demo.money(700), subject: "tea"))
+        #expect(paid.status == .succeeded)
+        #expect(try await eventually { try await sim.record().notifications.filter { $0.id == "nu_1" }.count >= 2 })
+        let failed = try await sim.record().notifications.filter { $0.id == "nu_1" }
+        #expect(failed.allSatisfy { !$0.delivered && $0.error == "notify_unavailable: not sent" })
+        #expect(await sink.deliveries(of: "nu_1").isEmpty, "a notification was sent while switched off")
+
+        #expect(try await sim.putFaults(#"{"notify_unavailable":false}"#).status == 200)
+        #expect(try await eventually { await sink.deliveries(of: "nu_1").count == 1 })
+        #expect(try await eventually { try await sim.record().notifications.contains { $0.id == "nu_1" && $0.delivered } })
     }
 
     @Test("[sim:late-notify]: the notification waits --late-notify-ms; an ordinary one does not")

@@ -6,7 +6,9 @@ import Hummingbird
 ///   probabilities);
 /// - `PUT` with the same JSON, every key optional: `rates` replaces all rates, `seed` restarts the generator,
 ///   `query_unavailable` switches the query endpoint to HTTP 503 and back, `statement_not_ready` makes every
-///   statement request answer 3005 (the day's file is not there yet) and back → the new state. Any bad part →
+///   statement request answer 3005 (the day's file is not there yet) and back, `notify_unavailable` makes every
+///   notification attempt fail unsent (as if the merchant were unreachable; retried on the notify schedule) and
+///   back → the new state. Any bad part →
 ///   400 `{"error":"…"}` and nothing changes.
 extension ControlAPI {
     /// The JSON of `GET` and `PUT`.
@@ -15,14 +17,16 @@ extension ControlAPI {
         var seed: UInt64?
         var query_unavailable: Bool?
         var statement_not_ready: Bool?
+        var notify_unavailable: Bool?
 
-        static let keys: Set<String> = ["rates", "seed", "query_unavailable", "statement_not_ready"]
+        static let keys: Set<String> = ["rates", "seed", "query_unavailable", "statement_not_ready", "notify_unavailable"]
 
         init(_ settings: FaultInjector.Settings) {
             rates = settings.plan.namedRates
             seed = settings.seed
             query_unavailable = settings.queryUnavailable
             statement_not_ready = settings.statementNotReady
+            notify_unavailable = settings.notifyUnavailable
         }
     }
 
@@ -48,13 +52,14 @@ extension ControlAPI {
             return .failure(FaultPlanError(#"expected a JSON object {"rates":{…},"seed":N,"query_unavailable":B}"#))
         }
         if let unknown = object.keys.sorted().first(where: { !FaultSettingsBody.keys.contains($0) }) {
-            return .failure(FaultPlanError("unknown key '\(unknown)' (known: query_unavailable, rates, seed, statement_not_ready)"))
+            return .failure(FaultPlanError("unknown key '\(unknown)' (known: notify_unavailable, query_unavailable, rates, seed, statement_not_ready)"))
         }
         guard let decoded = try? JSONDecoder().decode(FaultSettingsBody.self, from: body) else {
             return .failure(FaultPlanError(badValue(in: body)))
         }
         var change = FaultInjector.Change(seed: decoded.seed, queryUnavailable: decoded.query_unavailable)
         change.statementNotReady = decoded.statement_not_ready
+        change.notifyUnavailable = decoded.notify_unavailable
         if let rates = decoded.rates {
             do {
                 change.plan = try FaultPlan(rates: rates)
@@ -74,7 +79,7 @@ extension ControlAPI {
         if (try? decoder.decode(SeedProbe.self, from: body)) == nil {
             return "bad value of 'seed': an integer 0…18446744073709551615"
         }
-        return "bad value of 'query_unavailable': true or false"
+        return "bad value of 'query_unavailable', 'statement_not_ready' or 'notify_unavailable': true or false"
     }
 
     private struct RatesProbe: Decodable { var rates: [String: Double]? }

@@ -2,7 +2,7 @@ import Synchronization
 
 /// Decides the fault of each pay and refund request: the request's own `[sim:…]` tag when it has one,
 /// otherwise one draw from the run's ``FaultPlan`` with a seeded ``SplitMix64``. Also holds the
-/// `query_unavailable` switch. Changed at run time through `PUT /_sim/faults`.
+/// `query_unavailable` and `notify_unavailable` switches. Changed at run time through `PUT /_sim/faults`.
 final class FaultInjector: Sendable {
     /// What the control API shows and changes.
     struct Settings: Sendable, Equatable {
@@ -13,6 +13,9 @@ final class FaultInjector: Sendable {
         var queryUnavailable: Bool
         /// Whether every statement request answers 3005 (statement not ready).
         var statementNotReady = false
+        /// Whether notification attempts fail without being sent (the merchant unreachable), to be retried on
+        /// the notify schedule.
+        var notifyUnavailable = false
     }
 
     /// A change of the settings; `nil` fields stay as they are.
@@ -22,6 +25,7 @@ final class FaultInjector: Sendable {
         var seed: UInt64?
         var queryUnavailable: Bool?
         var statementNotReady: Bool? = nil
+        var notifyUnavailable: Bool? = nil
     }
 
     private struct State {
@@ -57,6 +61,11 @@ final class FaultInjector: Sendable {
         state.withLock { $0.settings.statementNotReady }
     }
 
+    /// Whether notifications are switched off.
+    var isNotifyUnavailable: Bool {
+        state.withLock { $0.settings.notifyUnavailable }
+    }
+
     /// Applies a change at once (all fields together) and returns the new settings.
     @discardableResult
     func apply(_ change: Change) -> Settings {
@@ -68,6 +77,7 @@ final class FaultInjector: Sendable {
             }
             if let queryUnavailable = change.queryUnavailable { state.settings.queryUnavailable = queryUnavailable }
             if let notReady = change.statementNotReady { state.settings.statementNotReady = notReady }
+            if let off = change.notifyUnavailable { state.settings.notifyUnavailable = off }
             return state.settings
         }
     }

@@ -136,8 +136,8 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
         clientConfiguration.timeout.connect = .seconds(5)
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let notifier = Notifier(
-            client: client, queue: queue, clock: clock, ledger: ledger, merchants: directory, retryDelays: delays,
-            logger: logger)
+            client: client, queue: queue, clock: clock, ledger: ledger, merchants: directory, faults: faultInjector,
+            retryDelays: delays, logger: logger)
 
         let router = Router(context: SimRequestContext.self)
         BankAPI(

@@ -16,6 +16,8 @@ struct Notifier: Sendable {
     let clock: SimulatorClock
     let ledger: BankLedger
     let merchants: MerchantDirectory
+    /// Its `notify_unavailable` switch fails attempts unsent.
+    let faults: FaultInjector
     /// Seconds before attempts 2…8; the last value repeats when fewer are given.
     let retryDelays: [Double]
     let logger: Logger
@@ -97,6 +99,7 @@ struct Notifier: Sendable {
     private func attemptDelivery(merchantNo: String, signer: JiangnanSigner, url: String, body: Data) async -> (
         Int?, Bool, String?
     ) {
+        if faults.isNotifyUnavailable { return (nil, false, "notify_unavailable: not sent") }
         let timestamp = String(clock.nowMilliseconds)
         let nonce = ResponseSigner.freshNonce(prefix: "n-")
         var request = HTTPClientRequest(url: url)
