@@ -71,10 +71,14 @@ public struct ChannelConfigFile: Sendable, Equatable {
     public var credentials: [String: CredentialReference]
     /// The `reconciliation:` section (defaults when absent).
     public var reconciliation = ReconciliationSettings()
+    /// The smallest single payment (`min_amount`), narrowing the plugin's minimum.
+    public var minimumAmount: MaximumAmount?
+    /// The `limits:` section: daily caps of the channel and of merchants on it.
+    public var limits = LimitSettings()
 
     public static let topLevelKeys: Set<String> = [
         "id", "plugin", "online", "retired", "endpoint", "currencies", "max_amount", "timeouts", "settings",
-        "credentials", "reconciliation",
+        "credentials", "reconciliation", "min_amount", "limits",
     ]
     static let timeoutKeys: Set<String> = ["connect_ms", "request_ms", "download_ms"]
 
@@ -215,6 +219,14 @@ public struct ChannelConfigFile: Sendable, Equatable {
             currencies: currencies, maximumAmount: maximumAmount, timeouts: timeouts, settings: settings,
             credentials: credentials)
         if let raw = root["reconciliation"] { file.reconciliation = try ReconciliationSettings.parse(raw, fail) }
+        switch try LimitSettings.amount(root["min_amount"], key: "min_amount", currencies: currencies, fail) {
+        case .all(let value): file.minimumAmount = .all(value)
+        case .perCurrency(let map): file.minimumAmount = .perCurrency(map)
+        case nil: break
+        }
+        if let raw = root["limits"] {
+            file.limits = try LimitSettings.parse(raw, path: "limits", scope: .channel, currencies: currencies, fail)
+        }
         return file
     }
 

@@ -94,8 +94,8 @@ struct Gateway: Sendable {
             store = try SQLitePaymentStore(directory: configuration.dataDirectory)
         }
         let payments = PaymentService(
-            store: store, registry: registry, configuration: configuration.payments, logger: logger,
-            now: configuration.clock)
+            store: store, registry: registry, merchants: merchants, configuration: configuration.payments,
+            logger: logger, now: configuration.clock)
         return Gateway(
             configuration: configuration, registry: registry, payments: payments, merchants: merchants,
             adminTokens: adminTokens, reloader: reloader, postgres: postgres, logger: logger)

@@ -99,6 +99,14 @@ struct ChannelBootstrapper: Sendable {
                 }
                 bound.maximumMinorUnits = maximum
             }
+            if let minimum = config.minimumAmount?.value(for: currency) {
+                guard minimum <= bound.maximumMinorUnits else {
+                    throw ChannelConfigError(
+                        file: file, key: "min_amount",
+                        "\(minimum) exceeds the channel's maximum of \(bound.maximumMinorUnits) minor units of \(currency.code)")
+                }
+                bound.minimumMinorUnits = max(bound.minimumMinorUnits, minimum)
+            }
             limits.append(bound)
         }
         let secrets = try credentials.resolve(config.credentials, file: file)
@@ -120,6 +128,7 @@ struct ChannelBootstrapper: Sendable {
             limits: configuration.currencies, endpoint: config.endpoint, timeouts: config.timeouts, manifest: manifest,
             instance: nil)
         entry.reconciliation = config.reconciliation
+        entry.limitSettings = config.limits
         var channelLogger = logger
         channelLogger[metadataKey: "channel"] = "\(config.id)"
         let transport = GatewayHTTPTransport(timeouts: config.timeouts)

@@ -222,6 +222,7 @@ actor ChannelConfigReloader {
                 entry.online = config.online
                 entry.retired = config.retired
                 entry.reconciliation = config.reconciliation
+                entry.limitSettings = config.limits
                 entry.fileDeleted = false
                 entry.note = note
                 entry.configFile = name

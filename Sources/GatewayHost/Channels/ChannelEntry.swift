@@ -29,6 +29,8 @@ struct ChannelEntry: Sendable {
     var instance: ChannelInstance?
     /// The config file's `reconciliation:` section.
     var reconciliation = ReconciliationSettings()
+    /// The config file's `limits:` section (daily caps; per merchant on this channel).
+    var limitSettings = LimitSettings()
 
     /// The channel object, when its plugin created it.
     var channel: (any PaymentChannel)? { instance?.channel }

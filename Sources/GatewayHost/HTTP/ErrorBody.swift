@@ -7,6 +7,30 @@ struct ErrorBody: Codable, Sendable {
     struct Detail: Codable, Sendable {
         var code: String
         var message: String
+        /// `limit_exceeded`: which limit.
+        var limit: Limit? = nil
+    }
+
+    /// The limit a payment would exceed.
+    struct Limit: Codable, Sendable {
+        /// `channel`, `merchant` or `merchant_channel`.
+        var scope: String
+        /// `min_amount`, `max_amount`, `daily_amount` or `daily_count`.
+        var name: String
+        var channel: String?
+        var merchant: String?
+        var currency: String
+        /// The limit's value: minor units, or a number of payments for `daily_count`.
+        var value: Int64
+
+        init(_ refusal: LimitRefusal) {
+            scope = refusal.scope.rawValue
+            name = refusal.kind.rawValue
+            channel = refusal.channelId
+            merchant = refusal.merchantId
+            currency = refusal.currency
+            value = refusal.limit
+        }
     }
     var error: Detail
 

@@ -15,7 +15,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["code": "\(error.code)"])
             }
-            return ErrorBody(error: .init(code: error.code, message: error.message)).response(status: error.status)
+            return ErrorBody(error: .init(code: error.code, message: error.message, limit: error.limit.map(ErrorBody.Limit.init)))
+                .response(status: error.status)
         } catch let error as HTTPError {
             let code: String =
                 switch error.status.code {

@@ -1,4 +1,5 @@
 import ChannelKit
+import GatewayConfig
 import Foundation
 import Yams
 
@@ -8,6 +9,7 @@ import Yams
 ///       - id: demo
 ///         secret_env: GATEWAY_MERCHANT_DEMO_SECRET   # or secret_file: /run/secrets/demo
 ///         notify_url: https://merchant.example/webhooks   # optional default for webhooks
+///         limits: {max_amount: 500000, daily_amount: 20000000, daily_count: 2000, time_zone: Asia/Shanghai}
 ///         # during a secret rotation, the secret being replaced (accepted until removed from the file):
 ///         # previous_secret_env: GATEWAY_MERCHANT_DEMO_SECRET_OLD   # or previous_secret_file: …
 ///
@@ -21,6 +23,9 @@ struct MerchantDirectory: Sendable, Equatable {
         /// During a rotation: requests signed with it are accepted too, until it is removed from the file.
         var previousSecret: Secret?
         var notifyURL: String?
+        /// Its `limits:` across channels (限额限次; docs/LIMITS.md); the day of its caps is in its `time_zone`
+        /// (default UTC).
+        var limits = LimitSettings()
 
         /// The secrets a request may be signed with, the current one first.
         var acceptedSecrets: [Secret] { [secret] + (previousSecret.map { [$0] } ?? []) }
@@ -59,6 +64,7 @@ struct MerchantDirectory: Sendable, Equatable {
             }
             let unknown = Set(entry.keys).subtracting([
                 "id", "secret_env", "secret_file", "previous_secret_env", "previous_secret_file", "notify_url",
+                "limits",
             ])
             if let extra = unknown.sorted().first {
                 throw MerchantConfigError(file: name, key: "\(key).\(extra)", "unknown key (a secret is given with secret_env or secret_file)")
@@ -82,7 +88,13 @@ struct MerchantDirectory: Sendable, Equatable {
                 else { throw MerchantConfigError(file: name, key: "\(key).notify_url", "expected an absolute http(s) URL") }
                 notifyURL = text
             }
-            merchants.append(Merchant(id: id, secret: secret, previousSecret: previousSecret, notifyURL: notifyURL))
+            var merchant = Merchant(id: id, secret: secret, previousSecret: previousSecret, notifyURL: notifyURL)
+            if let raw = entry["limits"] {
+                merchant.limits = try LimitSettings.parse(
+                    raw, path: "\(key).limits", scope: .merchant, currencies: nil
+                ) { key, message in MerchantConfigError(file: name, key: key, message) }
+            }
+            merchants.append(merchant)
         }
         return MerchantDirectory(merchants)
     }

@@ -5,11 +5,14 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     var status: HTTPResponse.Status
     var code: String
     var message: String
+    /// `limit_exceeded`: which limit.
+    var limit: LimitRefusal?
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, limit: LimitRefusal? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.limit = limit
     }
 
     var description: String { "\(status.code) \(code): \(message)" }
@@ -40,6 +43,11 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     static func noChannel(_ currency: String) -> GatewayError {
         .init(.unprocessableContent, "no_channel_available", "no online channel accepts \(currency)")
+    }
+    static func limitExceeded(_ refusal: LimitRefusal) -> GatewayError {
+        .init(
+            .unprocessableContent, "limit_exceeded", "the payment would exceed a limit: \(refusal.description)",
+            limit: refusal)
     }
     static func idempotencyConflict(_ message: String) -> GatewayError { .init(.conflict, "idempotency_conflict", message) }
     static func notRefundable(_ message: String) -> GatewayError { .init(.conflict, "payment_not_refundable", message) }

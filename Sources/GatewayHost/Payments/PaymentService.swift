@@ -26,6 +26,8 @@ struct PaymentService: Sendable {
 
     var store: any PaymentStore
     var registry: ChannelRegistry
+    /// The merchants and their limits (nil: no merchant limits, as in some tests).
+    var merchants: MerchantRegistry?
     var configuration = Configuration()
     var ids = TransactionIdGenerator()
     var logger: Logger
@@ -40,28 +42,59 @@ struct PaymentService: Sendable {
         if let existing = try await store.payment(merchantId: request.merchantId, merchantOrderId: request.merchantOrderId) {
             return Created(record: try await settled(try replay(existing, request)), isNew: false)
         }
-        // The channel is pinned for the rest of the request: the row, the call window and the bank call all use
-        // this one entry and instance, whatever a reload or a toggle publishes meanwhile.
-        let channel = try chooseChannel(request)
-        defer { channel.release() }
+        // Each candidate channel is pinned for the rest of its try: the row, the call window and the bank call
+        // all use this one entry and instance, whatever a reload or a toggle publishes meanwhile. A channel whose
+        // daily limits have no room is passed over for the next candidate (nothing was stored for it).
+        let candidates = try candidateChannels(request)
+        let planner = LimitPlanner(merchantLimits: merchants?.merchant(request.merchantId)?.limits)
         let timestamp = now()
-        let record = PaymentRecord(
-            id: ids.make(prefix: "pay_", now: timestamp), merchantId: request.merchantId,
-            merchantOrderId: request.merchantOrderId, channelId: channel.id, amount: request.amount.minorUnits,
-            currency: request.amount.currency.code, subject: request.subject, notifyURL: request.notifyURL,
-            metadata: request.metadata, status: .processing, bankTransactionId: nil, bankCode: nil, bankMessage: nil,
-            notProcessed: false, createdAt: timestamp, updatedAt: timestamp, finishedAt: nil)
-        switch try await store.insertPayment(record, checkAt: timestamp + callWindow(channel.entry)) {
-        case .existing(let existing):
-            return Created(record: try await settled(try replay(existing, request)), isNew: false)
-        case .inserted(let stored):
-            let outcome = await callBank(channel, operation: "pay") { channel in
-                try await channel.pay(
-                    PayRequest(transactionId: stored.id, amount: request.amount, subject: request.subject))
+        let id = ids.make(prefix: "pay_", now: timestamp)
+        var refusals: [LimitRefusal] = []
+        for (index, candidate) in candidates.enumerated() {
+            let channel: PinnedChannel
+            do {
+                channel = try pinForPayment(candidate, request)
+            } catch {
+                // A routed channel that went away or changed since the candidates were listed: try the next.
+                if request.channelId == nil, index < candidates.count - 1 || !refusals.isEmpty { continue }
+                throw error
             }
-            let updated = try await store.updatePayment(id: stored.id, with: update(outcome, cause: "pay answer"), at: now())
-            return Created(record: updated ?? stored, isNew: true)
+            defer { channel.release() }
+            let holds: [LimitHold]
+            switch planner.plan(merchantId: request.merchantId, amount: request.amount, entry: channel.entry, now: timestamp) {
+            case .failure(let refusal):
+                refusals.append(refusal)
+                continue
+            case .success(let planned):
+                holds = planned
+            }
+            let record = PaymentRecord(
+                id: id, merchantId: request.merchantId, merchantOrderId: request.merchantOrderId, channelId: channel.id,
+                amount: request.amount.minorUnits, currency: request.amount.currency.code, subject: request.subject,
+                notifyURL: request.notifyURL, metadata: request.metadata, status: .processing, bankTransactionId: nil,
+                bankCode: nil, bankMessage: nil, notProcessed: false, createdAt: timestamp, updatedAt: timestamp,
+                finishedAt: nil)
+            switch try await store.insertPayment(record, checkAt: timestamp + callWindow(channel.entry), holds: holds) {
+            case .existing(let existing):
+                return Created(record: try await settled(try replay(existing, request)), isNew: false)
+            case .limitExceeded(let refusal):
+                refusals.append(refusal)
+                continue
+            case .inserted(let stored):
+                let outcome = await callBank(channel, operation: "pay") { channel in
+                    try await channel.pay(
+                        PayRequest(transactionId: stored.id, amount: request.amount, subject: request.subject))
+                }
+                let updated = try await store.updatePayment(
+                    id: stored.id, with: update(outcome, cause: "pay answer"), at: now())
+                return Created(record: updated ?? stored, isNew: true)
+            }
         }
+        guard let refusal = refusals.first else { throw GatewayError.noChannel(request.amount.currency.code) }
+        logger.notice(
+            "payment refused by a limit",
+            metadata: ["merchant": "\(request.merchantId)", "limit": "\(refusal.description)", "channels": "\(candidates.count)"])
+        throw GatewayError.limitExceeded(refusal)
     }
 
     /// A payment of this merchant, as stored (open ones are resolved by the recovery worker and notifications).
@@ -118,36 +151,34 @@ struct PaymentService: Sendable {
         return existing
     }
 
-    /// Picks and pins the channel of a new payment: the one it names (which must be online and ready), else the
-    /// first online, ready channel for its currency and amount. The caller releases it.
-    private func chooseChannel(_ request: NewPayment) throws -> PinnedChannel {
-        let amount = request.amount
-        let pinned: PinnedChannel
+    /// The channels a new payment may go to, in the order they are tried: the one it names (which must be
+    /// online and ready), else every online, ready channel for its currency and amount, by id.
+    private func candidateChannels(_ request: NewPayment) throws -> [String] {
         if let id = request.channelId {
             guard let found = registry.channel(id) else { throw GatewayError.unknownChannel(id) }
             guard !found.retired else { throw GatewayError.channelRetired(id) }
             guard found.online else { throw GatewayError.channelOffline(id) }
-            guard found.state == .ready, found.instance != nil, let entered = registry.pin(id) else {
-                throw GatewayError.channelUnavailable(id)
-            }
-            // The pinned entry is the newest: check it again, so that a toggle between the two reads counts.
-            guard entered.entry.acceptsPayments else {
-                entered.release()
-                throw entered.entry.retired
-                    ? GatewayError.channelRetired(id)
-                    : entered.entry.online ? GatewayError.channelUnavailable(id) : GatewayError.channelOffline(id)
-            }
-            pinned = entered
-        } else {
-            guard let found = registry.route(amount) else {
-                throw GatewayError.noChannel(amount.currency.code)
-            }
-            pinned = found
+            guard found.state == .ready, found.instance != nil else { throw GatewayError.channelUnavailable(id) }
+            return [id]
         }
-        // The channel's effective bounds (its plugin's, narrowed by its config) are enforced here, before the
-        // bank is called; the plugin need not check them again.
+        let routed = registry.candidates(for: request.amount).map(\.id)
+        guard !routed.isEmpty else { throw GatewayError.noChannel(request.amount.currency.code) }
+        return routed
+    }
+
+    /// Pins a candidate channel for one try, checking again on the entry it pins (the newest: a toggle between
+    /// listing and pinning counts) and enforcing its effective bounds (its plugin's, narrowed by its config)
+    /// before the bank is called; the plugin need not check them again. The caller releases it.
+    private func pinForPayment(_ id: String, _ request: NewPayment) throws -> PinnedChannel {
+        let amount = request.amount
+        guard let pinned = registry.pin(id) else { throw GatewayError.channelUnavailable(id) }
         let entry = pinned.entry
         do {
+            guard entry.acceptsPayments else {
+                throw entry.retired
+                    ? GatewayError.channelRetired(id)
+                    : entry.online ? GatewayError.channelUnavailable(id) : GatewayError.channelOffline(id)
+            }
             guard let bound = entry.limits.bound(for: amount.currency) else {
                 throw GatewayError.unsupportedCurrency("channel '\(entry.id)' does not accept \(amount.currency.code)")
             }

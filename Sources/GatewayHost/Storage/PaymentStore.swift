@@ -6,6 +6,8 @@ enum PaymentInsertResult: Sendable {
     case inserted(PaymentRecord)
     /// A payment with this merchant order id already exists.
     case existing(PaymentRecord)
+    /// A daily limit has no room for it: nothing was stored.
+    case limitExceeded(LimitRefusal)
 }
 
 /// What `insertRefund` found or did.
@@ -32,9 +34,11 @@ enum RefundInsertResult: Sendable {
 protocol PaymentStore: ReconciliationStore {
     // MARK: payments
 
-    /// Stores a new payment unless (merchant, merchant order id) exists; atomic. `checkAt` is when recovery
-    /// may first look at it if it is still processing (the bank call must be over by then).
-    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult
+    /// Stores a new payment unless (merchant, merchant order id) exists, reserving its amount and a count of one
+    /// on each of `holds` (its daily limit counters; in the order given); atomic: when one of them has no room,
+    /// nothing is stored or reserved. `checkAt` is when recovery may first look at it if it is still processing
+    /// (the bank call must be over by then). A move to declined releases the holds (`updatePayment`).
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult
     /// A payment by id.
     func payment(id: String) async throws -> PaymentRecord?
     /// A payment by merchant order id.
@@ -42,6 +46,9 @@ protocol PaymentStore: ReconciliationStore {
     /// Applies a state change if it is an allowed transition from the current state; returns the row as stored.
     /// A move to a final state also writes the webhook event to the outbox, in the same transaction.
     func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord?
+
+    /// The amount and count each counter holds (zero for a counter nobody reserved on).
+    func limitUsage(_ counters: [LimitCounter]) async throws -> [LimitCounter: LimitUsage]
 
     // MARK: refunds
 
@@ -104,4 +111,11 @@ struct ChannelTotal: Sendable, Equatable {
     var currency: String
     var count: Int
     var amount: Int64
+}
+
+extension PaymentStore {
+    /// A payment with no daily limits.
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
+        try await insertPayment(payment, checkAt: checkAt, holds: [])
+    }
 }

@@ -10,11 +10,32 @@ enum PostgresMigrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [v1, v2, v3, v4, v5]
+    static let all: [Migration] = [v1, v2, v3, v4, v5, v6]
 
     /// Key of the transaction-level advisory lock that serializes migrations of one database
     /// (the ASCII bytes of "gwledger").
     static let lockKey: Int64 = 0x6777_6c65_6467_6572
+
+    /// Daily limit counters (`SQLiteMigrations.v6`).
+    static let v6 = Migration(
+        id: "2026-12-03-v6-limits",
+        statements: [
+            "ALTER TABLE payments ADD COLUMN limit_holds TEXT",
+            """
+            CREATE TABLE limit_counters (
+                limit_key TEXT NOT NULL,
+                day TEXT NOT NULL,
+                slot INTEGER NOT NULL,
+                amount BIGINT NOT NULL,
+                count BIGINT NOT NULL,
+                amount_quota BIGINT NOT NULL,
+                count_quota BIGINT NOT NULL,
+                cap_amount BIGINT NOT NULL,
+                cap_count BIGINT NOT NULL,
+                PRIMARY KEY (limit_key, day, slot)
+            )
+            """,
+        ])
 
     static let v1 = Migration(
         id: "2026-11-25-v1-payments-refunds-transitions",

@@ -19,6 +19,9 @@ extension PostgresPaymentStore {
         var maxConnections: Int = 20
         /// How long opening a connection, or waiting for a free one, may take before the operation fails.
         var connectTimeout: Duration = .seconds(10)
+        /// Slots of each daily limit counter (`LimitBalancer`): payments against one cap spread over this many
+        /// rows instead of all waiting for one.
+        var limitSlots: Int = 16
 
         init(host: String, port: Int = 5432, username: String, password: String? = nil, database: String) {
             self.host = host

@@ -78,17 +78,40 @@ final class PostgresPaymentStore: PaymentStore, Service {
 
     // MARK: payments
 
-    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult {
         let metadata = try Self.encodeMetadata(payment.metadata)
-        return try await transaction { connection in
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try await insertPayment(payment, metadata: metadata, checkAt: checkAt, holds: holds)
+            } catch let refused as LimitRefused {
+                return .limitExceeded(refused.refusal)
+            } catch let error as PSQLError where !holds.isEmpty && attempt < 5 && Self.isDeadlock(error) {
+                // Rolled back whole (nothing of it is stored): the same insert again (see `reserve`).
+                logger.notice("ledger: a limit reservation deadlocked; retrying", metadata: ["attempt": "\(attempt)"])
+            }
+        }
+    }
+
+    static func isDeadlock(_ error: PSQLError) -> Bool {
+        error.serverInfo?[.sqlState] == "40P01"
+    }
+
+    /// The payment's row first, then its reservations: a copy of the same request waits at the row's unique
+    /// key before it holds any counter, so two copies never wait for each other in opposite orders.
+    private func insertPayment(_ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold])
+        async throws -> PaymentInsertResult
+    {
+        try await transaction { connection in
             let inserted = try await self.rows(
                 """
                 INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
-                    notify_url, metadata, status, created_at, updated_at, next_check_at)
+                    notify_url, metadata, status, created_at, updated_at, next_check_at, limit_holds)
                 VALUES (\(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
                     \(payment.amount), \(payment.currency), \(payment.subject), \(payment.notifyURL), \(metadata),
                     \(payment.status.rawValue), \(Self.ms(payment.createdAt)), \(Self.ms(payment.updatedAt)),
-                    \(Self.ms(checkAt)))
+                    \(Self.ms(checkAt)), NULL)
                 ON CONFLICT (merchant_id, merchant_order_id) DO NOTHING
                 RETURNING id
                 """, on: connection)
@@ -101,9 +124,11 @@ final class PostgresPaymentStore: PaymentStore, Service {
                 }
                 return .existing(existing)
             }
+            let reserved = try await self.reserve(holds, slots: max(1, self.configuration.limitSlots), on: connection)
             try await self.recordTransition(
                 id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
-                bankMessage: nil, at: payment.createdAt, on: connection)
+                bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
+                on: connection)
             return .inserted(payment)
         }
     }
@@ -313,6 +338,8 @@ final class PostgresPaymentStore: PaymentStore, Service {
         else {
             return nil
         }
+        // A declined (or not processed) payment no longer counts against its daily limits.
+        if kind == .payment, update.status == .declined { try await release(paymentId: id, on: connection) }
         try await recordTransition(
             id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
             bankMessage: update.bankMessage, outcomeReason: update.outcomeReason, at: now, on: connection)
@@ -330,11 +357,24 @@ final class PostgresPaymentStore: PaymentStore, Service {
         return row
     }
 
+    /// `limitHolds`: also stores a new payment's reserved counters, in the same round trip.
     private func recordTransition(
         id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus, cause: String,
         bankCode: String?, bankMessage: String?, outcomeReason: String? = nil, at: Date,
-        on connection: PostgresConnection
+        limitHolds: (paymentId: String, text: String?)? = nil, on connection: PostgresConnection
     ) async throws {
+        if let limitHolds, let text = limitHolds.text {
+            try await self.execute(
+                """
+                WITH t AS (
+                    INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code,
+                        bank_message, outcome_reason, at)
+                    VALUES (\(id), \(kind.rawValue), \(from?.rawValue), \(to.rawValue), \(cause), \(bankCode),
+                        \(bankMessage), \(outcomeReason), \(Self.ms(at))))
+                UPDATE payments SET limit_holds = \(text) WHERE id = \(limitHolds.paymentId)
+                """, on: connection)
+            return
+        }
         try await self.execute(
             """
             INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message,

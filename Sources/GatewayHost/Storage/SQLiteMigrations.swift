@@ -73,8 +73,30 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-02-v5-reconciliation") { db in
             for statement in v5 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("2026-12-03-v6-limits") { db in
+            try db.execute(sql: v6)
+        }
         return migrator
     }
+
+    /// Daily limit counters (限额限次) and the counters each payment reserved (`LimitHold.encode`: released when
+    /// it is declined). A cap of -1 is none; -2 marks a slot not yet shared out. `PostgresMigrations` carries the
+    /// same.
+    static let v6 = """
+        ALTER TABLE payments ADD COLUMN limit_holds TEXT;
+        CREATE TABLE limit_counters (
+            limit_key TEXT NOT NULL,
+            day TEXT NOT NULL,
+            slot INTEGER NOT NULL,
+            amount INTEGER NOT NULL,
+            count INTEGER NOT NULL,
+            amount_quota INTEGER NOT NULL,
+            count_quota INTEGER NOT NULL,
+            cap_amount INTEGER NOT NULL,
+            cap_count INTEGER NOT NULL,
+            PRIMARY KEY (limit_key, day, slot)
+        ) WITHOUT ROWID;
+        """
 
     /// Payments by channel and creation time: a channel's day (`gatewayctl channels show`, and the ledger side of
     /// reconciliation) is read by this index, not by scanning the table. `PostgresMigrations` carries the same.

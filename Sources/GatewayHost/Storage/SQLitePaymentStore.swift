@@ -38,28 +38,38 @@ final class SQLitePaymentStore: PaymentStore {
 
     // MARK: payments
 
-    func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
-        try await writer.write { db in
-            if let existing = try Self.fetchPayment(
-                db, where: "merchant_id = ? AND merchant_order_id = ?",
-                [payment.merchantId, payment.merchantOrderId])
-            {
-                return .existing(existing)
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult {
+        do {
+            return try await writer.write { db in
+                if let existing = try Self.fetchPayment(
+                    db, where: "merchant_id = ? AND merchant_order_id = ?",
+                    [payment.merchantId, payment.merchantOrderId])
+                {
+                    return .existing(existing)
+                }
+                try Self.reserve(holds, db)
+                try Self.insert(payment, checkAt: checkAt, holds: holds, db)
+                return .inserted(payment)
             }
+        } catch let refused as LimitRefused {
+            return .limitExceeded(refused.refusal)
+        }
+    }
+
+    private static func insert(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold], _ db: Database) throws {
             try db.cachedStatement(sql: """
                     INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
-                        notify_url, metadata, status, created_at, updated_at, next_check_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        notify_url, metadata, status, created_at, updated_at, next_check_at, limit_holds)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [
                     payment.id, payment.merchantId, payment.merchantOrderId, payment.channelId, payment.amount,
                     payment.currency, payment.subject, payment.notifyURL, try Self.encodeMetadata(payment.metadata),
                     payment.status.rawValue, Self.ms(payment.createdAt), Self.ms(payment.updatedAt), Self.ms(checkAt),
+                    LimitHold.encode(holds),
                 ])
             try Self.recordTransition(
                 db, id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted",
                 bankCode: nil, bankMessage: nil, at: payment.createdAt)
-            return .inserted(payment)
-        }
     }
 
     func payment(id: String) async throws -> PaymentRecord? {
@@ -196,6 +206,8 @@ final class SQLitePaymentStore: PaymentStore {
                 update.nextCheckAt.map(ms), id, from.rawValue,
             ])
         guard db.changesCount == 1 else { return false }
+        // A declined (or not processed) payment no longer counts against its daily limits.
+        if kind == .payment, update.status == .declined { try release(paymentId: id, db) }
         try recordTransition(
             db, id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
             bankMessage: update.bankMessage, outcomeReason: update.outcomeReason, at: now)

@@ -68,6 +68,9 @@ extension PaymentInsertResult {
     var existing: PaymentRecord? {
         if case .existing(let record) = self { record } else { nil }
     }
+    var refusal: LimitRefusal? {
+        if case .limitExceeded(let refusal) = self { refusal } else { nil }
+    }
 }
 
 extension RefundInsertResult {
