@@ -58,6 +58,9 @@ struct LoadGeneratorCommand: AsyncParsableCommand {
     @Option(help: "Amount of each payment in fen.")
     var amount: Int64 = 100
 
+    @Option(help: "gateway only: the channel each payment names.")
+    var channel = "jiangnan"
+
     @Option(help: "Seconds before a request counts as timed out.")
     var timeout: Double = 10
 
@@ -110,7 +113,7 @@ struct LoadGeneratorCommand: AsyncParsableCommand {
             case .gateway:
                 GatewayRequestFactory(
                     baseURL: base, signer: MerchantRequestSigner(merchantId: merchantId, secret: secret),
-                    amount: amount)
+                    amount: amount, channel: channel)
             case .jiangnan:
                 JiangnanRequestFactory(
                     baseURL: base, merchantNo: merchantId, secret: secret, amount: amount,

@@ -27,6 +27,9 @@ struct GatewayCtl: AsyncParsableCommand {
               64  invalid command line (e.g. the --secret-env variable is not set)
             """,
         version: "0.1.0",
-        subcommands: [Channels.self, Config.self, Plugins.self, Payments.self, Recon.self, Health.self, Sign.self, Pay.self, Payment.self]
+        subcommands: [
+            Channels.self, Config.self, Plugins.self, Payments.self, Recon.self, Limits.self, Health.self, Sign.self, Pay.self,
+            Payment.self,
+        ]
     )
 }

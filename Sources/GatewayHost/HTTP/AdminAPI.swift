@@ -56,6 +56,11 @@ struct AdminAPI: Sendable {
                 }
             }
         }
+        router.get("/admin/limits") { _, _ in
+            guard let merchants = payments.merchants else { return try JSONBody.response(AdminLimitsResponse(limits: [])) }
+            let report = LimitReport(registry: registry, merchants: merchants, store: payments.store)
+            return try JSONBody.response(try await report.build(now: payments.now()))
+        }
         router.get("/admin/payments/pending") { request, _ in
             let olderThan = Int(request.uri.queryParameters.get("older_than") ?? "300") ?? -1
             let limit = Int(request.uri.queryParameters.get("limit") ?? "100") ?? -1
