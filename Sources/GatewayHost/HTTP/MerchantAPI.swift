@@ -114,10 +114,13 @@ struct MerchantAPI: Sendable {
         let refunds =
             record.status == .succeeded
             ? try await payments.refundTotals(paymentId: record.id) : RefundTotals(committed: 0, succeeded: 0)
+        // Only a payment that failed over has earlier attempts: the others skip that read too.
+        let earlier = record.attemptNumber > 1 ? try await payments.store.attempts(paymentId: record.id) : []
         return try JSONBody.response(
             PaymentResource(
                 record, refunds: refunds,
-                needsAttention: payments.needsAttention(status: record.status, createdAt: record.createdAt)),
+                needsAttention: payments.needsAttention(status: record.status, createdAt: record.createdAt),
+                earlier: earlier),
             status: status,
             headers: replayed ? [HTTPField.Name("Idempotent-Replayed")!: "true"] : [:])
     }

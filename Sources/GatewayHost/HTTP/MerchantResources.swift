@@ -49,8 +49,12 @@ struct PaymentResource: Encodable, Sendable {
     var created_at: Date
     var updated_at: Date
     var finished_at: Date?
+    /// Every attempt, oldest first: each on one channel with its own bank-visible `transaction_id`; the last is
+    /// the payment's current state, the earlier ones were not sent or refused safe to try elsewhere.
+    var attempts: [AttemptResource]
 
-    init(_ record: PaymentRecord, refunds: RefundTotals, needsAttention: Bool) {
+    /// `earlier`: the payment's superseded attempts (`PaymentStore.attempts`), read only when it has some.
+    init(_ record: PaymentRecord, refunds: RefundTotals, needsAttention: Bool, earlier: [PaymentAttempt] = []) {
         id = record.id
         merchant_order_id = record.merchantOrderId
         status = record.status.rawValue
@@ -73,6 +77,53 @@ struct PaymentResource: Encodable, Sendable {
         metadata = record.metadata
         created_at = record.createdAt
         updated_at = record.updatedAt
+        finished_at = record.finishedAt
+        attempts = earlier.map(AttemptResource.init) + [AttemptResource(current: record, startedAt: earlier.last?.finishedAt)]
+    }
+}
+
+/// One attempt of a payment.
+struct AttemptResource: Encodable, Sendable {
+    var number: Int
+    var channel: String
+    /// The id the bank knows this attempt by.
+    var transaction_id: String
+    var status: String
+    var decline_reason: String?
+    var pending_cause: String?
+    var bank_code: String?
+    var bank_message: String?
+    var bank_transaction_id: String?
+    /// Why the next attempt was tried; null for the current one.
+    var failover_reason: String?
+    var created_at: Date
+    var finished_at: Date?
+
+    init(_ attempt: PaymentAttempt) {
+        number = attempt.number
+        channel = attempt.channelId
+        transaction_id = attempt.id
+        status = TransactionStatus.declined.rawValue
+        decline_reason = attempt.outcomeReason
+        bank_code = attempt.bankCode
+        bank_message = attempt.bankMessage
+        bank_transaction_id = attempt.bankTransactionId
+        failover_reason = attempt.nextReason
+        created_at = attempt.createdAt
+        finished_at = attempt.finishedAt
+    }
+
+    init(current record: PaymentRecord, startedAt: Date?) {
+        number = record.attemptNumber
+        channel = record.channelId
+        transaction_id = record.transactionId
+        status = record.status.rawValue
+        decline_reason = DeclineCode.declineReason(status: record.status, stored: record.outcomeReason)?.rawValue
+        pending_cause = DeclineCode.pendingCause(status: record.status, stored: record.outcomeReason)?.rawValue
+        bank_code = record.bankCode
+        bank_message = record.bankMessage
+        bank_transaction_id = record.bankTransactionId
+        created_at = startedAt ?? record.createdAt
         finished_at = record.finishedAt
     }
 }

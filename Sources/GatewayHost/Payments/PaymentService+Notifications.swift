@@ -28,7 +28,7 @@ extension PaymentService {
         let update = update(event.outcome, cause: "bank notification")
         switch event.kind {
         case .payment:
-            guard let payment = try await store.payment(id: event.transactionId), payment.channelId == channelId else {
+            guard let payment = try await store.payment(transactionId: event.transactionId), payment.channelId == channelId else {
                 logger.warning("notification for an unknown payment", metadata: ["channel": "\(channelId)", "transaction": "\(event.transactionId)"])
                 return
             }

@@ -26,12 +26,15 @@ extension PaymentService {
         let update = update(outcome, cause: "reconciliation: statement \(date) line \(line.lineNumber)")
         switch kind {
         case .payment:
-            guard let payment = try await store.payment(id: id), payment.channelId == channelId else { return .notFound }
+            // `id` is the bank-visible id: the payment's current attempt (a superseded one is final already).
+            guard let payment = try await store.payment(transactionId: id), payment.channelId == channelId else {
+                return .notFound
+            }
             guard payment.amount == line.amount.minorUnits, payment.currency == line.amount.currency.code else {
                 return .alreadyFinal(payment.status)
             }
             guard payment.status.canMove(to: update.status) else { return .alreadyFinal(payment.status) }
-            let stored = try await store.updatePayment(id: id, with: update, at: now())
+            let stored = try await store.updatePayment(id: payment.id, with: update, at: now())
             guard let stored else { return .notFound }
             return stored.status == update.status && !payment.status.isFinal ? .moved(stored.status) : .alreadyFinal(stored.status)
         case .refund:

@@ -40,7 +40,7 @@ extension PaymentService {
         do {
             result = try await channel.query(
                 QueryRequest(
-                    transactionId: open.id, kind: open.kind, expectedAmount: Money(minorUnits: open.amount, currency: currency)))
+                    transactionId: open.transactionId, kind: open.kind, expectedAmount: Money(minorUnits: open.amount, currency: currency)))
         } catch {
             logger.warning("recovery query failed", metadata: ["channel": "\(open.channelId)", "transaction": "\(open.id)", "error": "\(error)"])
             result = nil

@@ -29,7 +29,7 @@ extension PaymentService {
             let outcome = await callBank(payment.channelId, operation: "refund") { channel in
                 try await channel.refund(
                     RefundRequest(
-                        transactionId: stored.id, paymentTransactionId: payment.id,
+                        transactionId: stored.id, paymentTransactionId: payment.transactionId,
                         paymentBankTransactionId: payment.bankTransactionId,
                         amount: Money(minorUnits: request.amount, currency: currency),
                         paymentAmount: Money(minorUnits: payment.amount, currency: currency), reason: request.reason))

@@ -81,13 +81,9 @@ struct PaymentService: Sendable {
                 refusals.append(refusal)
                 continue
             case .inserted(let stored):
-                let outcome = await callBank(channel, operation: "pay") { channel in
-                    try await channel.pay(
-                        PayRequest(transactionId: stored.id, amount: request.amount, subject: request.subject))
-                }
-                let updated = try await store.updatePayment(
-                    id: stored.id, with: update(outcome, cause: "pay answer"), at: now())
-                return Created(record: updated ?? stored, isNew: true)
+                let rest = request.channelId == nil ? Array(candidates[(index + 1)...]) : []
+                return Created(
+                    record: try await pay(stored, on: channel, request, failover: rest, planner: planner), isNew: true)
             }
         }
         guard let refusal = refusals.first else { throw GatewayError.noChannel(request.amount.currency.code) }
@@ -95,6 +91,80 @@ struct PaymentService: Sendable {
             "payment refused by a limit",
             metadata: ["merchant": "\(request.merchantId)", "limit": "\(refusal.description)", "channels": "\(candidates.count)"])
         throw GatewayError.limitExceeded(refusal)
+    }
+
+    /// Sends the payment's current attempt and stores its outcome. By ChannelKit 2.0's one rule, an attempt that
+    /// was not sent, or that its bank refused with a reason the plugin types as safe to try elsewhere, moves the
+    /// payment to the next channel in `failover` that takes it (a new attempt with its own bank-visible id,
+    /// recorded with the reason) — never after pending, a timeout, an error after sending or any other answer,
+    /// which stay on their channel and are resolved by query there.
+    private func pay(
+        _ stored: PaymentRecord, on first: PinnedChannel, _ request: NewPayment, failover: [String], planner: LimitPlanner
+    ) async throws -> PaymentRecord {
+        var payment = stored
+        var channel = first
+        var remaining = failover[...]
+        var taken: [PinnedChannel] = []
+        defer { for pinned in taken { pinned.release() } }
+        while true {
+            let transactionId = payment.transactionId
+            let outcome = await callBank(channel, operation: "pay") { channel in
+                try await channel.pay(PayRequest(transactionId: transactionId, amount: request.amount, subject: request.subject))
+            }
+            if outcome.status == .declined, let reason = outcome.declineReason,
+                reason == .notSent || reason == .refusedTryElsewhere, !remaining.isEmpty,
+                let next = try await failOver(payment, from: channel, outcome: outcome, request, &remaining, planner)
+            {
+                payment = next.payment
+                channel = next.channel
+                taken.append(next.channel)
+                continue
+            }
+            return try await store.updatePayment(id: payment.id, with: update(outcome, cause: "pay answer"), at: now()) ?? payment
+        }
+    }
+
+    /// Moves `payment` to the first of `remaining` that can take it; nil when none can (its answer then stands).
+    private func failOver(
+        _ payment: PaymentRecord, from channel: PinnedChannel, outcome: ChannelOutcome, _ request: NewPayment,
+        _ remaining: inout ArraySlice<String>, _ planner: LimitPlanner
+    ) async throws -> (payment: PaymentRecord, channel: PinnedChannel)? {
+        let ended = "attempt \(payment.attemptNumber) on \(channel.id) \(outcome.declineReason?.rawValue ?? "declined")"
+            + (outcome.bankCode.map { " (\($0))" } ?? "")
+        while let candidate = remaining.popFirst() {
+            guard let next = try? pinForPayment(candidate, request) else {
+                logger.info("failover skips a channel", metadata: ["payment": "\(payment.id)", "channel": "\(candidate)", "reason": "unavailable"])
+                continue
+            }
+            let holds: [LimitHold]
+            switch planner.plan(merchantId: request.merchantId, amount: request.amount, entry: next.entry, now: now()) {
+            case .failure(let refusal):
+                logger.info("failover skips a channel", metadata: ["payment": "\(payment.id)", "channel": "\(candidate)", "reason": "limit: \(refusal.description)"])
+                next.release()
+                continue
+            case .success(let planned):
+                holds = planned
+            }
+            let timestamp = now()
+            let failover = Failover(
+                paymentId: payment.id, fromTransactionId: payment.transactionId,
+                outcome: update(outcome, cause: "failover"), reason: "\(ended): trying \(next.id)",
+                nextAttemptId: ids.make(prefix: "pat_", now: timestamp), nextChannelId: next.id, holds: holds,
+                checkAt: timestamp + callWindow(next.entry))
+            switch try await store.failoverPayment(failover, at: timestamp) {
+            case .moved(let moved):
+                logger.notice(
+                    "payment failed over", metadata: ["payment": "\(payment.id)", "from": "\(channel.id)", "to": "\(next.id)", "reason": "\(ended)"])
+                return (moved, next)
+            case .limitExceeded(let refusal):
+                logger.info("failover skips a channel", metadata: ["payment": "\(payment.id)", "channel": "\(candidate)", "reason": "limit: \(refusal.description)"])
+                next.release()
+            case .notCurrent:
+                next.release()
+                return nil
+            }
+        }
+        return nil
     }
 
     /// A payment of this merchant, as stored (open ones are resolved by the recovery worker and notifications).

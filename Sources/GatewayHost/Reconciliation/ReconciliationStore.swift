@@ -4,12 +4,12 @@ import Reconciliation
 /// What reconciliation reads from and writes to the ledger database. Payment rows are only read here: a
 /// compensation goes through ``PaymentService`` like every other state change.
 protocol ReconciliationStore: ReconciliationJobStore {
-    /// The bank-visible transactions of `channelId` whose business instant (ms) is in `window`: payments and
-    /// refunds today, attempts once payments have several. Read as a stream into the compact table.
+    /// The bank-visible transactions of `channelId` whose business instant (ms) is in `window`: payments (as
+    /// their current attempt, under its bank-visible id), the attempts a failover superseded, and refunds. Read as a stream into the compact table.
     /// `expectedRows` (the channel's last run) sizes the table; without it the store counts first.
     func reconciliationLedger(channelId: String, window: Range<Int64>, expectedRows: Int?) async throws -> LedgerTable
 
-    /// The channel's transactions with these ids, in any day (a refund's `paymentId` filled in).
+    /// The channel's transactions with these bank-visible ids, in any day (a refund's `paymentId` filled in).
     func reconciliationLookup(channelId: String, ids: [String]) async throws -> [String: LedgerFields]
 
     /// Unresolved breaks of the channel last seen before `date` (carried into a run of `date`).

@@ -37,7 +37,9 @@ enum TransactionStatus: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// A payment as stored. `id` is also the transaction id the bank sees.
+/// A payment as stored: its current attempt's state. `transactionId` is the id the bank sees for that attempt —
+/// `id` for the first one; a payment that failed over to another channel (`PaymentService`, ChannelKit 2.0's
+/// one rule) has a fresh id per attempt, and its earlier attempts are `PaymentAttempt`s.
 struct PaymentRecord: Sendable, Equatable {
     var id: String
     var merchantId: String
@@ -59,6 +61,32 @@ struct PaymentRecord: Sendable, Equatable {
     var createdAt: Date
     var updatedAt: Date
     var finishedAt: Date?
+    /// The current attempt's bank-visible id when it is not the first attempt (nil: `id`).
+    var attemptId: String? = nil
+    /// The current attempt's number, from 1.
+    var attemptNumber = 1
+
+    /// The transaction id the bank sees for the current attempt.
+    var transactionId: String { attemptId ?? id }
+}
+
+/// An earlier attempt of a payment, superseded by the next one: it was not sent, or its bank refused it with a
+/// reason the plugin types as safe to try elsewhere. Always declined; its own bank-visible id.
+struct PaymentAttempt: Sendable, Equatable {
+    var id: String
+    var paymentId: String
+    var number: Int
+    var channelId: String
+    var amount: Int64
+    var currency: String
+    var bankTransactionId: String?
+    var bankCode: String?
+    var bankMessage: String?
+    var outcomeReason: String?
+    var createdAt: Date
+    var finishedAt: Date
+    /// Why the next attempt was tried (shown to ops and merchants).
+    var nextReason: String
 }
 
 /// A refund as stored. `id` is also the refund id the bank sees.

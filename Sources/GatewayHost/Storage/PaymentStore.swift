@@ -47,6 +47,16 @@ protocol PaymentStore: ReconciliationStore {
     /// A move to a final state also writes the webhook event to the outbox, in the same transaction.
     func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord?
 
+    /// The payment whose current attempt the bank knows by `transactionId` (the payment id for a first attempt).
+    func payment(transactionId: String) async throws -> PaymentRecord?
+    /// A payment's superseded attempts, oldest first.
+    func attempts(paymentId: String) async throws -> [PaymentAttempt]
+    /// Ends a payment's current attempt as `failover.outcome` (declined: not sent, or refused with a reason safe
+    /// to try elsewhere) and starts the next one on another channel with its own bank-visible id, atomically: the
+    /// ended attempt becomes a `PaymentAttempt`, its limit holds are released and the next channel's reserved, the
+    /// payment stays processing. Only if the payment is still processing on `failover.fromTransactionId`.
+    func failoverPayment(_ failover: Failover, at now: Date) async throws -> FailoverResult
+
     /// The amount and count each counter holds (zero for a counter nobody reserved on).
     func limitUsage(_ counters: [LimitCounter]) async throws -> [LimitCounter: LimitUsage]
 
@@ -118,4 +128,31 @@ extension PaymentStore {
     func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
         try await insertPayment(payment, checkAt: checkAt, holds: [])
     }
+}
+
+/// A payment's move to its next attempt (`PaymentStore.failoverPayment`).
+struct Failover: Sendable {
+    var paymentId: String
+    /// The current attempt's bank-visible id: the move happens only if it is still the current one.
+    var fromTransactionId: String
+    /// The ended attempt's answer (declined).
+    var outcome: OutcomeUpdate
+    /// Why the next attempt is tried.
+    var reason: String
+    var nextAttemptId: String
+    var nextChannelId: String
+    /// The next channel's limit holds.
+    var holds: [LimitHold]
+    /// When recovery may first look at the next attempt if it is still processing.
+    var checkAt: Date
+}
+
+/// What `failoverPayment` did.
+enum FailoverResult: Sendable {
+    /// The payment, processing on its next attempt.
+    case moved(PaymentRecord)
+    /// The next channel's limits have no room: nothing changed.
+    case limitExceeded(LimitRefusal)
+    /// The payment is no longer processing on that attempt: nothing changed.
+    case notCurrent
 }

@@ -70,4 +70,44 @@ extension PostgresMigrations {
             """,
             "CREATE INDEX recon_jobs_due ON recon_jobs (state, next_attempt_at)",
         ])
+
+    /// Payment attempts (`SQLiteMigrations.v7`).
+    static let v7 = Migration(
+        id: "2026-12-03-v7-attempts",
+        statements: [
+            "ALTER TABLE payments ADD COLUMN attempt_id TEXT",
+            "ALTER TABLE payments ADD COLUMN attempt_number INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE payments ADD COLUMN attempt_started_at BIGINT",
+            "CREATE UNIQUE INDEX payments_attempt ON payments (attempt_id) WHERE attempt_id IS NOT NULL",
+            """
+            CREATE TABLE payment_attempts (
+                id TEXT PRIMARY KEY,
+                payment_id TEXT NOT NULL REFERENCES payments(id),
+                number INTEGER NOT NULL,
+                channel_id TEXT NOT NULL,
+                amount BIGINT NOT NULL CHECK (amount > 0),
+                currency TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status = 'declined'),
+                bank_transaction_id TEXT,
+                bank_code TEXT,
+                bank_message TEXT,
+                not_processed BOOLEAN NOT NULL,
+                outcome_reason TEXT,
+                created_at BIGINT NOT NULL,
+                finished_at BIGINT NOT NULL,
+                next_reason TEXT NOT NULL,
+                UNIQUE (payment_id, number)
+            )
+            """,
+            """
+            CREATE INDEX payment_attempts_recon ON payment_attempts (channel_id, \(businessAt()))
+                INCLUDE (id, bank_transaction_id, amount, currency, status, not_processed, finished_at, created_at)
+            """,
+            "DROP INDEX payments_recon",
+            """
+            CREATE INDEX payments_recon ON payments (channel_id, \(businessAt()))
+                INCLUDE (id, attempt_id, bank_transaction_id, amount, currency, status, not_processed, finished_at,
+                    created_at)
+            """,
+        ])
 }

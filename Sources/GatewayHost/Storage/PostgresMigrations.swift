@@ -10,7 +10,7 @@ enum PostgresMigrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [v1, v2, v3, v4, v5, v6]
+    static let all: [Migration] = [v1, v2, v3, v4, v5, v6, v7]
 
     /// Key of the transaction-level advisory lock that serializes migrations of one database
     /// (the ASCII bytes of "gwledger").

@@ -24,7 +24,7 @@ extension PostgresPaymentStore {
             let at = PostgresMigrations.businessAt()
             let payments = try await connection.query(
                 """
-                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(unescaped: at)
+                SELECT COALESCE(attempt_id, id), bank_transaction_id, amount, currency, status, not_processed, \(unescaped: at)
                 FROM payments
                 WHERE channel_id = \(channelId) AND \(unescaped: at) >= \(window.lowerBound) AND \(unescaped: at) < \(window.upperBound)
                 """, logger: logger)
@@ -36,6 +36,14 @@ extension PostgresPaymentStore {
                 WHERE channel_id = \(channelId) AND \(unescaped: at) >= \(window.lowerBound) AND \(unescaped: at) < \(window.upperBound)
                 """, logger: logger)
             for try await row in refunds { try Self.append(row, kind: .refund, to: &table) }
+            // The attempts a failover superseded: each its own bank-visible transaction of this channel.
+            let attempts = try await connection.query(
+                """
+                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(unescaped: at)
+                FROM payment_attempts
+                WHERE channel_id = \(channelId) AND \(unescaped: at) >= \(window.lowerBound) AND \(unescaped: at) < \(window.upperBound)
+                """, logger: logger)
+            for try await row in attempts { try Self.append(row, kind: .payment, to: &table) }
             return table
         }
     }
@@ -104,7 +112,15 @@ extension PostgresPaymentStore {
                     """
                     SELECT 'payment', id, bank_transaction_id, amount, currency, status, not_processed,
                         \(unescaped: PostgresMigrations.businessAt()), NULL::TEXT
-                    FROM payments WHERE channel_id = \(channelId) AND id = ANY(\(chunk))
+                    FROM payments WHERE channel_id = \(channelId) AND id = ANY(\(chunk)) AND attempt_id IS NULL
+                    UNION ALL
+                    SELECT 'payment', attempt_id, bank_transaction_id, amount, currency, status, not_processed,
+                        \(unescaped: PostgresMigrations.businessAt()), NULL::TEXT
+                    FROM payments WHERE channel_id = \(channelId) AND attempt_id = ANY(\(chunk))
+                    UNION ALL
+                    SELECT 'payment', id, bank_transaction_id, amount, currency, status, not_processed,
+                        \(unescaped: PostgresMigrations.businessAt()), NULL::TEXT
+                    FROM payment_attempts WHERE channel_id = \(channelId) AND id = ANY(\(chunk))
                     UNION ALL
                     SELECT 'refund', r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed,
                         \(unescaped: PostgresMigrations.businessAt("r")), r.payment_id

@@ -7,11 +7,11 @@ extension PostgresPaymentStore {
         try await withConnection { connection in
             try await self.rows(
                 """
-                SELECT 'payment' AS kind, id, status, channel_id, amount, currency, created_at, check_attempts,
-                    next_check_at
+                SELECT 'payment' AS kind, id, COALESCE(attempt_id, id) AS transaction_id, status, channel_id, amount,
+                    currency, COALESCE(attempt_started_at, created_at) AS created_at, check_attempts, next_check_at
                 FROM payments WHERE next_check_at IS NOT NULL AND next_check_at <= \(Self.ms(now))
                 UNION ALL
-                SELECT 'refund', r.id, r.status, p.channel_id, r.amount, r.currency, r.created_at, r.check_attempts,
+                SELECT 'refund', r.id, r.id, r.status, p.channel_id, r.amount, r.currency, r.created_at, r.check_attempts,
                     r.next_check_at
                 FROM refunds r JOIN payments p ON p.id = r.payment_id
                 WHERE r.next_check_at IS NOT NULL AND r.next_check_at <= \(Self.ms(now))

@@ -6,7 +6,8 @@ import PostgresNIO
 extension PostgresPaymentStore {
     static let paymentColumns = """
         id, merchant_id, merchant_order_id, channel_id, amount, currency, subject, notify_url, metadata, status,
-        bank_transaction_id, bank_code, bank_message, not_processed, outcome_reason, created_at, updated_at, finished_at
+        bank_transaction_id, bank_code, bank_message, not_processed, outcome_reason, created_at, updated_at, finished_at,
+        attempt_id, attempt_number
         """
 
     static let refundColumns = """
@@ -29,7 +30,8 @@ extension PostgresPaymentStore {
             bankCode: try row.value("bank_code"), bankMessage: try row.value("bank_message"),
             notProcessed: try row.value("not_processed"), outcomeReason: try row.value("outcome_reason"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
-            finishedAt: try row.optionalDate("finished_at"))
+            finishedAt: try row.optionalDate("finished_at"), attemptId: try row.value("attempt_id"),
+            attemptNumber: try row.value("attempt_number"))
     }
 
     static func refund(_ row: PostgresRow) throws -> RefundRecord {
@@ -58,7 +60,8 @@ extension PostgresPaymentStore {
     static func openTransaction(_ row: PostgresRow) throws -> OpenTransaction {
         let row = row.makeRandomAccess()
         return OpenTransaction(
-            kind: try row.kind("kind"), id: try row.value("id"), status: try row.status("status"),
+            kind: try row.kind("kind"), id: try row.value("id"), transactionId: try row.value("transaction_id"),
+            status: try row.status("status"),
             channelId: try row.value("channel_id"), amount: try row.value("amount"), currency: try row.value("currency"),
             createdAt: try row.date("created_at"), attempts: try row.value("check_attempts"),
             nextCheckAt: try row.date("next_check_at"))

@@ -358,7 +358,7 @@ final class PostgresPaymentStore: PaymentStore, Service {
     }
 
     /// `limitHolds`: also stores a new payment's reserved counters, in the same round trip.
-    private func recordTransition(
+    func recordTransition(
         id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus, cause: String,
         bankCode: String?, bankMessage: String?, outcomeReason: String? = nil, at: Date,
         limitHolds: (paymentId: String, text: String?)? = nil, on connection: PostgresConnection

@@ -71,4 +71,45 @@ extension SQLiteMigrations {
         """,
         "CREATE INDEX recon_jobs_due ON recon_jobs (state, next_attempt_at)",
     ]
+
+    /// Payment attempts: a payment's current attempt stays on its row (`attempt_id`, NULL for the first, whose
+    /// bank-visible id is the payment id; `attempt_number`); each earlier attempt, superseded by a failover, is a
+    /// `payment_attempts` row with its own bank-visible id, read by reconciliation as a transaction of its
+    /// channel. `payments_recon` is rebuilt with `attempt_id` so that the ledger read stays on the index.
+    /// `PostgresMigrations.v7` carries the same.
+    static let v7: [String] = [
+        "ALTER TABLE payments ADD COLUMN attempt_id TEXT",
+        "ALTER TABLE payments ADD COLUMN attempt_number INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE payments ADD COLUMN attempt_started_at INTEGER",
+        "CREATE UNIQUE INDEX payments_attempt ON payments (attempt_id) WHERE attempt_id IS NOT NULL",
+        """
+        CREATE TABLE payment_attempts (
+            id TEXT PRIMARY KEY NOT NULL,
+            payment_id TEXT NOT NULL REFERENCES payments(id),
+            number INTEGER NOT NULL,
+            channel_id TEXT NOT NULL,
+            amount INTEGER NOT NULL CHECK (amount > 0),
+            currency TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status = 'declined'),
+            bank_transaction_id TEXT,
+            bank_code TEXT,
+            bank_message TEXT,
+            not_processed INTEGER NOT NULL,
+            outcome_reason TEXT,
+            created_at INTEGER NOT NULL,
+            finished_at INTEGER NOT NULL,
+            next_reason TEXT NOT NULL,
+            UNIQUE (payment_id, number)
+        )
+        """,
+        """
+        CREATE INDEX payment_attempts_recon ON payment_attempts (channel_id, \(businessAt()), id, bank_transaction_id,
+            amount, currency, status, not_processed, finished_at, created_at)
+        """,
+        "DROP INDEX payments_recon",
+        """
+        CREATE INDEX payments_recon ON payments (channel_id, \(businessAt()), id, attempt_id, bank_transaction_id,
+            amount, currency, status, not_processed, finished_at, created_at)
+        """,
+    ]
 }

@@ -76,6 +76,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-03-v6-limits") { db in
             try db.execute(sql: v6)
         }
+        migrator.registerMigration("2026-12-03-v7-attempts") { db in
+            for statement in v7 { try db.execute(sql: statement) }
+        }
         return migrator
     }
 

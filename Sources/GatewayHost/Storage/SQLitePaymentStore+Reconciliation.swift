@@ -28,8 +28,13 @@ extension SQLitePaymentStore {
                                 WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?)
                              + (SELECT COUNT(*) FROM refunds INDEXED BY refunds_recon
                                 WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?)
+                             + (SELECT COUNT(*) FROM payment_attempts INDEXED BY payment_attempts_recon
+                                WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?)
                         """,
-                    arguments: [channelId, window.lowerBound, window.upperBound, channelId, window.lowerBound, window.upperBound])
+                    arguments: [
+                        channelId, window.lowerBound, window.upperBound, channelId, window.lowerBound, window.upperBound,
+                        channelId, window.lowerBound, window.upperBound,
+                    ])
                     ?? 0
             }
         }
@@ -62,8 +67,9 @@ extension SQLitePaymentStore {
         try await pool.read { db in
             var table = LedgerTable(capacity: Self.chunkRows)
             let at = SQLiteMigrations.businessAt()
+            // A payment's row is its current attempt: the bank knows it by `attempt_id` after a failover.
             let payments = try db.makeStatement(sql: """
-                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(at)
+                SELECT COALESCE(attempt_id, id), bank_transaction_id, amount, currency, status, not_processed, \(at)
                 FROM payments INDEXED BY payments_recon
                 WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?
                 """)
@@ -76,6 +82,14 @@ extension SQLitePaymentStore {
                 """)
             try refunds.setArguments([channelId, window.lowerBound, window.upperBound])
             try Self.scan(refunds, kind: .refund, into: &table, deliver)
+            // The attempts a failover superseded: each its own bank-visible transaction of this channel.
+            let attempts = try db.makeStatement(sql: """
+                SELECT id, bank_transaction_id, amount, currency, status, not_processed, \(at)
+                FROM payment_attempts INDEXED BY payment_attempts_recon
+                WHERE channel_id = ? AND \(at) >= ? AND \(at) < ?
+                """)
+            try attempts.setArguments([channelId, window.lowerBound, window.upperBound])
+            try Self.scan(attempts, kind: .payment, into: &table, deliver)
             if table.count > 0 { deliver(table) }
         }
     }
@@ -126,13 +140,21 @@ extension SQLitePaymentStore {
                     sql: """
                         SELECT 'payment' AS kind, id, bank_transaction_id, amount, currency, status, not_processed,
                             \(at) AS business_at, NULL AS payment_id
-                        FROM payments WHERE +channel_id = ? AND id IN (\(marks))
+                        FROM payments WHERE +channel_id = ? AND id IN (\(marks)) AND attempt_id IS NULL
+                        UNION ALL
+                        SELECT 'payment', attempt_id, bank_transaction_id, amount, currency, status, not_processed,
+                            \(at), NULL
+                        FROM payments WHERE +channel_id = ? AND attempt_id IN (\(marks)) AND attempt_id IS NOT NULL
+                        UNION ALL
+                        SELECT 'payment', id, bank_transaction_id, amount, currency, status, not_processed, \(at), NULL
+                        FROM payment_attempts WHERE +channel_id = ? AND id IN (\(marks))
                         UNION ALL
                         SELECT 'refund', r.id, r.bank_transaction_id, r.amount, r.currency, r.status, r.not_processed,
                             \(refundAt), r.payment_id
                         FROM refunds r WHERE +r.channel_id = ? AND r.id IN (\(marks))
                         """,
-                    arguments: StatementArguments([channelId] + chunk + [channelId] + chunk))
+                    arguments: StatementArguments(
+                        [channelId] + chunk + [channelId] + chunk + [channelId] + chunk + [channelId] + chunk))
                 for row in rows {
                     guard let status = LedgerStatus(stored: row["status"], notProcessed: row["not_processed"]) else { continue }
                     let fields = LedgerFields(

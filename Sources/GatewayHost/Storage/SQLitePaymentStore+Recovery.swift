@@ -6,11 +6,11 @@ extension SQLitePaymentStore {
     func dueChecks(now: Date, limit: Int) async throws -> [OpenTransaction] {
         try await pool.read { db in
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT 'payment' AS kind, id, status, channel_id, amount, currency, created_at, check_attempts,
-                        next_check_at
+                    SELECT 'payment' AS kind, id, COALESCE(attempt_id, id) AS transaction_id, status, channel_id, amount,
+                        currency, COALESCE(attempt_started_at, created_at) AS created_at, check_attempts, next_check_at
                     FROM payments WHERE next_check_at IS NOT NULL AND next_check_at <= ?
                     UNION ALL
-                    SELECT 'refund', r.id, r.status, p.channel_id, r.amount, r.currency, r.created_at,
+                    SELECT 'refund', r.id, r.id, r.status, p.channel_id, r.amount, r.currency, r.created_at,
                         r.check_attempts, r.next_check_at
                     FROM refunds r JOIN payments p ON p.id = r.payment_id
                     WHERE r.next_check_at IS NOT NULL AND r.next_check_at <= ?
@@ -21,7 +21,7 @@ extension SQLitePaymentStore {
                     let status = TransactionStatus(rawValue: row["status"])
                 else { return nil }
                 return OpenTransaction(
-                    kind: kind, id: row["id"], status: status, channelId: row["channel_id"], amount: row["amount"],
+                    kind: kind, id: row["id"], transactionId: row["transaction_id"], status: status, channelId: row["channel_id"], amount: row["amount"],
                     currency: row["currency"], createdAt: Self.date(row["created_at"]), attempts: row["check_attempts"],
                     nextCheckAt: Self.date(row["next_check_at"]))
             }

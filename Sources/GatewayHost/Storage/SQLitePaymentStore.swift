@@ -225,7 +225,7 @@ final class SQLitePaymentStore: PaymentStore {
         return true
     }
 
-    private static func recordTransition(
+    static func recordTransition(
         _ db: Database, id: String, kind: TransactionKind, from: TransactionStatus?, to: TransactionStatus,
         cause: String, bankCode: String?, bankMessage: String?, outcomeReason: String? = nil, at: Date
     ) throws {
@@ -252,7 +252,8 @@ final class SQLitePaymentStore: PaymentStore {
             bankTransactionId: row["bank_transaction_id"], bankCode: row["bank_code"],
             bankMessage: row["bank_message"], notProcessed: row["not_processed"],
             outcomeReason: row["outcome_reason"], createdAt: date(row["created_at"]), updatedAt: date(row["updated_at"]),
-            finishedAt: (row["finished_at"] as Int64?).map(date))
+            finishedAt: (row["finished_at"] as Int64?).map(date), attemptId: row["attempt_id"],
+            attemptNumber: row["attempt_number"])
     }
 
     private static func fetchRefund(_ db: Database, where clause: String, _ arguments: StatementArguments) throws

@@ -9,8 +9,10 @@ enum WebhookPayload {
             guard let payment = try await payments.store.payment(id: event.transactionId) else {
                 throw StoreError("webhook event \(event.id) names a missing payment")
             }
+            let earlier = payment.attemptNumber > 1 ? try await payments.store.attempts(paymentId: payment.id) : []
             let resource = PaymentResource(
-                payment, refunds: try await payments.refundTotals(paymentId: payment.id), needsAttention: false)
+                payment, refunds: try await payments.refundTotals(paymentId: payment.id), needsAttention: false,
+                earlier: earlier)
             return try encode(Envelope(id: event.id, type: event.type, created_at: event.createdAt, data: resource))
         case .refund:
             guard let refund = try await payments.store.refund(id: event.transactionId) else {

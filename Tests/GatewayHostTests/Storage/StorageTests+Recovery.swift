@@ -27,12 +27,12 @@ extension StorageTests {
             #expect(
                 due.last
                     == OpenTransaction(
-                        kind: .refund, id: refund.id, status: .processing, channelId: "jiangnan", amount: 1200,
+                        kind: .refund, id: refund.id, transactionId: refund.id, status: .processing, channelId: "jiangnan", amount: 1200,
                         currency: "CNY", createdAt: F.at(40), attempts: 0, nextCheckAt: F.at(90)))
             #expect(
                 due.first
                     == OpenTransaction(
-                        kind: .payment, id: first.id, status: .processing, channelId: "jiangnan", amount: first.amount,
+                        kind: .payment, id: first.id, transactionId: first.id, status: .processing, channelId: "jiangnan", amount: first.amount,
                         currency: "CNY", createdAt: F.t0, attempts: 0, nextCheckAt: F.at(30)))
 
             // Two processes claim the same due check at once: one wins.
