@@ -110,6 +110,7 @@ struct BankAPI: Sendable {
         }
         let fault = faults.fault(forPaySubject: body.subject)
         if fault == .serverErrorBefore { return .code(JiangnanCode.systemError, fault: fault) }
+        if fault == .notSupported { return .code(JiangnanCode.currencyNotSupported, fault: fault) }
         let scenario: PayScenario =
             switch fault {
             case .busy: .busy
@@ -179,7 +180,7 @@ struct BankAPI: Sendable {
         switch fault {
         case .timeout, .serverError, .serverErrorBefore, .reset, .malformed, .badSignature: fault
         case .busy: refused ? fault : nil
-        case .processing, .duplicateNotification, .lateNotification, nil: nil
+        case .processing, .duplicateNotification, .lateNotification, .notSupported, nil: nil
         }
     }
 

@@ -21,6 +21,9 @@ enum Fault: String, CaseIterable, Sendable, Codable {
     case duplicateNotification = "dup-notify"
     /// Pay only: answered normally; the notification's first attempt waits `--late-notify-ms`.
     case lateNotification = "late-notify"
+    /// Pay only: code 2005 (currency not supported: declined, not processed, another channel may be tried),
+    /// nothing recorded — a bank that does not take this payment, for the gateway's failover.
+    case notSupported = "not-supported"
 
     /// The subject tag, e.g. `[sim:reset]`.
     var tag: String { "[sim:\(rawValue)]" }
@@ -29,7 +32,7 @@ enum Fault: String, CaseIterable, Sendable, Codable {
     var appliesToRefunds: Bool {
         switch self {
         case .timeout, .serverError, .serverErrorBefore, .reset, .malformed, .badSignature, .busy: true
-        case .processing, .duplicateNotification, .lateNotification: false
+        case .processing, .duplicateNotification, .lateNotification, .notSupported: false
         }
     }
 

@@ -37,7 +37,7 @@ struct FaultResponder: Sendable {
                 response.headers[HeaderName.signature] = Self.corrupted(signature)
             }
             return response
-        case .timeout, .busy, .processing, .duplicateNotification, .lateNotification, nil:
+        case .timeout, .busy, .processing, .duplicateNotification, .lateNotification, .notSupported, nil:
             return signer.response(for: reply, target: target, signer: replySigner)
         }
     }

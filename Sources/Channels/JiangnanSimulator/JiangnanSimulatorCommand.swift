@@ -29,6 +29,7 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
               [sim:processing]          see above (pay only)
               [sim:dup-notify]          notification delivered twice (pay only)
               [sim:late-notify]         notification after --late-notify-ms (pay only)
+              [sim:not-supported]       2005, nothing recorded (pay only; another channel may be tried)
             Control API (loopback only): GET /_sim/record, GET|POST /_sim/clock,
             GET|PUT /_sim/faults. See docs/SIMULATOR.md.
             """)
@@ -75,7 +76,7 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Faults drawn for untagged pay and refund requests: name=probability,… (each 0…1, sum ≤ 1).",
-            discussion: "Names: \(Fault.names). processing, dup-notify and late-notify apply to payments only.",
+            discussion: "Names: \(Fault.names). processing, dup-notify, late-notify and not-supported apply to payments only.",
             valueName: "spec"))
     var faults = ""
 
