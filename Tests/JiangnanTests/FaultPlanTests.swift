@@ -14,8 +14,9 @@ struct FaultPlanTests {
         #expect(plan.rates == [.timeout: 0.1, .reset: 0.05, .busy: 0.1])
         #expect(plan.namedRates == ["timeout": 0.1, "reset": 0.05, "busy": 0.1])
         // Every name, summing to exactly 1 up to rounding.
-        let all = Fault.allCases.map { "\($0.rawValue)=0.1" }.joined(separator: ",")
-        #expect(try FaultPlan(spec: all).rates.count == 10)
+        let share = 1.0 / Double(Fault.allCases.count)
+        let all = Fault.allCases.map { "\($0.rawValue)=\(share)" }.joined(separator: ",")
+        #expect(try FaultPlan(spec: all).rates.count == Fault.allCases.count)
         #expect(try FaultPlan(spec: "5xx=0.1,5xx-before=0.2,malformed=0.7").rates.count == 3)
         #expect(try FaultPlan(spec: "bad-signature=1").rates == [.badSignature: 1])
     }
