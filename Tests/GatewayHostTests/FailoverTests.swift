@@ -77,7 +77,7 @@ struct FailoverTests {
         #expect((attempts.first?["failover_reason"] as? String)?.contains("trying b-bank") == true, "\(attempts)")
         let secondId = try #require(attempts.last?["transaction_id"] as? String)
         #expect(secondId != firstId && attempts.last?["channel"] as? String == "b-bank" && attempts.last?["status"] as? String == "succeeded")
-        var a = try await record(bankA)
+        let a = try await record(bankA)
         var b = try await record(bankB)
         #expect(a.requests.filter { $0.out_trade_no == firstId }.map(\.fault) == ["not-supported"])
         #expect(a.payments.isEmpty)
