@@ -65,6 +65,8 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     public var inFlight: Int
     /// Its payments of the current business day (only on `GET /admin/channels/{id}`).
     public var today: AdminChannelDay?
+    /// Its circuit breaker (health): `degraded` while it is open.
+    public var breaker: AdminBreaker?
 
     public init(
         id: String, plugin: String, pluginVersion: String?, online: Bool, state: State, error: String?,
@@ -88,11 +90,56 @@ public struct AdminChannel: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, plugin, online, state, error, currencies, limits, endpoint, retired, note, today
+        case id, plugin, online, state, error, currencies, limits, endpoint, retired, note, today, breaker
         case inFlight = "in_flight"
         case pluginVersion = "plugin_version"
         case configFile = "config_file"
         case selfCheck = "self_check"
+    }
+}
+
+/// A channel's circuit breaker: whether new payments go to it, and why not.
+public struct AdminBreaker: Codable, Sendable, Equatable {
+    /// `closed` (healthy), `open` (taken out of rotation), `half_open` (a probe payment is deciding).
+    public var state: String
+    /// `auto`, `forced_open` or `forced_closed` (ops' override, kept in the ledger for every node).
+    public var mode: String
+    /// True while new payments are refused (open, or forced open): the channel shows as degraded.
+    public var degraded: Bool
+    /// The failure that opened it, and when (RFC 3339).
+    public var reason: String?
+    public var trippedAt: String?
+    public var consecutiveFailures: Int
+    /// Times it opened since this gateway started.
+    public var trips: Int
+    /// Who forced it, why and when.
+    public var forcedBy: String?
+    public var forcedReason: String?
+    public var forcedAt: String?
+
+    public init(
+        state: String, mode: String, degraded: Bool, reason: String?, trippedAt: String?, consecutiveFailures: Int,
+        trips: Int, forcedBy: String?, forcedReason: String?, forcedAt: String?
+    ) {
+        self.state = state
+        self.mode = mode
+        self.degraded = degraded
+        self.reason = reason
+        self.trippedAt = trippedAt
+        self.consecutiveFailures = consecutiveFailures
+        self.trips = trips
+        self.forcedBy = forcedBy
+        self.forcedReason = forcedReason
+        self.forcedAt = forcedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, mode, degraded, reason, trips
+        case trippedAt = "tripped_at"
+        case consecutiveFailures = "consecutive_failures"
+        case forcedBy = "forced_by"
+        case forcedReason = "forced_reason"
+        case forcedAt = "forced_at"
     }
 }
 

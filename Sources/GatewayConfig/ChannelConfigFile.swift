@@ -75,10 +75,12 @@ public struct ChannelConfigFile: Sendable, Equatable {
     public var minimumAmount: MaximumAmount?
     /// The `limits:` section: daily caps of the channel and of merchants on it.
     public var limits = LimitSettings()
+    /// The `breaker:` section: the channel's circuit breaker.
+    public var breaker = BreakerSettings()
 
     public static let topLevelKeys: Set<String> = [
         "id", "plugin", "online", "retired", "endpoint", "currencies", "max_amount", "timeouts", "settings",
-        "credentials", "reconciliation", "min_amount", "limits",
+        "credentials", "reconciliation", "min_amount", "limits", "breaker",
     ]
     static let timeoutKeys: Set<String> = ["connect_ms", "request_ms", "download_ms"]
 
@@ -224,6 +226,7 @@ public struct ChannelConfigFile: Sendable, Equatable {
         case .perCurrency(let map): file.minimumAmount = .perCurrency(map)
         case nil: break
         }
+        if let raw = root["breaker"] { file.breaker = try BreakerSettings.parse(raw, fail) }
         if let raw = root["limits"] {
             file.limits = try LimitSettings.parse(raw, path: "limits", scope: .channel, currencies: currencies, fail)
         }

@@ -129,6 +129,7 @@ struct ChannelBootstrapper: Sendable {
             instance: nil)
         entry.reconciliation = config.reconciliation
         entry.limitSettings = config.limits
+        entry.breakerSettings = config.breaker
         var channelLogger = logger
         channelLogger[metadataKey: "channel"] = "\(config.id)"
         let transport = GatewayHTTPTransport(timeouts: config.timeouts)

@@ -223,6 +223,7 @@ actor ChannelConfigReloader {
                 entry.retired = config.retired
                 entry.reconciliation = config.reconciliation
                 entry.limitSettings = config.limits
+                entry.breakerSettings = config.breaker
                 entry.fileDeleted = false
                 entry.note = note
                 entry.configFile = name

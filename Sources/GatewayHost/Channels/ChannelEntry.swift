@@ -31,6 +31,8 @@ struct ChannelEntry: Sendable {
     var reconciliation = ReconciliationSettings()
     /// The config file's `limits:` section (daily caps; per merchant on this channel).
     var limitSettings = LimitSettings()
+    /// The config file's `breaker:` section.
+    var breakerSettings = BreakerSettings()
 
     /// The channel object, when its plugin created it.
     var channel: (any PaymentChannel)? { instance?.channel }

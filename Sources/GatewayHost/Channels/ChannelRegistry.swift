@@ -15,6 +15,8 @@ final class ChannelRegistry: Sendable {
     }
 
     private let table: Mutex<Snapshot>
+    /// Every channel's circuit breaker (health), beside the snapshots: it changes with every call's outcome.
+    let breakers = ChannelBreakers()
     private let retiring: AsyncStream<ChannelInstance>.Continuation
     /// Instances replaced or removed, in order: drained and closed by `ChannelLifecycleService`.
     let retirements: AsyncStream<ChannelInstance>
@@ -130,13 +132,25 @@ final class ChannelRegistry: Sendable {
     var adminView: AdminChannelsResponse {
         let snapshot = self.snapshot
         return AdminChannelsResponse(
-            channels: snapshot.channels.values.sorted { $0.id < $1.id }.map(Self.adminChannel),
+            channels: snapshot.channels.values.sorted { $0.id < $1.id }.map(adminChannel),
             plugins: snapshot.plugins.map(Self.adminPlugin),
             configErrors: snapshot.configErrors.map(Self.adminConfigError))
     }
 
     static func adminConfigError(_ error: ChannelConfigError) -> AdminConfigError {
         AdminConfigError(file: error.file, key: error.key, line: error.line, message: error.message)
+    }
+
+    /// The admin view of a channel with its breaker.
+    func adminChannel(_ entry: ChannelEntry) -> AdminChannel {
+        var channel = Self.adminChannel(entry)
+        let view = breakers.view(entry.id)
+        channel.breaker = AdminBreaker(
+            state: view.phase.rawValue, mode: view.forced.map { "forced_\($0.forced.rawValue)" } ?? "auto",
+            degraded: view.refusesPayments, reason: view.reason, trippedAt: view.trippedAt.map(JSONBody.timestamp),
+            consecutiveFailures: view.consecutiveFailures, trips: view.trips, forcedBy: view.forced?.by,
+            forcedReason: view.forced?.reason, forcedAt: view.forced.map { JSONBody.timestamp($0.at) })
+        return channel
     }
 
     static func adminChannel(_ entry: ChannelEntry) -> AdminChannel {

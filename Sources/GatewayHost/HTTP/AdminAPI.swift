@@ -35,7 +35,7 @@ struct AdminAPI: Sendable {
         router.get("/admin/channels/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard let entry = registry.channel(id) else { throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'") }
-            var channel = ChannelRegistry.adminChannel(entry)
+            var channel = registry.adminChannel(entry)
             channel.today = try await Self.today(of: entry, payments: payments)
             return try JSONBody.response(channel)
         }
@@ -49,7 +49,7 @@ struct AdminAPI: Sendable {
                     let entry = try await reloader.set(key, to: value, channel: id, by: who, reason: change.reason)
                     return try JSONBody.response(
                         AdminChannelChangeResult(
-                            channel: ChannelRegistry.adminChannel(entry), configFile: entry.configFile, changedBy: who,
+                            channel: registry.adminChannel(entry), configFile: entry.configFile, changedBy: who,
                             changedAt: JSONBody.timestamp(Date())))
                 } catch let error as GatewayError where error.code == "unknown_channel" {
                     throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")

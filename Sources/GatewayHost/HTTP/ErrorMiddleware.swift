@@ -15,8 +15,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             if error.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["code": "\(error.code)"])
             }
-            return ErrorBody(error: .init(code: error.code, message: error.message, limit: error.limit.map(ErrorBody.Limit.init)))
+            var response = ErrorBody(error: .init(code: error.code, message: error.message, limit: error.limit.map(ErrorBody.Limit.init)))
                 .response(status: error.status)
+            if let seconds = error.retryAfter { response.headers[.retryAfter] = String(seconds) }
+            return response
         } catch let error as HTTPError {
             let code: String =
                 switch error.status.code {

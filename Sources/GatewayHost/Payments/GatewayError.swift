@@ -7,12 +7,15 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     var message: String
     /// `limit_exceeded`: which limit.
     var limit: LimitRefusal?
+    /// Seconds for a `Retry-After` header (`channel_degraded`).
+    var retryAfter: Int?
 
-    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, limit: LimitRefusal? = nil) {
+    init(_ status: HTTPResponse.Status, _ code: String, _ message: String, limit: LimitRefusal? = nil, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.limit = limit
+        self.retryAfter = retryAfter
     }
 
     var description: String { "\(status.code) \(code): \(message)" }
@@ -40,6 +43,14 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     }
     static func channelUnavailable(_ id: String) -> GatewayError {
         .init(.serviceUnavailable, "channel_unavailable", "channel '\(id)' is not ready (see the admin API)")
+    }
+    /// The channel's circuit breaker is open (or forced open): nothing was sent; try again after `retryAfter`.
+    static func channelDegraded(_ id: String?, reason: String, retryAfter: Int) -> GatewayError {
+        .init(
+            .serviceUnavailable, "channel_degraded",
+            (id.map { "channel '\($0)' is degraded and takes no new payments now: " } ?? "every channel that takes this payment is degraded: ")
+                + reason,
+            retryAfter: retryAfter)
     }
     static func noChannel(_ currency: String) -> GatewayError {
         .init(.unprocessableContent, "no_channel_available", "no online channel accepts \(currency)")

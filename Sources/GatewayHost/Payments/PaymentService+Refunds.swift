@@ -34,6 +34,9 @@ extension PaymentService {
                         amount: Money(minorUnits: request.amount, currency: currency),
                         paymentAmount: Money(minorUnits: payment.amount, currency: currency), reason: request.reason))
             }
+            if let entry = registry.channel(payment.channelId) {
+                registry.breakers.record(outcome, channel: entry.id, settings: entry.breakerSettings, probe: false, now: now())
+            }
             let updated = try await store.updateRefund(id: stored.id, with: update(outcome, cause: "refund answer"), at: now())
             return Created(record: updated ?? stored, isNew: true)
         }

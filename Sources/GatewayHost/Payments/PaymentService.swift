@@ -1,4 +1,5 @@
 import ChannelKit
+import GatewayConfig
 import Foundation
 import Logging
 
@@ -50,13 +51,24 @@ struct PaymentService: Sendable {
         let timestamp = now()
         let id = ids.make(prefix: "pay_", now: timestamp)
         var refusals: [LimitRefusal] = []
+        var degraded: [(channel: String, reason: String, retryAfter: Int)] = []
         for (index, candidate) in candidates.enumerated() {
+            // The channel's circuit breaker: an open one takes no new payments; a named channel is refused at once.
+            let breakerSettings = registry.channel(candidate)?.breakerSettings ?? BreakerSettings()
+            let admission = registry.breakers.admit(candidate, settings: breakerSettings, now: timestamp)
+            if case .refused(let reason, let retryAfter) = admission {
+                if request.channelId != nil { throw GatewayError.channelDegraded(candidate, reason: reason, retryAfter: retryAfter) }
+                degraded.append((candidate, reason, retryAfter))
+                continue
+            }
+            var probe = admission == .probe
+            defer { if probe { registry.breakers.cancelProbe(candidate) } }
             let channel: PinnedChannel
             do {
                 channel = try pinForPayment(candidate, request)
             } catch {
                 // A routed channel that went away or changed since the candidates were listed: try the next.
-                if request.channelId == nil, index < candidates.count - 1 || !refusals.isEmpty { continue }
+                if request.channelId == nil, index < candidates.count - 1 || !refusals.isEmpty || !degraded.isEmpty { continue }
                 throw error
             }
             defer { channel.release() }
@@ -82,15 +94,26 @@ struct PaymentService: Sendable {
                 continue
             case .inserted(let stored):
                 let rest = request.channelId == nil ? Array(candidates[(index + 1)...]) : []
+                let wasProbe = probe
+                probe = false  // the bank call below reports it
                 return Created(
-                    record: try await pay(stored, on: channel, request, failover: rest, planner: planner), isNew: true)
+                    record: try await pay(stored, on: channel, probe: wasProbe, request, failover: rest, planner: planner),
+                    isNew: true)
             }
         }
-        guard let refusal = refusals.first else { throw GatewayError.noChannel(request.amount.currency.code) }
-        logger.notice(
-            "payment refused by a limit",
-            metadata: ["merchant": "\(request.merchantId)", "limit": "\(refusal.description)", "channels": "\(candidates.count)"])
-        throw GatewayError.limitExceeded(refusal)
+        if let refusal = refusals.first {
+            logger.notice(
+                "payment refused by a limit",
+                metadata: ["merchant": "\(request.merchantId)", "limit": "\(refusal.description)", "channels": "\(candidates.count)"])
+            throw GatewayError.limitExceeded(refusal)
+        }
+        if let first = degraded.first {
+            // Every channel that could take it is out of rotation: a temporary refusal, retried when one reopens.
+            throw GatewayError.channelDegraded(
+                degraded.count == 1 ? first.channel : nil, reason: degraded.map { "\($0.channel): \($0.reason)" }.joined(separator: "; "),
+                retryAfter: degraded.map(\.retryAfter).min() ?? 1)
+        }
+        throw GatewayError.noChannel(request.amount.currency.code)
     }
 
     /// Sends the payment's current attempt and stores its outcome. By ChannelKit 2.0's one rule, an attempt that
@@ -99,10 +122,12 @@ struct PaymentService: Sendable {
     /// recorded with the reason) — never after pending, a timeout, an error after sending or any other answer,
     /// which stay on their channel and are resolved by query there.
     private func pay(
-        _ stored: PaymentRecord, on first: PinnedChannel, _ request: NewPayment, failover: [String], planner: LimitPlanner
+        _ stored: PaymentRecord, on first: PinnedChannel, probe: Bool, _ request: NewPayment, failover: [String],
+        planner: LimitPlanner
     ) async throws -> PaymentRecord {
         var payment = stored
         var channel = first
+        var probe = probe
         var remaining = failover[...]
         var taken: [PinnedChannel] = []
         defer { for pinned in taken { pinned.release() } }
@@ -111,12 +136,15 @@ struct PaymentService: Sendable {
             let outcome = await callBank(channel, operation: "pay") { channel in
                 try await channel.pay(PayRequest(transactionId: transactionId, amount: request.amount, subject: request.subject))
             }
+            registry.breakers.record(
+                outcome, channel: channel.id, settings: channel.entry.breakerSettings, probe: probe, now: now())
             if outcome.status == .declined, let reason = outcome.declineReason,
                 reason == .notSent || reason == .refusedTryElsewhere, !remaining.isEmpty,
                 let next = try await failOver(payment, from: channel, outcome: outcome, request, &remaining, planner)
             {
                 payment = next.payment
                 channel = next.channel
+                probe = next.probe
                 taken.append(next.channel)
                 continue
             }
@@ -128,10 +156,18 @@ struct PaymentService: Sendable {
     private func failOver(
         _ payment: PaymentRecord, from channel: PinnedChannel, outcome: ChannelOutcome, _ request: NewPayment,
         _ remaining: inout ArraySlice<String>, _ planner: LimitPlanner
-    ) async throws -> (payment: PaymentRecord, channel: PinnedChannel)? {
+    ) async throws -> (payment: PaymentRecord, channel: PinnedChannel, probe: Bool)? {
         let ended = "attempt \(payment.attemptNumber) on \(channel.id) \(outcome.declineReason?.rawValue ?? "declined")"
             + (outcome.bankCode.map { " (\($0))" } ?? "")
         while let candidate = remaining.popFirst() {
+            let settings = registry.channel(candidate)?.breakerSettings ?? BreakerSettings()
+            let admission = registry.breakers.admit(candidate, settings: settings, now: now())
+            if case .refused(let reason, _) = admission {
+                logger.info("failover skips a channel", metadata: ["payment": "\(payment.id)", "channel": "\(candidate)", "reason": "\(reason)"])
+                continue
+            }
+            var probe = admission == .probe
+            defer { if probe { registry.breakers.cancelProbe(candidate) } }
             guard let next = try? pinForPayment(candidate, request) else {
                 logger.info("failover skips a channel", metadata: ["payment": "\(payment.id)", "channel": "\(candidate)", "reason": "unavailable"])
                 continue
@@ -155,7 +191,8 @@ struct PaymentService: Sendable {
             case .moved(let moved):
                 logger.notice(
                     "payment failed over", metadata: ["payment": "\(payment.id)", "from": "\(channel.id)", "to": "\(next.id)", "reason": "\(ended)"])
-                return (moved, next)
+                defer { probe = false }  // the caller's bank call reports it
+                return (moved, next, probe)
             case .limitExceeded(let refusal):
                 logger.info("failover skips a channel", metadata: ["payment": "\(payment.id)", "channel": "\(candidate)", "reason": "limit: \(refusal.description)"])
                 next.release()
