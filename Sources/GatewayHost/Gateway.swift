@@ -182,6 +182,11 @@ struct Gateway: Sendable {
         services.append(gated(ChannelLifecycleService(registry: registry, logger: logger)))
         services.append(gated(LedgerMaintenance(payments: payments, logger: logger)))
         services.append(gated(ChannelSelfCheckService(registry: registry, logger: logger)))
+        // The merchant listener starts once the forced breaker states were read: a channel forced open before a
+        // restart takes no payment after it.
+        let breakersRead = StartGate()
+        services.append(
+            gated(BreakerSyncService(store: payments.store, breakers: registry.breakers, logger: logger, firstSync: breakersRead)))
         services.append(gated(ChannelRetirementService(registry: registry, store: payments.store, logger: logger)))
         services.append(
             gated(ReconciliationScheduler(service: reconciliation, configuration: configuration.reconciliation, logger: logger)))
@@ -196,7 +201,7 @@ struct Gateway: Sendable {
                 gated(WebhookDispatcher(payments: payments, merchants: merchants, configuration: webhooks, logger: logger)))
         }
         services.append(gated(adminApp))
-        services.append(gated(merchantApp))
+        services.append(.init(service: AfterGate(gate: breakersRead, service: AfterGate(gate: gate, service: merchantApp))))
         let group = ServiceGroup(
             configuration: .init(
                 services: services,

@@ -5,7 +5,7 @@ extension GatewayCtl {
     struct Channels: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List and show channels; take them online, offline, or retire them, live.",
-            subcommands: [List.self, Show.self, Online.self, Offline.self, Retire.self],
+            subcommands: [List.self, Show.self, Online.self, Offline.self, Retire.self, Breaker.self],
             defaultSubcommand: List.self
         )
     }

@@ -35,11 +35,13 @@ extension GatewayCtl.Channels {
 
         /// The three tables as text.
         static func render(_ response: AdminChannelsResponse) -> String {
-            var channels = Table("CHANNEL", "PLUGIN", "VERSION", "ONLINE", "STATE", "SELF-CHECK", "IN-FLIGHT", "ERROR")
+            var channels = Table(
+                "CHANNEL", "PLUGIN", "VERSION", "ONLINE", "STATE", "SELF-CHECK", "IN-FLIGHT", "HEALTH", "ERROR")
             for channel in response.channels {
                 channels.append(
                     channel.id, channel.plugin, channel.pluginVersion, channel.onlineLabel,
-                    channel.state.rawValue, channel.selfCheck?.status.label, String(channel.inFlight), channel.error)
+                    channel.state.rawValue, channel.selfCheck?.status.label, String(channel.inFlight),
+                    channel.breaker?.label, channel.error)
             }
             var plugins = Table("FILE", "ID", "VERSION", "STATE", "STATES", "ERROR")
             for plugin in response.plugins {
@@ -66,4 +68,17 @@ extension GatewayCtl.Channels {
 extension AdminChannel {
     /// `yes`, `no`, or `retired` (draining).
     var onlineLabel: String { retired ? "retired" : online ? "yes" : "no" }
+}
+
+extension AdminBreaker {
+    /// `ok`, `degraded: breaker open since … (reason)`, `half-open (probing)`, `degraded: forced open by …`, ….
+    var label: String {
+        switch (mode, state) {
+        case ("forced_open", _): "degraded: breaker forced open by \(forcedBy ?? "?")" + (forcedReason.map { " (\($0))" } ?? "")
+        case ("forced_closed", _): "ok: breaker forced closed by \(forcedBy ?? "?")"
+        case (_, "open"): "degraded: breaker open since \(trippedAt ?? "?") (\(reason ?? "failures"))"
+        case (_, "half_open"): "degraded: breaker half-open, probing"
+        default: consecutiveFailures > 0 ? "ok (\(consecutiveFailures) failures in a row)" : "ok"
+        }
+    }
 }

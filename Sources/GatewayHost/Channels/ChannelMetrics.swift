@@ -4,7 +4,8 @@ import Synchronization
 /// The channel and plugin gauges of `/metrics`, set from the registry at each scrape (so they never lag a
 /// reload): `gateway_channel_online{channel}` (1 takes new payments by config, 0 offline or retired),
 /// `gateway_channel_state{channel, state}` (1 for its current state), `gateway_channel_in_flight{channel}` (bank
-/// calls on its current instance), `gateway_plugin_state{file, plugin, version, state}` (1). Gauges of a channel
+/// calls on its current instance), `gateway_channel_breaker_state{channel, state}`, `gateway_channel_degraded{channel}`
+/// and `gateway_channel_breaker_trips{channel}` (its circuit breaker), `gateway_plugin_state{file, plugin, version, state}` (1). Gauges of a channel
 /// or plugin file that is gone are removed. Bank calls themselves are counted as they happen
 /// (`gateway_channel_outcomes_total`, `gateway_channel_call_duration_seconds`: `OutcomeMetrics`).
 final class ChannelMetrics: Sendable {
@@ -20,6 +21,9 @@ final class ChannelMetrics: Sendable {
         "gateway_channel_in_flight": "bank calls in flight on the channel's current instance",
         "gateway_channel_state": "1 for the channel's current state",
         "gateway_plugin_state": "1 for each plugin file, labelled with its state",
+        "gateway_channel_breaker_state": "1 for the channel's circuit breaker state (closed, open, half_open)",
+        "gateway_channel_degraded": "1 while the channel's breaker refuses new payments (open or forced open)",
+        "gateway_channel_breaker_trips": "times the channel's breaker opened since the gateway started",
     ]
 
     func refresh(from registry: ChannelRegistry) {
@@ -31,6 +35,13 @@ final class ChannelMetrics: Sendable {
             for state in ["ready", "misconfigured", "failed", "stopped"] {
                 values.append(("gateway_channel_state", [("channel", entry.id), ("state", state)], entry.state.rawValue == state ? 1 : 0))
             }
+            let breaker = registry.breakers.view(entry.id)
+            for phase in [ChannelBreakers.Phase.closed, .open, .halfOpen] {
+                values.append(
+                    ("gateway_channel_breaker_state", [("channel", entry.id), ("state", phase.rawValue)], breaker.phase == phase ? 1 : 0))
+            }
+            values.append(("gateway_channel_degraded", [("channel", entry.id)], breaker.refusesPayments ? 1 : 0))
+            values.append(("gateway_channel_breaker_trips", [("channel", entry.id)], Double(breaker.trips)))
         }
         for record in snapshot.plugins {
             let loaded = record.loaded?.manifest

@@ -56,6 +56,28 @@ struct AdminAPI: Sendable {
                 }
             }
         }
+        // Forces the channel's circuit breaker open or closed, or gives it back to the automatic state: stored in
+        // the ledger (every node applies it within a second, and it survives restarts), applied here at once.
+        for state in ["open", "closed", "auto"] {
+            router.post("/admin/channels/{id}/breaker/\(state)") { request, context in
+                let id = try context.parameters.require("id")
+                guard let entry = registry.channel(id) else {
+                    throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
+                }
+                let change = try await Self.change(from: request)
+                let who = AdminIdentity.name ?? "unknown"
+                let now = payments.now()
+                let override = ChannelBreakers.Forced(rawValue: state).map {
+                    ChannelBreakers.Override(forced: $0, by: who, reason: change.reason, at: now)
+                }
+                try await payments.store.setBreakerOverride(channelId: id, override)
+                registry.breakers.apply(overrides: try await payments.store.breakerOverrides())
+                return try JSONBody.response(
+                    AdminChannelChangeResult(
+                        channel: registry.adminChannel(entry), configFile: entry.configFile, changedBy: who,
+                        changedAt: JSONBody.timestamp(now)))
+            }
+        }
         router.get("/admin/limits") { _, _ in
             guard let merchants = payments.merchants else { return try JSONBody.response(AdminLimitsResponse(limits: [])) }
             let report = LimitReport(registry: registry, merchants: merchants, store: payments.store)

@@ -57,6 +57,11 @@ protocol PaymentStore: ReconciliationStore {
     /// payment stays processing. Only if the payment is still processing on `failover.fromTransactionId`.
     func failoverPayment(_ failover: Failover, at now: Date) async throws -> FailoverResult
 
+    /// The circuit breaker states ops forced, by channel id.
+    func breakerOverrides() async throws -> [String: ChannelBreakers.Override]
+    /// Forces a channel's breaker, or (nil) gives it back to the automatic state.
+    func setBreakerOverride(channelId: String, _ override: ChannelBreakers.Override?) async throws
+
     /// The amount and count each counter holds (zero for a counter nobody reserved on).
     func limitUsage(_ counters: [LimitCounter]) async throws -> [LimitCounter: LimitUsage]
 

@@ -10,11 +10,26 @@ enum PostgresMigrations {
         var statements: [String]
     }
 
-    static let all: [Migration] = [v1, v2, v3, v4, v5, v6, v7]
+    static let all: [Migration] = [v1, v2, v3, v4, v5, v6, v7, v8]
 
     /// Key of the transaction-level advisory lock that serializes migrations of one database
     /// (the ASCII bytes of "gwledger").
     static let lockKey: Int64 = 0x6777_6c65_6467_6572
+
+    /// Forced circuit breaker states (`SQLiteMigrations.v8`).
+    static let v8 = Migration(
+        id: "2026-12-03-v8-channel-breakers",
+        statements: [
+            """
+            CREATE TABLE channel_breakers (
+                channel_id TEXT PRIMARY KEY,
+                forced TEXT NOT NULL CHECK (forced IN ('open','closed')),
+                set_by TEXT NOT NULL,
+                reason TEXT,
+                set_at BIGINT NOT NULL
+            )
+            """,
+        ])
 
     /// Daily limit counters (`SQLiteMigrations.v6`).
     static let v6 = Migration(

@@ -79,6 +79,9 @@ enum SQLiteMigrations {
         migrator.registerMigration("2026-12-03-v7-attempts") { db in
             for statement in v7 { try db.execute(sql: statement) }
         }
+        migrator.registerMigration("2026-12-03-v8-channel-breakers") { db in
+            try db.execute(sql: v8)
+        }
         return migrator
     }
 
@@ -99,6 +102,18 @@ enum SQLiteMigrations {
             cap_count INTEGER NOT NULL,
             PRIMARY KEY (limit_key, day, slot)
         ) WITHOUT ROWID;
+        """
+
+    /// Circuit breaker states forced by ops (`gatewayctl channels breaker ID open|closed`); no row: automatic.
+    /// Every node reads it (`BreakerSyncService`). `PostgresMigrations` carries the same.
+    static let v8 = """
+        CREATE TABLE channel_breakers (
+            channel_id TEXT PRIMARY KEY NOT NULL,
+            forced TEXT NOT NULL CHECK (forced IN ('open','closed')),
+            set_by TEXT NOT NULL,
+            reason TEXT,
+            set_at INTEGER NOT NULL
+        );
         """
 
     /// Payments by channel and creation time: a channel's day (`gatewayctl channels show`, and the ledger side of

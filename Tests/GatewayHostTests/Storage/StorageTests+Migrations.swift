@@ -10,6 +10,7 @@ extension StorageTests {
         "2026-11-25-v1-payments-refunds-transitions", "2026-11-26-v2-recovery-outbox-nonces",
         "2026-12-01-v3-outcome-reasons", "2026-12-01-v4-channel-day-index", "2026-12-02-v5-reconciliation",
         "2026-12-03-v6-limits", "2026-12-03-v7-attempts",
+        "2026-12-03-v8-channel-breakers",
     ]
 
     @Test("migrations: the same identifiers in both stores; gateways starting together on an empty database",
