@@ -85,21 +85,7 @@ struct ConcurrentIdempotencyTests {
         try await withThrowingTaskGroup(of: HTTPResult.self) { group in
             for index in 0..<copies {
                 let url = gateways[index % gateways.count].merchant(path)
-                group.addTask {
-                    var request = HTTPClientRequest(url: url.absoluteString)
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.headers.add(name: "X-Merchant-Id", value: "m1")
-                    for (name, value) in TestMerchants.signedHeaders(merchant: "m1", method: "POST", url: url, body: body) ?? [:] {
-                        request.headers.replaceOrAdd(name: name, value: value)
-                    }
-                    request.body = .bytes(ByteBuffer(bytes: body))
-                    let response = try await client.execute(request, timeout: .seconds(60))
-                    let buffer = try await response.body.collect(upTo: 1 << 20)
-                    return HTTPResult(
-                        status: Int(response.status.code), body: Data(buffer.readableBytesView),
-                        headers: response.headers.map { (name: $0.name, value: $0.value) })
-                }
+                group.addTask { try await TestHTTP.signedPost(client, url, body: body) }
             }
             var results: [HTTPResult] = []
             for try await result in group { results.append(result) }

@@ -110,7 +110,7 @@ extension EndToEndLoadTests {
                                 "merchant_order_id": "cap-\(index)", "amount": Self.amount(index), "currency": "CNY",
                                 "subject": "cap \(index)", "channel": Self.channel(index),
                             ])
-                            let result = try await Self.post(client, url, body)
+                            let result = try await TestHTTP.signedPost(client, url, body: body, timeout: 120)
                             let object = (try? JSONSerialization.jsonObject(with: result.body)) as? [String: Any]
                             let error = object?["error"] as? [String: Any]
                             answers.append(
@@ -173,22 +173,6 @@ extension EndToEndLoadTests {
             #expect(table.status == 0)
             #expect(table.stdout.contains("\(Self.countCap) / \(Self.countCap) (100 %)"), "\(table.stdout)")
             #expect(!table.stdout.contains("cap-amount"), "\(table.stdout)")
-        }
-
-        static func post(_ client: HTTPClient, _ url: URL, _ body: Data) async throws -> HTTPResult {
-            var request = HTTPClientRequest(url: url.absoluteString)
-            request.method = .POST
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.headers.add(name: "X-Merchant-Id", value: "m1")
-            for (name, value) in TestMerchants.signedHeaders(merchant: "m1", method: "POST", url: url, body: body) ?? [:] {
-                request.headers.replaceOrAdd(name: name, value: value)
-            }
-            request.body = .bytes(ByteBuffer(bytes: body))
-            let response = try await client.execute(request, timeout: .seconds(120))
-            let buffer = try await response.body.collect(upTo: 1 << 20)
-            return HTTPResult(
-                status: Int(response.status.code), body: Data(buffer.readableBytesView),
-                headers: response.headers.map { (name: $0.name, value: $0.value) })
         }
     }
 }

@@ -1,6 +1,7 @@
 import ChannelKit
 import Foundation
 import GatewayConfig
+import Reconciliation
 
 /// Turns the configured limits into what one payment on one channel must pass: the one-payment bounds of the
 /// merchant (across channels and on this channel), checked at once, and the daily counters to reserve
@@ -55,27 +56,14 @@ struct LimitPlanner: Sendable {
     }
 }
 
-/// Calendar days without a `Calendar` per payment: the zone's offset at the instant, then civil-from-days.
+/// Calendar days without a `Calendar` per payment: the zone's offset at the instant, then `CivilDate`.
 enum BusinessDay {
     /// `yyyy-MM-dd` of `date` in the time zone `identifier` (UTC when unknown).
     static func string(_ date: Date, timeZone identifier: String) -> String {
         let zone = TimeZone(identifier: identifier) ?? TimeZone(identifier: "UTC")!
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down)) + Int64(zone.secondsFromGMT(for: date))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = CivilDate.from(days: days)
         return "\(year)-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
-    }
-
-    /// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -75,3 +75,25 @@ enum TestHTTP {
             headers: response.headers.map { (name: $0.name, value: $0.value) })
     }
 }
+
+extension TestHTTP {
+    /// POSTs `body` signed as `merchant` on a client of the caller's (one with more connections per host than
+    /// the shared client's eight, for concurrency tests).
+    static func signedPost(_ client: HTTPClient, _ url: URL, body: Data, merchant: String = "m1", timeout: Int64 = 60)
+        async throws -> HTTPResult
+    {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Merchant-Id", value: merchant)
+        for (name, value) in TestMerchants.signedHeaders(merchant: merchant, method: "POST", url: url, body: body) ?? [:] {
+            request.headers.replaceOrAdd(name: name, value: value)
+        }
+        request.body = .bytes(body)
+        let response = try await client.execute(request, timeout: .seconds(timeout))
+        let buffer = try await response.body.collect(upTo: 1 << 20)
+        return HTTPResult(
+            status: Int(response.status.code), body: Data(buffer.readableBytesView),
+            headers: response.headers.map { (name: $0.name, value: $0.value) })
+    }
+}
