@@ -85,9 +85,10 @@ public struct ChannelConfigFile: Sendable, Equatable {
     static let timeoutKeys: Set<String> = ["connect_ms", "request_ms", "download_ms"]
 
     /// Whether a file name is a channel config (`*.yaml`, `*.yml`, not hidden: editors' and the gateway's own
-    /// temporary files start with a dot).
+    /// temporary files start with a dot; not the routing file, `RoutingRules.fileNames`).
     public static func isConfigFileName(_ name: String) -> Bool {
         !name.hasPrefix(".") && (name.hasSuffix(".yaml") || name.hasSuffix(".yml"))
+            && !RoutingRules.fileNames.contains(name)
     }
 
     /// Reads and parses one file of `directory`.

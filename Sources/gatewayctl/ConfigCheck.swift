@@ -53,6 +53,22 @@ extension GatewayCtl.Config {
                     errors.append(error)
                 }
             }
+            // The routing file, if any: its rules, and channels it names that no file defines (skipped at run time).
+            var checked = names.count
+            for name in RoutingRules.fileNames.sorted() {
+                let file = url.appendingPathComponent(name)
+                guard let data = FileManager.default.contents(atPath: file.path) else { continue }
+                checked += 1
+                do throws(ChannelConfigError) {
+                    let rules = try RoutingRules.parse(contents: String(decoding: data, as: UTF8.self), fileName: name)
+                    let unknown = Set(rules.rules.flatMap { $0.channels + $0.split.map(\.channel) }).subtracting(channels.keys)
+                    valid.append([
+                        "file": name, "routing_rules": rules.rules.count, "unknown_channels": unknown.sorted(),
+                    ])
+                } catch {
+                    errors.append(error)
+                }
+            }
             if json {
                 let object: [String: Any] = [
                     "files": valid,
@@ -66,10 +82,17 @@ extension GatewayCtl.Config {
                 Output.printJSON(Array(try JSONSerialization.data(withJSONObject: object)))
             } else {
                 for item in valid {
-                    print("\(item["file"]!): ok (channel \(item["channel"]!), plugin \(item["plugin"]!))")
+                    if let count = item["routing_rules"] {
+                        let unknown = (item["unknown_channels"] as? [String]) ?? []
+                        print(
+                            "\(item["file"]!): ok (\(count) routing rule(s)"
+                                + (unknown.isEmpty ? ")" : "; channels no file defines: \(unknown.joined(separator: ", ")))"))
+                    } else {
+                        print("\(item["file"]!): ok (channel \(item["channel"]!), plugin \(item["plugin"]!))")
+                    }
                 }
                 for error in errors { print(error.description) }
-                print("\(names.count) file(s), \(errors.count) error(s)")
+                print("\(checked) file(s), \(errors.count) error(s)")
             }
             if !errors.isEmpty { throw ExitCode(6) }
         }

@@ -6,6 +6,8 @@ import Testing
 /// The per-channel circuit breaker through the real gateway, plugin and two bank simulators.
 @Suite("Breaker: a failing bank leaves rotation by itself, probes bring it back, ops can force it", .serialized)
 struct BreakerTests {
+    /// Long enough that the steps between the trip and the probe fit in it on a loaded machine (2 s did not).
+    static let coolDown = 10
     @Test("timeouts open it; named → 503 channel_degraded, never sent; routed → the other bank; shown degraded; recovered → a probe closes it; forced open holds across a restart until auto; forced closed admits")
     func breaker() async throws {
         let directory = try TestDirectory("breaker")
@@ -16,7 +18,7 @@ struct BreakerTests {
         try plugins.appendingPathComponent("libJiangnan.so").copy(from: try BuildProducts.product("libJiangnan.so"))
         try configs.appendingPathComponent("a-bank.yaml").write(
             text: JiangnanStack.jiangnanConfig(id: "a-bank", endpoint: bankA.baseURL, requestTimeoutMs: 800)
-                + "breaker: {failures: 3, cool_down_seconds: 2, probes: 1}\n")
+                + "breaker: {failures: 3, cool_down_seconds: \(Self.coolDown), probes: 1}\n")
         try configs.appendingPathComponent("b-bank.yaml").write(
             text: JiangnanStack.jiangnanConfig(id: "b-bank", endpoint: bankB.baseURL, requestTimeoutMs: 800))
         let data = try directory.subdirectory("gateway-data")
@@ -77,6 +79,8 @@ struct BreakerTests {
             #expect(answer.string("status") == "pending", "\(answer.text)")
         }
         #expect(try await payRequestsAtA() == 3)
+        let opened = try await TestHTTP.get(gateway.admin("/admin/channels/a-bank"), headers: gateway.adminHeaders)
+        #expect((opened.json["breaker"] as? [String: Any])?["state"] as? String == "open", "\(opened.text)")
         let refused = try await pay(channel: "a-bank")
         #expect(refused.status == 503 && refused.text.contains(#""channel_degraded""#), "\(refused.text)")
         #expect(refused.headers.contains { $0.name.lowercased() == "retry-after" && (Int($0.value) ?? 0) >= 1 }, "\(refused.headers)")
@@ -98,7 +102,10 @@ struct BreakerTests {
 
         // The bank recovers; after the cool-down one probe payment closes the breaker.
         try await faults([:])
-        try await Task.sleep(for: .seconds(2.2))
+        let trippedAt = try #require(
+            ISO8601DateFormatter.withFractions.date(from: breaker?["tripped_at"] as? String ?? ""), "\(admin.text)")
+        let wait = trippedAt.addingTimeInterval(Double(Self.coolDown) + 0.3).timeIntervalSinceNow
+        if wait > 0 { try await Task.sleep(for: .seconds(wait)) }
         let probe = try await pay(channel: "a-bank")
         #expect(probe.string("status") == "succeeded", "\(probe.text)")
         let closed = try await TestHTTP.get(gateway.admin("/admin/channels/a-bank"), headers: gateway.adminHeaders)
@@ -126,5 +133,14 @@ struct BreakerTests {
         }
         try await faults([:])
         #expect(try await ctl(["channels", "breaker", "nowhere", "open"]).status == 4)
+    }
+}
+
+extension ISO8601DateFormatter {
+    /// RFC 3339 with milliseconds, as the admin API writes times.
+    static var withFractions: ISO8601DateFormatter {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter
     }
 }

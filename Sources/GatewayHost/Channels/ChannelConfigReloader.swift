@@ -115,7 +115,8 @@ actor ChannelConfigReloader {
             case .failure(let error): report.rejected.append(error)
             }
         }
-        for name in seen.keys.sorted() where !names.contains(name) {
+        reloadRouting(force: force, into: &report)
+        for name in seen.keys.sorted() where !names.contains(name) && !RoutingRules.fileNames.contains(name) {
             seen[name] = nil
             refused.remove(name)
             registry.setConfigErrors([], forFiles: [name])
@@ -132,6 +133,52 @@ actor ChannelConfigReloader {
                 metadata: ["channel": "\(id)", "file": "\(name)"])
         }
         return report
+    }
+
+    /// The routing file (`routing.yaml`): applied whole when it changed; a refused one leaves the rules in force
+    /// as they were (and shows as a config error); a deleted one gives the default order back.
+    private func reloadRouting(force: Bool, into report: inout Report) {
+        for name in RoutingRules.fileNames.sorted() {
+            let url = directory.appendingPathComponent(name)
+            guard let data = FileManager.default.contents(atPath: url.path) else {
+                if seen.removeValue(forKey: name) != nil {
+                    refused.remove(name)
+                    registry.setConfigErrors([], forFiles: [name])
+                    registry.setRouting(RoutingRules())
+                    report.removed.append(name)
+                    logger.notice("routing file deleted: every channel that takes a payment, by id", metadata: ["file": "\(name)"])
+                }
+                continue
+            }
+            let text = String(decoding: data, as: UTF8.self)
+            guard seen[name] != text || (force && refused.contains(name)) else {
+                report.unchanged.append(name)
+                continue
+            }
+            seen[name] = text
+            do throws(ChannelConfigError) {
+                let rules = try RoutingRules.parse(contents: text, fileName: name)
+                registry.setRouting(rules)
+                refused.remove(name)
+                registry.setConfigErrors([], forFiles: [name])
+                report.applied.append(name)
+                let known = Set(registry.channels.keys)
+                let unknown = Set(rules.rules.flatMap { $0.channels + $0.split.map(\.channel) }).subtracting(known)
+                logger.notice("routing rules applied", metadata: ["file": "\(name)", "rules": "\(rules.rules.count)"])
+                if !unknown.isEmpty {
+                    logger.warning(
+                        "routing rules name channels that are not configured (skipped until they are)",
+                        metadata: ["channels": "\(unknown.sorted().joined(separator: ", "))"])
+                }
+            } catch {
+                refused.insert(name)
+                registry.setConfigErrors([error], forFiles: [name])
+                report.rejected.append(error)
+                logger.error(
+                    "routing file refused; the rules in force stay",
+                    metadata: ["file": "\(name)", "line": "\(error.line.map(String.init) ?? "-")", "key": "\(error.key ?? "-")", "reason": "\(error.message)"])
+            }
+        }
     }
 
     /// Sets `key` (`online` or `retired`) of channel `id` in its file — only that line changes, with who, when

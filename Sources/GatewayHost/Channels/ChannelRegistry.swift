@@ -17,6 +17,12 @@ final class ChannelRegistry: Sendable {
     private let table: Mutex<Snapshot>
     /// Every channel's circuit breaker (health), beside the snapshots: it changes with every call's outcome.
     let breakers = ChannelBreakers()
+    /// The routing file's rules (none: every channel that takes a payment, by id).
+    private let routingRules = Mutex(RoutingRules())
+
+    var routing: RoutingRules { routingRules.withLock { $0 } }
+
+    func setRouting(_ rules: RoutingRules) { routingRules.withLock { $0 = rules } }
     private let retiring: AsyncStream<ChannelInstance>.Continuation
     /// Instances replaced or removed, in order: drained and closed by `ChannelLifecycleService`.
     let retirements: AsyncStream<ChannelInstance>

@@ -10,6 +10,13 @@ struct CreatePaymentBody: Decodable, Sendable {
     var channel: String?
     var notify_url: String?
     var metadata: [String: String]?
+    /// The payer's bank and region, when known: routing rules may match on them (docs/ROUTING.md).
+    var payer: Payer?
+
+    struct Payer: Decodable, Sendable {
+        var bank: String?
+        var region: String?
+    }
 }
 
 /// `POST /v1/payments/{id}/refunds` body.

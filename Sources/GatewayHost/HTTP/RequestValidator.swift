@@ -36,9 +36,17 @@ enum RequestValidator {
                 throw GatewayError.invalidRequest("metadata keys must be 1–64 and values at most 512 characters")
             }
         }
-        return NewPayment(
+        for (name, value) in [("payer.bank", body.payer?.bank), ("payer.region", body.payer?.region)] {
+            if let value, !isIdentifier(value, maxLength: 32) {
+                throw GatewayError.invalidRequest("\(name) must be 1–32 characters of [A-Za-z0-9_-]")
+            }
+        }
+        var payment = NewPayment(
             merchantId: merchantId, merchantOrderId: body.merchant_order_id, amount: amount, subject: subject,
             channelId: body.channel, notifyURL: body.notify_url, metadata: body.metadata)
+        payment.payerBank = body.payer?.bank
+        payment.payerRegion = body.payer?.region
+        return payment
     }
 
     static func refund(_ body: CreateRefundBody, paymentId: String, merchantId: String) throws -> NewRefund {

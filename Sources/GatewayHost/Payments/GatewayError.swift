@@ -52,12 +52,17 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
                 + reason,
             retryAfter: retryAfter)
     }
-    static func noChannel(_ currency: String) -> GatewayError {
-        .init(.unprocessableContent, "no_channel_available", "no online channel accepts \(currency)")
-    }
-    static func limitExceeded(_ refusal: LimitRefusal) -> GatewayError {
+    /// `skipped`: each channel not tried and why (`a-bank: offline`).
+    static func noChannel(_ currency: String, skipped: [String] = []) -> GatewayError {
         .init(
-            .unprocessableContent, "limit_exceeded", "the payment would exceed a limit: \(refusal.description)",
+            .unprocessableContent, "no_channel_available",
+            "no online channel accepts this payment in \(currency)" + (skipped.isEmpty ? "" : " (skipped: \(skipped.joined(separator: "; ")))"))
+    }
+    static func limitExceeded(_ refusal: LimitRefusal, skipped: [String] = []) -> GatewayError {
+        .init(
+            .unprocessableContent, "limit_exceeded",
+            "the payment would exceed a limit: \(refusal.description)"
+                + (skipped.count > 1 ? " (skipped: \(skipped.joined(separator: "; ")))" : ""),
             limit: refusal)
     }
     static func idempotencyConflict(_ message: String) -> GatewayError { .init(.conflict, "idempotency_conflict", message) }

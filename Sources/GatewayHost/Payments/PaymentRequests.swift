@@ -10,6 +10,9 @@ struct NewPayment: Sendable {
     var channelId: String?
     var notifyURL: String?
     var metadata: [String: String]?
+    /// The payer's bank and region, for routing rules (not stored).
+    var payerBank: String? = nil
+    var payerRegion: String? = nil
 }
 
 /// A validated request to refund a payment.

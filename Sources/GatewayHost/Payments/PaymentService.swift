@@ -46,7 +46,8 @@ struct PaymentService: Sendable {
         // Each candidate channel is pinned for the rest of its try: the row, the call window and the bank call
         // all use this one entry and instance, whatever a reload or a toggle publishes meanwhile. A channel whose
         // daily limits have no room is passed over for the next candidate (nothing was stored for it).
-        let candidates = try candidateChannels(request)
+        let (candidates, routing) = try candidateChannels(request)
+        var skipped = routing.skipped
         let planner = LimitPlanner(merchantLimits: merchants?.merchant(request.merchantId)?.limits)
         let timestamp = now()
         let id = ids.make(prefix: "pay_", now: timestamp)
@@ -59,6 +60,7 @@ struct PaymentService: Sendable {
             if case .refused(let reason, let retryAfter) = admission {
                 if request.channelId != nil { throw GatewayError.channelDegraded(candidate, reason: reason, retryAfter: retryAfter) }
                 degraded.append((candidate, reason, retryAfter))
+                skipped.append((candidate, PaymentRouter.Skip.breakerOpen.rawValue))
                 continue
             }
             var probe = admission == .probe
@@ -76,6 +78,7 @@ struct PaymentService: Sendable {
             switch planner.plan(merchantId: request.merchantId, amount: request.amount, entry: channel.entry, now: timestamp) {
             case .failure(let refusal):
                 refusals.append(refusal)
+                skipped.append((candidate, PaymentRouter.Skip.limitReached.rawValue))
                 continue
             case .success(let planned):
                 holds = planned
@@ -91,8 +94,17 @@ struct PaymentService: Sendable {
                 return Created(record: try await settled(try replay(existing, request)), isNew: false)
             case .limitExceeded(let refusal):
                 refusals.append(refusal)
+                skipped.append((candidate, PaymentRouter.Skip.limitReached.rawValue))
                 continue
             case .inserted(let stored):
+                if !skipped.isEmpty || routing.rule != nil {
+                    logger.info(
+                        "payment routed",
+                        metadata: [
+                            "payment": "\(stored.id)", "channel": "\(channel.id)", "rule": "\(routing.rule ?? "-")",
+                            "skipped": "\(skipped.map { "\($0.channel): \($0.reason)" }.joined(separator: "; "))",
+                        ])
+                }
                 let rest = request.channelId == nil ? Array(candidates[(index + 1)...]) : []
                 let wasProbe = probe
                 probe = false  // the bank call below reports it
@@ -105,7 +117,7 @@ struct PaymentService: Sendable {
             logger.notice(
                 "payment refused by a limit",
                 metadata: ["merchant": "\(request.merchantId)", "limit": "\(refusal.description)", "channels": "\(candidates.count)"])
-            throw GatewayError.limitExceeded(refusal)
+            throw GatewayError.limitExceeded(refusal, skipped: skipped.map { "\($0.channel): \($0.reason)" })
         }
         if let first = degraded.first {
             // Every channel that could take it is out of rotation: a temporary refusal, retried when one reopens.
@@ -113,7 +125,7 @@ struct PaymentService: Sendable {
                 degraded.count == 1 ? first.channel : nil, reason: degraded.map { "\($0.channel): \($0.reason)" }.joined(separator: "; "),
                 retryAfter: degraded.map(\.retryAfter).min() ?? 1)
         }
-        throw GatewayError.noChannel(request.amount.currency.code)
+        throw GatewayError.noChannel(request.amount.currency.code, skipped: skipped.map { "\($0.channel): \($0.reason)" })
     }
 
     /// Sends the payment's current attempt and stores its outcome. By ChannelKit 2.0's one rule, an attempt that
@@ -259,18 +271,22 @@ struct PaymentService: Sendable {
     }
 
     /// The channels a new payment may go to, in the order they are tried: the one it names (which must be
-    /// online and ready), else every online, ready channel for its currency and amount, by id.
-    private func candidateChannels(_ request: NewPayment) throws -> [String] {
+    /// online and ready), else those the routing rules give (`PaymentRouter`), with why the others are skipped.
+    private func candidateChannels(_ request: NewPayment) throws -> ([String], PaymentRouter.Decision) {
         if let id = request.channelId {
             guard let found = registry.channel(id) else { throw GatewayError.unknownChannel(id) }
             guard !found.retired else { throw GatewayError.channelRetired(id) }
             guard found.online else { throw GatewayError.channelOffline(id) }
             guard found.state == .ready, found.instance != nil else { throw GatewayError.channelUnavailable(id) }
-            return [id]
+            return ([id], PaymentRouter.Decision(rule: nil, candidates: [id], skipped: []))
         }
-        let routed = registry.candidates(for: request.amount).map(\.id)
-        guard !routed.isEmpty else { throw GatewayError.noChannel(request.amount.currency.code) }
-        return routed
+        let decision = PaymentRouter.route(
+            request, rules: registry.routing, channels: registry.channels, draw: Int.random(in: 0..<100))
+        guard !decision.candidates.isEmpty else {
+            throw GatewayError.noChannel(
+                request.amount.currency.code, skipped: decision.skipped.map { "\($0.channel): \($0.reason)" })
+        }
+        return (decision.candidates, decision)
     }
 
     /// Pins a candidate channel for one try, checking again on the entry it pins (the newest: a toggle between
