@@ -10,6 +10,7 @@
 # channel in turn, the order alternating from run to run. Prints a markdown table (BENCHMARKS.md, "Limits").
 #
 # Environment: BENCH_RUNS (3), BENCH_DURATION (10), BENCH_WARMUP (2), BENCH_CONNECTIONS (64), BENCH_PAUSE (2),
+# BENCH_QUIET_LOAD (1.5) and BENCH_QUIET_WAIT (180: each run waits for the load to fall below it, at most that long),
 # BENCH_POSTGRES_URL (PostgreSQL variant; skipped when unset), BENCH_SKIP_BUILD=1, BENCH_KEEP=1, BENCH_SCRATCH
 # (the release build's --scratch-path; default .build).
 set -euo pipefail
@@ -67,6 +68,17 @@ wait_ready() {
     done
 }
 
+# Waits (at most BENCH_QUIET_WAIT s, default 180) until the 1-minute load average is below BENCH_QUIET_LOAD (1.5):
+# a figure taken while the previous run (or anything else) still loads the machine is not a result. The table
+# shows the load each run started at.
+quiet() {
+    local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-180}))
+    while awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v m="${BENCH_QUIET_LOAD:-1.5}" 'BEGIN { exit !(l >= m) }'; do
+        if ((SECONDS >= deadline)); then say "bench-limits:   load still $(cut -d' ' -f1 /proc/loadavg) after waiting"; return; fi
+        sleep 5
+    done
+}
+
 run_load() {  # $1 output name, $2 channel
     JIANGNAN_SECRET=$bank_secret BENCH_MERCHANT_SECRET=$merchant_secret "$bin/loadgen" --target gateway \
         --url "http://127.0.0.1:$gateway_port" --merchant-id "$merchant_id" --secret-env BENCH_MERCHANT_SECRET \
@@ -109,11 +121,12 @@ run_variant() {
         pids+=("$gateway_pid")
         wait_ready "$dir/gateway.ready" "$gateway_pid" "$dir/gateway.log"
         gateway_port=$(json_number "$(<"$dir/gateway.ready")" merchant_port)
-        local load order plain capped
-        load=$(cut -d' ' -f1 /proc/loadavg)
+        local load= order plain capped
         if ((run % 2)); then order="jiangnan jiangnan-capped"; else order="jiangnan-capped jiangnan"; fi
         for channel in $order; do
             sleep "$pause"
+            quiet
+            load+="${load:+ / }$(cut -d' ' -f1 /proc/loadavg)"
             say "bench-limits: $label, run $run of $runs: $channel"
             local json
             json=$(run_load "$dir/$channel" "$channel")
@@ -141,7 +154,7 @@ if [[ -n ${BENCH_POSTGRES_URL:-} ]]; then run_variant postgres PostgreSQL; else 
 printf '%s\n' \
     "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$([[ -n $(git status --porcelain 2>/dev/null) ]] && echo ' (with uncommitted changes)')." \
     "Release build; closed loop at $connections connections, ${warmup} s warmup + ${duration} s measured per load; req/s: successful payments per second." \
-    "" "| storage | run | no limits req/s | one hot cap req/s | ratio | load |" "| --- | --- | ---: | ---: | ---: | ---: |"
+    "" "| storage | run | no limits req/s | one hot cap req/s | ratio | load at each load's start (in run order) |" "| --- | --- | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 printf '\n'
 printf '%s\n' "${summary[@]}"

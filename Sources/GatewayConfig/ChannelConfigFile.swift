@@ -40,20 +40,9 @@ public struct ChannelConfigFile: Sendable, Equatable {
         }
     }
 
-    /// The largest amount of one payment, as the config states it.
-    public enum MaximumAmount: Sendable, Equatable {
-        /// One maximum for every listed currency.
-        case all(Int64)
-        /// A maximum per currency; currencies not named keep the plugin's.
-        case perCurrency([Currency: Int64])
-
-        public func value(for currency: Currency) -> Int64? {
-            switch self {
-            case .all(let value): value
-            case .perCurrency(let map): map[currency]
-            }
-        }
-    }
+    /// A one-payment bound as the config states it (`max_amount`, `min_amount`): one value for every listed
+    /// currency, or one per currency (currencies not named keep the plugin's).
+    public typealias MaximumAmount = LimitSettings.Amount
 
     public var fileName: String
     public var id: String
@@ -222,11 +211,7 @@ public struct ChannelConfigFile: Sendable, Equatable {
             currencies: currencies, maximumAmount: maximumAmount, timeouts: timeouts, settings: settings,
             credentials: credentials)
         if let raw = root["reconciliation"] { file.reconciliation = try ReconciliationSettings.parse(raw, fail) }
-        switch try LimitSettings.amount(root["min_amount"], key: "min_amount", currencies: currencies, fail) {
-        case .all(let value): file.minimumAmount = .all(value)
-        case .perCurrency(let map): file.minimumAmount = .perCurrency(map)
-        case nil: break
-        }
+        file.minimumAmount = try LimitSettings.amount(root["min_amount"], key: "min_amount", currencies: currencies, fail)
         if let raw = root["breaker"] { file.breaker = try BreakerSettings.parse(raw, fail) }
         if let raw = root["limits"] {
             file.limits = try LimitSettings.parse(raw, path: "limits", scope: .channel, currencies: currencies, fail)

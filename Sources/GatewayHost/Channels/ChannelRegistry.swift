@@ -111,26 +111,6 @@ final class ChannelRegistry: Sendable {
     }
 
     /// Pins the first (by id) online, ready channel that takes `amount` within its bounds.
-    /// The channels that take new payments of `amount` (online, ready, its currency, within their bounds), by id.
-    func candidates(for amount: Money) -> [ChannelEntry] {
-        snapshot.channels.values.sorted { $0.id < $1.id }.filter { entry in
-            entry.acceptsPayments && entry.limits.bound(for: amount.currency)?.contains(amount) == true
-        }
-    }
-
-    func route(_ amount: Money) -> PinnedChannel? {
-        var refused: [ObjectIdentifier] = []
-        while true {
-            let candidates = channels.values.sorted { $0.id < $1.id }.filter { entry in
-                entry.acceptsPayments && entry.limits.bound(for: amount.currency)?.contains(amount) == true
-                    && !refused.contains(ObjectIdentifier(entry.instance!))
-            }
-            guard let entry = candidates.first, let instance = entry.instance else { return nil }
-            if instance.enter() { return PinnedChannel(entry: entry, instance: instance) }
-            refused.append(ObjectIdentifier(instance))
-        }
-    }
-
     /// Stops handing out retirements (at shutdown).
     func finishRetirements() { retiring.finish() }
 
