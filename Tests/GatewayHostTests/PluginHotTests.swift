@@ -99,7 +99,7 @@ extension LiveOperationsTests {
                 online: true
                 endpoint: \(bank.url.absoluteString)
                 currencies: [CNY]
-                timeouts: {connect_ms: 2000, request_ms: 8000}
+                timeouts: {connect_ms: 2000, request_ms: 30000}
 
                 """)
             let data = try directory.subdirectory("gateway-data")
@@ -111,10 +111,25 @@ extension LiveOperationsTests {
                 let task = Task { await flow.run(gateway: merchantURL, perSecond: 25) }
                 try await Task.sleep(for: .seconds(2))
 
+                // Hold two of 1.0.0's answers from before the swap until 2.0.0 has answered one, so that calls on 1.0.0
+                // are surely open while 2.0.0 takes over (on a loaded machine the flow can pause longer than the
+                // bank's delay); a hold that outlasts 20 s ends anyway and the checks below say what happened.
+                bank.hold(version: "1.0.0", count: 2)
+                let holdStart = ContinuousClock.now
+                while bank.held < 2, ContinuousClock.now < holdStart + .seconds(20) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                let releaser = Task {
+                    while !bank.pays.contains(where: { $0.pluginVersion == "2.0.0" }), ContinuousClock.now < holdStart + .seconds(20) {
+                        try? await Task.sleep(for: .milliseconds(10))
+                    }
+                    bank.release()
+                }
                 let swapStart = ContinuousClock.now
                 let upgrade = try await Self.gatewayctl(
                     ["plugins", "install", try BuildProducts.fixture("libVersionedBank-2.so").path], gateway, in: directory)
                 let v2Built = try await Self.instanceBuilt(gateway)
+                await releaser.value
                 #expect(upgrade.status == 0, "\(upgrade.log)")
                 #expect(upgrade.stdout.contains("plugin versioned-bank: 1.0.0 → 2.0.0"), "\(upgrade.stdout)")
                 try await Task.sleep(for: .seconds(2))

@@ -6,7 +6,9 @@ import Synchronization
 /// The bank of the `versioned-bank` fixture plugin: a real HTTP server on 127.0.0.1 that keeps the books
 /// (payments and refunds by transaction id, deduplicated as a real bank does) and records, for every request,
 /// the plugin version it came from (`X-Plugin-Version`). Each answer waits `delay`, so that calls are in flight
-/// when a test swaps the plugin's version.
+/// when a test swaps the plugin's version; `hold(version:count:)` keeps a few of one version's answers back
+/// until `release()`, so that a test can be sure calls on the old version are still open when the new one
+/// starts serving (a few: the test's HTTP client has 8 connections to the gateway, the flow must go on).
 final class VersionedBankServer: Sendable {
     struct Request: Sendable {
         var operation: String
@@ -21,6 +23,9 @@ final class VersionedBankServer: Sendable {
         var payments: [String: Int] = [:]
         var refunds: [String: Int] = [:]
         var server: LoopbackServer?
+        var heldVersion: String?
+        var toHold = 0
+        var held = 0
     }
 
     let port: Int
@@ -51,6 +56,25 @@ final class VersionedBankServer: Sendable {
     /// The pay requests, in order of arrival.
     var pays: [Request] { requests.filter { $0.operation == "pay" } }
 
+    /// Answers to the next `count` requests from `version` wait (after `delay`) until `release()`.
+    func hold(version: String, count: Int) {
+        state.withLock { state in
+            state.heldVersion = version
+            state.toHold = count
+        }
+    }
+
+    /// Lets the held answers go.
+    func release() {
+        state.withLock { state in
+            state.heldVersion = nil
+            state.toHold = 0
+        }
+    }
+
+    /// Requests waiting in a hold now.
+    var held: Int { state.withLock { $0.held } }
+
     func stop() async {
         await state.withLock { state in defer { state.server = nil }; return state.server }?.stop()
     }
@@ -63,10 +87,20 @@ final class VersionedBankServer: Sendable {
         let id = fields["id"] ?? ""
         let amount = Int(fields["amount"] ?? "") ?? 0
         try await Task.sleep(for: delay)
+        let version = request.headers[.init("X-Plugin-Version")!]
+        if state.withLock({ state in
+            guard state.heldVersion != nil, state.heldVersion == version, state.toHold > 0 else { return false }
+            state.toHold -= 1
+            state.held += 1
+            return true
+        }) {
+            while state.withLock({ $0.heldVersion == version }) { try await Task.sleep(for: .milliseconds(10)) }
+            state.withLock { $0.held -= 1 }
+        }
         let status: String = state.withLock { state in
             state.requests.append(
                 Request(
-                    operation: operation, id: id, pluginVersion: request.headers[.init("X-Plugin-Version")!],
+                    operation: operation, id: id, pluginVersion: version,
                     receivedAt: receivedAt, answeredAt: .now))
             switch operation {
             case "pay":
