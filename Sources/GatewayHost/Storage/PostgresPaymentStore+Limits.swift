@@ -1,54 +1,132 @@
+import ChannelKit
 import Foundation
 import PostgresNIO
 
 /// The daily limit counters (限额限次) in PostgreSQL: each counter is `limitSlots` rows, and a payment reserves
-/// in one of them that has room and that no other transaction holds, with one statement; only when there is
-/// none (or on a new day, or after a cap changed) does it take the slow path that locks the counter's rows and
-/// shares out what is left (`LimitBalancer`). Row locks are taken counter by counter in key order, and always
-/// after the payment's own row. One case can still deadlock: a slot picked by the fast path that another
+/// in one of them that has room and that no other transaction holds — every counter of the payment in one
+/// statement, which also writes its first transition, so that limits add no round trip to a new payment; only
+/// when a counter has no such slot (or on a new day, or after a cap changed) does it take the slow path that
+/// locks that counter's rows and shares out what is left (`LimitBalancer`). Row locks are taken counter by counter in key order, and always
+/// after the payment's own row (the all-at-once fast path waits for no lock; when it misses, the insert starts
+/// again counter by counter). One case can still deadlock: a slot picked by the fast path that another
 /// transaction changed a moment before stays locked by the pick even though it no longer has room, and the
 /// slow path then locks the others in slot order; PostgreSQL detects it and the insert is retried
 /// (`insertPayment`).
 extension PostgresPaymentStore {
-    /// Reserves every hold inside the caller's transaction and returns them with the slot each went to; throws
-    /// `LimitRefused` with the first that does not fit (the caller's transaction then rolls back).
+    /// Reserves every hold of a new payment inside the caller's transaction and records the payment's first
+    /// transition with its holds; throws `LimitRefused` with the first hold that does not fit (the caller's
+    /// transaction then rolls back).
+    ///
+    /// `allAtOnce`: one statement picks a slot for every hold on the fast path, adds the payment to them and
+    /// writes the transition and the payment's `limit_holds` — limits then add no round trip to a new payment.
+    /// If a hold found no slot there, it throws `FastPathMissed`: the caller rolls back (the picks hold row locks
+    /// out of key order, and the slow path waits for locks) and inserts again without `allAtOnce`, taking the
+    /// counters one by one in key order, each by the fast path or else the slow one.
+    func reserve(
+        _ holds: [LimitHold], slots: Int, for payment: PaymentRecord, allAtOnce: Bool, on connection: PostgresConnection
+    ) async throws {
+        guard !holds.isEmpty else {
+            try await recordTransition(
+                id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted",
+                bankCode: nil, bankMessage: nil, at: payment.createdAt, on: connection)
+            return
+        }
+        if allAtOnce {
+            let picked = try await reserveFast(holds, slots: slots, recording: payment, on: connection)
+            guard picked.count == holds.count else { throw FastPathMissed() }
+            return
+        }
+        let reserved = try await reserve(holds, slots: slots, on: connection)
+        try await recordTransition(
+            id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
+            bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
+            on: connection)
+    }
+
+    /// A hold found no slot on the all-at-once fast path: the transaction is rolled back and done one by one.
+    struct FastPathMissed: Error {}
+
+    /// Reserves every hold inside the caller's transaction, counter by counter in the holds' (key) order, and
+    /// returns them with the slot each went to; throws `LimitRefused` with the first that does not fit.
     func reserve(_ holds: [LimitHold], slots: Int, on connection: PostgresConnection) async throws -> [LimitHold] {
         var reserved: [LimitHold] = []
         for var hold in holds {
-            switch try await reserve(hold, slots: slots, on: connection) {
-            case .success(let slot):
+            if let slot = try await reserveFast([hold], slots: slots, recording: nil, on: connection)[0] {
                 hold.slot = slot
-                reserved.append(hold)
-            case .failure(let passed):
-                throw LimitRefused(refusal: hold.refusal(passed))
+            } else {
+                switch try await reserveSlow(hold, slots: slots, on: connection) {
+                case .success(let slot): hold.slot = slot
+                case .failure(let passed): throw LimitRefused(refusal: hold.refusal(passed))
+                }
             }
+            reserved.append(hold)
         }
         return reserved
     }
 
-    /// The fast path takes a slot with room that no other transaction holds (`SKIP LOCKED`, starting at a random
-    /// slot), so concurrent payments spread over the slots without waiting; the slow path (no free slot with
-    /// room, a new day, a changed cap) locks the counter's slots in slot order and shares out what is left.
-    private func reserve(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws
+    /// The fast path of every hold in one statement: for each, a slot with room that no other transaction
+    /// holds (`SKIP LOCKED`, starting at a random slot, so concurrent payments spread over the slots without
+    /// waiting), updated; when every hold got one, the payment's transition and `limit_holds` (the form of
+    /// `LimitHold.encode`) in the same statement, if `payment` is given. Returns the slot of each hold that got
+    /// one, by index.
+    private func reserveFast(
+        _ holds: [LimitHold], slots: Int, recording payment: PaymentRecord?, on connection: PostgresConnection
+    ) async throws -> [Int: Int] {
+        let keys = holds.map(\.key)
+        let days = holds.map(\.day)
+        let amounts = holds.map(\.amount)
+        let capAmounts = holds.map { LimitHold.stored($0.capAmount) }
+        let capCounts = holds.map { LimitHold.stored($0.capCount) }
+        let starts = holds.map { _ in Int64.random(in: 0..<Int64(slots)) }
+        // Without a payment to record, the last two statements write nothing.
+        let complete = payment == nil ? -1 : Int64(holds.count)
+        let taken = try await rows(
+            """
+            WITH w AS (
+                SELECT * FROM unnest(\(keys)::TEXT[], \(days)::TEXT[], \(amounts)::BIGINT[], \(capAmounts)::BIGINT[],
+                    \(capCounts)::BIGINT[], \(starts)::BIGINT[])
+                    WITH ORDINALITY AS w(key, day, amount, cap_amount, cap_count, start, ord)),
+            pick AS (
+                SELECT w.ord, p.slot FROM w CROSS JOIN LATERAL (
+                    SELECT c.slot FROM limit_counters AS c
+                    WHERE c.limit_key = w.key AND c.day = w.day
+                        AND c.amount + w.amount <= c.amount_quota AND c.count + 1 <= c.count_quota
+                        AND c.cap_amount = w.cap_amount AND c.cap_count = w.cap_count
+                    ORDER BY (c.slot + \(Int64(slots)) - w.start) % \(Int64(slots))
+                    LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) AS p),
+            upd AS (
+                UPDATE limit_counters AS c SET amount = c.amount + w.amount, count = c.count + 1
+                FROM pick JOIN w ON w.ord = pick.ord
+                WHERE c.limit_key = w.key AND c.day = w.day AND c.slot = pick.slot
+                RETURNING pick.ord, c.slot),
+            t AS (
+                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, at)
+                SELECT \(payment?.id), \(TransactionKind.payment.rawValue), \(TransactionStatus.created.rawValue),
+                    \(payment?.status.rawValue), 'accepted', \(payment.map { Self.ms($0.createdAt) })
+                WHERE (SELECT count(*) FROM upd) = \(complete)),
+            h AS (
+                UPDATE payments SET limit_holds = (
+                    SELECT string_agg(w.key || '|' || w.day || '|' || upd.slot, ';' ORDER BY w.ord)
+                    FROM upd JOIN w ON w.ord = upd.ord)
+                WHERE id = \(payment?.id) AND (SELECT count(*) FROM upd) = \(complete))
+            SELECT ord, slot FROM upd
+            """, on: connection)
+        var picked: [Int: Int] = [:]
+        for row in taken {
+            let (ord, slot) = try row.decode((Int64, Int).self)
+            picked[Int(ord) - 1] = slot
+        }
+        return picked
+    }
+
+    /// The slow path (no free slot with room, a new day, a changed cap): locks the counter's slots in slot
+    /// order and shares out what is left (`LimitBalancer`).
+    private func reserveSlow(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws
         -> Result<Int, LimitBalancer.Passed>
     {
         let capAmount = LimitHold.stored(hold.capAmount)
         let capCount = LimitHold.stored(hold.capCount)
         let start = Int.random(in: 0..<slots)
-        let taken = try await rows(
-            """
-            WITH pick AS (
-                SELECT slot FROM limit_counters
-                WHERE limit_key = \(hold.key) AND day = \(hold.day)
-                    AND amount + \(hold.amount) <= amount_quota AND count + 1 <= count_quota
-                    AND cap_amount = \(capAmount) AND cap_count = \(capCount)
-                ORDER BY (slot + \(slots) - \(start)) % \(slots)
-                LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)
-            UPDATE limit_counters AS c SET amount = c.amount + \(hold.amount), count = c.count + 1
-            FROM pick WHERE c.limit_key = \(hold.key) AND c.day = \(hold.day) AND c.slot = pick.slot
-            RETURNING c.slot
-            """, on: connection)
-        if let row = taken.first { return .success(try row.decode(Int.self)) }
         try await execute(
             """
             INSERT INTO limit_counters (limit_key, day, slot, amount, count, amount_quota, count_quota, cap_amount,
@@ -118,6 +196,13 @@ extension PostgresPaymentStore {
                 }
             }
             return usage
+        }
+    }
+
+    @discardableResult
+    func purgeLimitCounters(before day: String) async throws -> Int {
+        try await withConnection { connection in
+            try await self.rows("DELETE FROM limit_counters WHERE day < \(day) RETURNING 1", on: connection).count
         }
     }
 }

@@ -81,12 +81,17 @@ final class PostgresPaymentStore: PaymentStore, Service {
     func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult {
         let metadata = try Self.encodeMetadata(payment.metadata)
         var attempt = 0
+        var allAtOnce = true
         while true {
             attempt += 1
             do {
-                return try await insertPayment(payment, metadata: metadata, checkAt: checkAt, holds: holds)
+                return try await insertPayment(
+                    payment, metadata: metadata, checkAt: checkAt, holds: holds, allAtOnce: allAtOnce)
             } catch let refused as LimitRefused {
                 return .limitExceeded(refused.refusal)
+            } catch is FastPathMissed {
+                // Rolled back whole: again, the counters one by one (see `reserve`).
+                allAtOnce = false
             } catch let error as PSQLError where !holds.isEmpty && attempt < 5 && Self.isDeadlock(error) {
                 // Rolled back whole (nothing of it is stored): the same insert again (see `reserve`).
                 logger.notice("ledger: a limit reservation deadlocked; retrying", metadata: ["attempt": "\(attempt)"])
@@ -100,8 +105,9 @@ final class PostgresPaymentStore: PaymentStore, Service {
 
     /// The payment's row first, then its reservations: a copy of the same request waits at the row's unique
     /// key before it holds any counter, so two copies never wait for each other in opposite orders.
-    private func insertPayment(_ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold])
-        async throws -> PaymentInsertResult
+    private func insertPayment(
+        _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], allAtOnce: Bool
+    ) async throws -> PaymentInsertResult
     {
         try await transaction { connection in
             let inserted = try await self.rows(
@@ -124,11 +130,8 @@ final class PostgresPaymentStore: PaymentStore, Service {
                 }
                 return .existing(existing)
             }
-            let reserved = try await self.reserve(holds, slots: max(1, self.configuration.limitSlots), on: connection)
-            try await self.recordTransition(
-                id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
-                bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
-                on: connection)
+            try await self.reserve(
+                holds, slots: max(1, self.configuration.limitSlots), for: payment, allAtOnce: allAtOnce, on: connection)
             return .inserted(payment)
         }
     }
