@@ -85,19 +85,22 @@ struct FaultPlanTests {
         #expect(sequence(injector) == first)
     }
 
-    @Test("tags: the first known one by position wins; a tag means no draw; refunds ignore pay-only faults")
+    @Test("tags: the first scenario tag and the first fault tag by position apply, together; a tag means no draw; refunds ignore pay-only faults")
     func tags() throws {
         #expect(SimTag.first(in: "x [sim:bogus] [sim:reset] [sim:timeout]") == "reset")
         #expect(SimTag.first(in: "[sim:frozen][sim:timeout]") == "frozen")
         #expect(SimTag.first(in: "[sim:") == nil)
         #expect(SimTag.first(in: "plain") == nil)
-        #expect(PayScenario(subject: "[sim:timeout] [sim:frozen]") == .success)
+        #expect(SimTag.first(in: "[sim:frozen][sim:timeout]", among: Fault.nameSet) == "timeout")
+        #expect(PayScenario(subject: "[sim:timeout] [sim:frozen] [sim:insufficient-funds]") == .frozen)
+        #expect(PayScenario(subject: "[sim:timeout]") == .success)
         #expect(PayScenario(subject: "tea [sim:processing]") == .processing)
 
         let always = FaultInjector(plan: try FaultPlan(spec: "reset=1"), seed: 1)
         #expect(always.fault(forPaySubject: "tea") == .reset)
         #expect(always.fault(forPaySubject: "tea [sim:malformed]") == .malformed)
         #expect(always.fault(forPaySubject: "tea [sim:frozen]") == nil)
+        #expect(always.fault(forPaySubject: "tea [sim:frozen] [sim:timeout] [sim:5xx]") == .timeout)
         #expect(always.fault(forRefundReason: "broken [sim:5xx-before]") == .serverErrorBefore)
         #expect(always.fault(forRefundReason: "broken [sim:dup-notify]") == nil)
         #expect(always.fault(forRefundReason: "broken") == .reset)

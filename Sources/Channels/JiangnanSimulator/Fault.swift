@@ -38,4 +38,7 @@ enum Fault: String, CaseIterable, Sendable, Codable {
 
     /// The names, comma-separated, for help texts and error messages.
     static let names = allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// Every fault's tag name.
+    static let nameSet = Set(allCases.map(\.rawValue))
 }

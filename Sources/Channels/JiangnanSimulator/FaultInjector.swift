@@ -82,17 +82,18 @@ final class FaultInjector: Sendable {
         }
     }
 
-    /// The fault of a pay request: its subject's first known tag, or a draw when it has none.
+    /// The fault of a pay request: its subject's first fault tag; no fault when it has only scenario tags; a
+    /// draw when it has no known tag.
     func fault(forPaySubject subject: String) -> Fault? {
-        if let name = SimTag.first(in: subject) { return Fault(rawValue: name) }
+        if SimTag.first(in: subject) != nil { return SimTag.first(in: subject, among: Fault.nameSet).flatMap(Fault.init) }
         return draw(refund: false)
     }
 
-    /// The fault of a refund request: its reason's first known tag when that fault applies to refunds (any
-    /// other known tag means no fault), or a draw when it has none.
+    /// The fault of a refund request: its reason's first fault tag when that fault applies to refunds (any
+    /// other known tag means no fault), or a draw when it has no known tag.
     func fault(forRefundReason reason: String) -> Fault? {
-        if let name = SimTag.first(in: reason) {
-            return Fault(rawValue: name).flatMap { $0.appliesToRefunds ? $0 : nil }
+        if SimTag.first(in: reason) != nil {
+            return SimTag.first(in: reason, among: Fault.nameSet).flatMap(Fault.init).flatMap { $0.appliesToRefunds ? $0 : nil }
         }
         return draw(refund: true)
     }

@@ -13,7 +13,8 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
         abstract: "Simulates the Jiangnan Rural Commercial Bank payment interface (v2.3) for tests and demos.",
         discussion: """
             A tag in a pay request's subject picks what happens to a new payment (the
-            first known tag wins; a tagged request draws no --faults fault):
+            first scenario tag and the first fault tag apply, so that one subject can
+            combine them; a tagged request draws no --faults fault):
               [sim:insufficient-funds], [sim:frozen]  FAILED, 2001 / 2002
               [sim:busy], [sim:error]   9998 / 9999, nothing recorded
               [sim:processing]          1001, SUCCESS after --processing-delay-ms

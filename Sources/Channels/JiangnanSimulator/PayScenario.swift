@@ -18,11 +18,12 @@ enum PayScenario: Sendable, Equatable {
     /// The tag names of the scenarios (`[sim:NAME]`).
     static let tagNames = ["insufficient-funds", "frozen", "busy", "error", "processing", "slow"]
 
-    /// The scenario a subject asks for: its first known tag (by position) decides; no tag, or a fault tag
-    /// without a scenario of its own, means `.success`.
+    /// The scenario a subject asks for: its first scenario tag (by position); none means `.success`.
     init(subject: String) {
-        self = SimTag.first(in: subject).flatMap(Self.init(tagName:)) ?? .success
+        self = SimTag.first(in: subject, among: Self.tagSet).flatMap(Self.init(tagName:)) ?? .success
     }
+
+    private static let tagSet = Set(tagNames)
 
     /// The scenario of a tag name, `nil` for a name that is not a scenario.
     init?(tagName: String) {

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+import GRDB
 import JiangnanProtocol
 import Testing
 
@@ -128,6 +129,72 @@ extension EndToEndLoadTests {
                 let drawn = terminal.readStdout()
                 #expect(terminalStatus == 2, "\(drawn) \(terminal.readLog())")
                 #expect(drawn.contains("\rledger") && drawn.contains("\rparse") && drawn.contains("] "), "\(drawn)")
+            }
+        }
+
+        @Test("a pending payment that reconciliation settles keeps its limit reservation when the bank charged it and releases it when the bank failed it")
+        func settledHolds() async throws {
+            try await Self.awayFromMidnightInShanghai()
+            try await JiangnanStack.with(
+                "recon-limits", simulatorArguments: ["--timeout-delay-ms", "3000"], gatewayArguments: ["--no-recovery"],
+                requestTimeoutMs: 1000, publicURL: "http://127.0.0.1:9"
+            ) { stack in
+                // Caps far above this test's payments: every payment reserves, none is refused.
+                try stack.configDirectory.appendingPathComponent("jiangnan.yaml").write(
+                    text: JiangnanStack.jiangnanConfig(id: "jiangnan", endpoint: stack.simulator.baseURL, requestTimeoutMs: 1000)
+                        + "limits: {daily_count: 10, daily_amount: 100000, time_zone: Asia/Shanghai}\n")
+                #expect(try await LimitsTests.eventually { try await LimitsTests.usage(stack)?.cap == 10 }, "the cap was not applied")
+                let date = Self.shanghaiDate(Date())
+                var ids: [String: String] = [:]
+                // Both timed out (pending to the gateway; notifications go nowhere, recovery is off): the bank
+                // charged the first and failed the second.
+                for (order, amount, subject, status) in [
+                    ("held-charged", 1000, "Tea [sim:timeout]", "pending"),
+                    ("held-failed", 2000, "Jade [sim:insufficient-funds][sim:timeout]", "pending"),
+                    ("paid", 4000, "Silk", "succeeded"),
+                ] {
+                    let answer = try await stack.pay([
+                        "merchant_order_id": order, "amount": amount, "currency": "CNY", "subject": subject, "channel": "jiangnan",
+                    ])
+                    #expect(answer.status == 201 && answer.string("status") == status, "\(answer.text)")
+                    ids[order] = try #require(answer.string("id") as String?)
+                }
+                let record = try await stack.bankRecord()
+                #expect(record.payments.map(\.status).sorted() == ["FAILED", "SUCCESS", "SUCCESS"], "\(record.payments)")
+                let reader = try DatabaseQueue(path: stack.dataDirectory.appendingPathComponent("ledger.sqlite").path)
+                /// What the day's channel counter holds (read from the ledger: the day of the holds, whatever the clocks say).
+                let paidId = ids["paid"]!
+                func held() async throws -> (count: Int, amount: Int) {
+                    try await reader.read { db in
+                        let holds = try String.fetchOne(
+                            db, sql: "SELECT limit_holds FROM payments WHERE id = ?", arguments: [paidId]) ?? ""
+                        let day = holds.split(separator: "|").dropFirst().first.map(String.init) ?? ""
+                        let row = try Row.fetchOne(
+                            db,
+                            sql: "SELECT COALESCE(SUM(count), 0) AS c, COALESCE(SUM(amount), 0) AS a FROM limit_counters WHERE limit_key = 'channel:jiangnan:CNY' AND day = ?",
+                            arguments: [day])
+                        return (row?["c"] ?? -1, row?["a"] ?? -1)
+                    }
+                }
+                #expect(try await held() == (3, 7000), "both pending payments hold their reservation")
+
+                // The bank's day ends; reconciliation settles both pending payments from its statement.
+                try await Self.moveSimulatorClock(stack.simulator.baseURL, by: Self.shift)
+                try await stack.restartGateway(extraArguments: ["--no-recovery", "--channel-clock-offset-ms", "\(Self.shift)"])
+                let run = try await ReconTestSupport.run(stack.gateway, date: date)
+                #expect(ReconTestSupport.totals(run) == [
+                    "matched": .init(count: 1, amounts: ["CNY": 4000]),
+                    "compensated": .init(count: 2, amounts: ["CNY": 1000 + 2000]),
+                ])
+                let ledger = try LedgerReader(dataDirectory: stack.dataDirectory)
+                #expect(try await ledger.paymentStatus(ids["held-charged"]!) == "succeeded")
+                #expect(try await ledger.paymentStatus(ids["held-failed"]!) == "declined")
+                #expect(try await ledger.transitions(of: ids["held-failed"]!).last?.cause.hasPrefix("reconciliation: statement") == true)
+                #expect(try await held() == (2, 5000), "the charged one keeps its reservation, the failed one gave it back")
+                // A re-run settles nothing more and releases nothing twice.
+                let again = try await ReconTestSupport.run(stack.gateway, date: date)
+                #expect(again.totals["compensated"] == nil && again.totals["matched"]?.count == 2, "\(again.totals)")
+                #expect(try await held() == (2, 5000))
             }
         }
 
