@@ -18,11 +18,15 @@ public struct AdminPayment: Codable, Sendable, Equatable {
     public var finishedAt: String?
     /// Seconds since it was created.
     public var ageSeconds: Int
+    /// Every attempt, oldest first, the current one last: given by the lookups of one payment
+    /// (`GET /admin/payments/{id}`, `GET /admin/payments?merchant=&order=`), absent from lists.
+    public var attempts: [AdminPaymentAttempt]?
 
     public init(
         id: String, merchantId: String, merchantOrderId: String, channel: String, amount: Int64, currency: String,
         status: String, outcomeReason: String?, bankCode: String?, bankMessage: String?, bankTransactionId: String?,
-        needsAttention: Bool, createdAt: String, updatedAt: String, finishedAt: String?, ageSeconds: Int
+        needsAttention: Bool, createdAt: String, updatedAt: String, finishedAt: String?, ageSeconds: Int,
+        attempts: [AdminPaymentAttempt]? = nil
     ) {
         self.id = id
         self.merchantId = merchantId
@@ -40,10 +44,11 @@ public struct AdminPayment: Codable, Sendable, Equatable {
         self.updatedAt = updatedAt
         self.finishedAt = finishedAt
         self.ageSeconds = ageSeconds
+        self.attempts = attempts
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, channel, amount, currency, status
+        case id, channel, amount, currency, status, attempts
         case merchantId = "merchant_id"
         case merchantOrderId = "merchant_order_id"
         case outcomeReason = "outcome_reason"
@@ -55,6 +60,53 @@ public struct AdminPayment: Codable, Sendable, Equatable {
         case updatedAt = "updated_at"
         case finishedAt = "finished_at"
         case ageSeconds = "age_seconds"
+    }
+}
+
+/// One attempt of a payment: one channel, one bank-visible transaction id.
+public struct AdminPaymentAttempt: Codable, Sendable, Equatable {
+    public var number: Int
+    public var channel: String
+    /// The id the bank knows this attempt by.
+    public var transactionId: String
+    public var status: String
+    /// The decline reason or the pending cause.
+    public var outcomeReason: String?
+    public var bankCode: String?
+    public var bankMessage: String?
+    public var bankTransactionId: String?
+    /// Why the next attempt was tried; absent for the current one.
+    public var failoverReason: String?
+    public var createdAt: String
+    public var finishedAt: String?
+
+    public init(
+        number: Int, channel: String, transactionId: String, status: String, outcomeReason: String?, bankCode: String?,
+        bankMessage: String?, bankTransactionId: String?, failoverReason: String?, createdAt: String, finishedAt: String?
+    ) {
+        self.number = number
+        self.channel = channel
+        self.transactionId = transactionId
+        self.status = status
+        self.outcomeReason = outcomeReason
+        self.bankCode = bankCode
+        self.bankMessage = bankMessage
+        self.bankTransactionId = bankTransactionId
+        self.failoverReason = failoverReason
+        self.createdAt = createdAt
+        self.finishedAt = finishedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, channel, status
+        case transactionId = "transaction_id"
+        case outcomeReason = "outcome_reason"
+        case bankCode = "bank_code"
+        case bankMessage = "bank_message"
+        case bankTransactionId = "bank_transaction_id"
+        case failoverReason = "failover_reason"
+        case createdAt = "created_at"
+        case finishedAt = "finished_at"
     }
 }
 

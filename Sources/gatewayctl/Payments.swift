@@ -25,9 +25,17 @@ extension GatewayCtl {
                 ("finished", payment.finishedAt), ("age", "\(payment.ageSeconds) s"),
             ]
             let width = lines.map(\.0.count).max() ?? 0
-            return lines.map { key, value in
+            let fields = lines.map { key, value in
                 key + String(repeating: " ", count: width - key.count) + "  " + (value.flatMap { $0.isEmpty ? nil : $0 } ?? "-")
             }.joined(separator: "\n")
+            guard let attempts = payment.attempts, !attempts.isEmpty else { return fields }
+            var table = Table("#", "CHANNEL", "TRANSACTION", "STATUS", "REASON", "BANK CODE", "BANK ID", "STARTED", "FAILOVER")
+            for attempt in attempts {
+                table.append(
+                    "\(attempt.number)", attempt.channel, attempt.transactionId, attempt.status, attempt.outcomeReason,
+                    attempt.bankCode, attempt.bankTransactionId, attempt.createdAt, attempt.failoverReason)
+            }
+            return fields + "\n\nATTEMPTS\n" + table.render()
         }
     }
 }

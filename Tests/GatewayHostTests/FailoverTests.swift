@@ -83,6 +83,15 @@ struct FailoverTests {
         #expect(a.payments.isEmpty)
         #expect(b.payments.map(\.out_trade_no) == [secondId] && b.payments.first?.status == "SUCCESS")
         #expect(!b.requests.contains { $0.out_trade_no == firstId }, "B saw the first attempt's id")
+        // Ops see both attempts: gatewayctl payments show (the admin API), a table and JSON.
+        let shown = try await GatewayCtlRunner.run(["payments", "show", firstId] + gateway.ctlArguments, in: directory)
+        let attemptRows = shown.stdout.split(separator: "\n").drop { $0 != "ATTEMPTS" }.dropFirst(2).map(String.init)
+        #expect(shown.status == 0 && attemptRows.count == 2, "\(shown.stdout) \(shown.log)")
+        #expect(attemptRows.first.map { $0.hasPrefix("1 ") && $0.contains("a-bank") && $0.contains(firstId) && $0.contains("refused_try_elsewhere") && $0.contains("2005") && $0.contains("trying b-bank") } == true, "\(shown.stdout)")
+        #expect(attemptRows.last.map { $0.hasPrefix("2 ") && $0.contains("b-bank") && $0.contains(secondId) && $0.contains("succeeded") } == true, "\(shown.stdout)")
+        let shownJSON = try await GatewayCtlRunner.run(["payments", "show", firstId, "--json"] + gateway.ctlArguments, in: directory)
+        let adminAttempts = (try? JSONSerialization.jsonObject(with: Data(shownJSON.stdout.utf8)) as? [String: Any])?["attempts"] as? [[String: Any]]
+        #expect(adminAttempts?.map { $0["transaction_id"] as? String ?? "" } == [firstId, secondId], "\(shownJSON.stdout)")
         // The transitions say why.
         let trail = try await TestHTTP.get(gateway.merchant("/v1/payments/\(firstId)/history"), headers: ["X-Merchant-Id": "m1"])
         #expect(trail.text.contains(#""cause":"failover""#) && trail.text.contains("trying b-bank"), "\(trail.text)")

@@ -97,7 +97,7 @@ struct AdminAPI: Sendable {
         router.get("/admin/payments/{id}") { _, context in
             let id = try context.parameters.require("id")
             guard let record = try await payments.store.payment(id: id) else { throw GatewayError.paymentNotFound() }
-            return try JSONBody.response(Self.adminPayment(record, payments))
+            return try JSONBody.response(try await Self.adminPaymentWithAttempts(record, payments))
         }
         router.get("/admin/payments") { request, _ in
             guard let merchant = request.uri.queryParameters.get("merchant"), let order = request.uri.queryParameters.get("order")
@@ -105,7 +105,7 @@ struct AdminAPI: Sendable {
             guard let record = try await payments.store.payment(merchantId: String(merchant), merchantOrderId: String(order)) else {
                 throw GatewayError.paymentNotFound()
             }
-            return try JSONBody.response(Self.adminPayment(record, payments))
+            return try JSONBody.response(try await Self.adminPaymentWithAttempts(record, payments))
         }
         router.get("/admin/plugins") { _, _ in
             let snapshot = registry.snapshot
@@ -161,6 +161,29 @@ extension AdminAPI {
             createdAt: JSONBody.timestamp(record.createdAt), updatedAt: JSONBody.timestamp(record.updatedAt),
             finishedAt: record.finishedAt.map(JSONBody.timestamp),
             ageSeconds: max(0, Int(payments.now().timeIntervalSince(record.createdAt))))
+    }
+
+    /// One payment with its attempts, the current one last (the earlier ones are read only when it failed over).
+    static func adminPaymentWithAttempts(_ record: PaymentRecord, _ payments: PaymentService) async throws -> AdminPayment {
+        let earlier = record.attemptNumber > 1 ? try await payments.store.attempts(paymentId: record.id) : []
+        var payment = adminPayment(record, payments)
+        payment.attempts =
+            earlier.map { attempt in
+                AdminPaymentAttempt(
+                    number: attempt.number, channel: attempt.channelId, transactionId: attempt.id,
+                    status: TransactionStatus.declined.rawValue, outcomeReason: attempt.outcomeReason,
+                    bankCode: attempt.bankCode, bankMessage: attempt.bankMessage,
+                    bankTransactionId: attempt.bankTransactionId, failoverReason: attempt.nextReason,
+                    createdAt: JSONBody.timestamp(attempt.createdAt), finishedAt: JSONBody.timestamp(attempt.finishedAt))
+            } + [
+                AdminPaymentAttempt(
+                    number: record.attemptNumber, channel: record.channelId, transactionId: record.transactionId,
+                    status: record.status.rawValue, outcomeReason: record.outcomeReason, bankCode: record.bankCode,
+                    bankMessage: record.bankMessage, bankTransactionId: record.bankTransactionId, failoverReason: nil,
+                    createdAt: JSONBody.timestamp(earlier.last?.finishedAt ?? record.createdAt),
+                    finishedAt: record.finishedAt.map(JSONBody.timestamp))
+            ]
+        return payment
     }
 
     /// The channel's payments since the start of the current business day: the bank's, when its manifest
