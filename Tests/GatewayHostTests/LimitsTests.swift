@@ -5,7 +5,7 @@ import Testing
 /// 限额限次 through the real gateway, plugin and simulator: what releases a reservation and what keeps it.
 @Suite("Limits: release on decline, pending holds until resolved, live config", .serialized)
 struct LimitsTests {
-    @Test("a decline releases at once; a pending payment holds its count until recovery declines it, then releases it; the cap applies live from the config file")
+    @Test("a decline releases at once; a pending payment holds its count (across a restart) until recovery declines it, then releases it; the cap applies live from the config file")
     func releaseAndHold() async throws {
         let recovery = ["--recovery-schedule", "0.3,0.6,1", "--recovery-poll-ms", "100"]
         try await JiangnanStack.with("limits-release", gatewayArguments: recovery) { stack in
@@ -33,6 +33,11 @@ struct LimitsTests {
             // Still pending after recovery's queries (not found, but inside the bank's finality window): it holds.
             try await Task.sleep(for: .seconds(2))
             #expect(try await Self.usage(stack)?.used == 2)
+            // The day's counters survive a restart: still full.
+            try await stack.restartGateway(extraArguments: recovery)
+            #expect(try await Self.usage(stack)?.used == 2)
+            let refusedAgain = try await pay("lim-e", "tea")
+            #expect(refusedAgain.status == 422 && refusedAgain.text.contains(#""daily_count""#), "\(refusedAgain.text)")
 
             // Past the bank's 360 s finality window (gateway and bank clocks together), recovery declines it.
             let shift = 400_000

@@ -64,6 +64,10 @@ protocol PaymentStore: ReconciliationStore {
 
     /// The amount and count each counter holds (zero for a counter nobody reserved on).
     func limitUsage(_ counters: [LimitCounter]) async throws -> [LimitCounter: LimitUsage]
+    /// Forgets the limit counters of days before `day` (yyyy-MM-dd); returns how many rows went. A payment of
+    /// such a day still open releases nothing when it is declined (its counter is gone with its day).
+    @discardableResult
+    func purgeLimitCounters(before day: String) async throws -> Int
 
     // MARK: refunds
 

@@ -81,4 +81,12 @@ extension SQLitePaymentStore {
             return usage
         }
     }
+
+    @discardableResult
+    func purgeLimitCounters(before day: String) async throws -> Int {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM limit_counters WHERE day < ?", arguments: [day])
+            return db.changesCount
+        }
+    }
 }

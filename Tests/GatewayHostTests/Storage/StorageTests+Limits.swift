@@ -99,7 +99,7 @@ extension StorageTests {
         }
     }
 
-    @Test("a cap changed in the config applies to the next payment; lowered below what is used, it refuses; another day starts at zero",
+    @Test("a cap changed in the config applies to the next payment; lowered below what is used, it refuses; another day starts at zero; old days are purged",
         arguments: StoreKind.allCases)
     func changedCaps(kind: StoreKind) async throws {
         try await TestLedger.with(kind) { stores, _ async throws in
@@ -120,6 +120,14 @@ extension StorageTests {
             #expect(try await store.insertPayment(F.payment(amount: 300), checkAt: F.at(30), holds: counted).refusal?.kind == .dailyCount)
             let tomorrow = Self.holds(amount: 900, capAmount: 1_000, capCount: nil, day: "2026-11-20")
             #expect(try await store.insertPayment(F.payment(amount: 900), checkAt: F.at(30), holds: tomorrow).inserted != nil)
+
+            // Old days are forgotten, the kept ones stay (2 counters × the store's slots per day).
+            let counters = [LimitCounter(key: tomorrow[0].key, day: "2026-11-19"), LimitCounter(key: tomorrow[0].key, day: "2026-11-20")]
+            #expect(try await store.purgeLimitCounters(before: "2026-11-19") == 0)
+            #expect(try await store.purgeLimitCounters(before: "2026-11-20") > 0)
+            let usage = try await store.limitUsage(counters)
+            #expect(usage[counters[0]] == LimitUsage(amount: 0, count: 0), "2026-11-19 is gone")
+            #expect(usage[counters[1]] == LimitUsage(amount: 900, count: 1), "2026-11-20 stays")
         }
     }
 }
