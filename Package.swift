@@ -64,6 +64,20 @@ let package = Package(
             path: "Sources/Channels/JiangnanSimulator",
             swiftSettings: strict
         ),
+        // The Minbei Rural Credit Union wire protocol (GBK form posts, MD5 signing, yuan strings, result codes),
+        // and gzip streams, shared by the channel plugin and the bank simulator. Self-contained: Foundation,
+        // swift-crypto, the C library's iconv and zlib (the system library, CZlib).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/Channels/CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "MinbeiProtocol",
+            dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/Channels/MinbeiProtocol",
+            swiftSettings: strict
+        ),
         // The merchant request and webhook signatures, shared by the gateway, gatewayctl, loadgen and tests.
         .target(
             name: "MerchantAuth",
@@ -141,6 +155,11 @@ let package = Package(
         .testTarget(
             name: "ReconciliationTests",
             dependencies: ["Reconciliation", .product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MinbeiTests",
+            dependencies: ["MinbeiProtocol"],
             swiftSettings: strict
         ),
         .testTarget(

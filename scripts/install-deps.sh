@@ -24,7 +24,8 @@ done
 # Headers and libraries Foundation, AsyncHTTPClient and GRDB link against; python3-venv for the test venv;
 # make and curl for `make run` and its ready-to-paste pay command; bsdutils for script(1), which gives gatewayctl a
 # terminal in the test of its progress bars (essential on Debian, listed so that a slim image gets it too).
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev python3-venv make curl bsdutils)
+# zlib1g-dev for the Minbei channel's gzip statements (the CZlib system library: zlib.h and libz).
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev zlib1g-dev python3-venv make curl bsdutils)
 
 missing=()
 for package in "${packages[@]}"; do

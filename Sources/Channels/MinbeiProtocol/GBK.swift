@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// GBK text, the Minbei interface's character set (document v3.1: form posts, responses, notifications and the
+/// statement are GBK), converted with the C library's iconv: strict both ways — a character GBK cannot hold,
+/// or bytes that are not GBK, give `nil`, never a replacement character.
+public enum GBK {
+    /// The GBK bytes of `text`, or `nil` when it holds a character outside GBK.
+    public static func encode(_ text: String) -> [UInt8]? {
+        convert(Array(text.utf8), from: "UTF-8", to: "GBK")
+    }
+
+    /// The text of GBK `bytes`, or `nil` when they are not valid GBK.
+    public static func decode(_ bytes: some Collection<UInt8>) -> String? {
+        convert(Array(bytes), from: "GBK", to: "UTF-8").map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// One conversion on its own iconv descriptor (iconv state is not shareable between threads).
+    private static func convert(_ input: [UInt8], from source: String, to target: String) -> [UInt8]? {
+        if input.isEmpty { return [] }
+        let descriptor = iconv_open(target, source)
+        guard descriptor != iconv_t(bitPattern: -1) else { return nil }
+        defer { iconv_close(descriptor) }
+        var input = input
+        // UTF-8 → GBK never grows; GBK → UTF-8 grows by at most 3/2.
+        var output = [UInt8](repeating: 0, count: input.count * 2)
+        let written: Int? = input.withUnsafeMutableBufferPointer { inputBuffer in
+            output.withUnsafeMutableBufferPointer { outputBuffer in
+                var inputPointer = UnsafeMutableRawPointer(inputBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    as UnsafeMutablePointer<CChar>?
+                var inputLeft = inputBuffer.count
+                var outputPointer = UnsafeMutableRawPointer(outputBuffer.baseAddress!).assumingMemoryBound(to: CChar.self)
+                    as UnsafeMutablePointer<CChar>?
+                var outputLeft = outputBuffer.count
+                let result = iconv(descriptor, &inputPointer, &inputLeft, &outputPointer, &outputLeft)
+                guard result != -1, inputLeft == 0 else { return nil }
+                return outputBuffer.count - outputLeft
+            }
+        }
+        guard let written else { return nil }
+        return Array(output.prefix(written))
+    }
+}
