@@ -64,6 +64,18 @@ let package = Package(
             path: "Sources/Channels/JiangnanSimulator",
             swiftSettings: strict
         ),
+        // The Haixi City Commercial Bank wire protocol (RSA-SHA256 signing, messages written byte for byte,
+        // envelopes read by a byte scan, result codes), shared by the channel plugin and the bank simulator.
+        // Self-contained: Foundation and swift-crypto (with _CryptoExtras for RSA).
+        .target(
+            name: "HaixiProtocol",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
+            path: "Sources/Channels/HaixiProtocol",
+            swiftSettings: strict
+        ),
         // The Minbei Rural Credit Union wire protocol (GBK form posts, MD5 signing, yuan strings, result codes),
         // and gzip streams, shared by the channel plugin and the bank simulator. Self-contained: Foundation,
         // swift-crypto, the C library's iconv and zlib (the system library, CZlib).
@@ -155,6 +167,11 @@ let package = Package(
         .testTarget(
             name: "ReconciliationTests",
             dependencies: ["Reconciliation", .product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HaixiTests",
+            dependencies: ["HaixiProtocol"],
             swiftSettings: strict
         ),
         .testTarget(
