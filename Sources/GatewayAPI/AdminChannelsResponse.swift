@@ -116,10 +116,16 @@ public struct AdminBreaker: Codable, Sendable, Equatable {
     public var forcedBy: String?
     public var forcedReason: String?
     public var forcedAt: String?
+    /// Of this gateway's last `recentAttempts` new-payment attempts on the channel (at most 100), the share that
+    /// succeeded, 0…1 (the payer's own declines not counted); absent before the first. Routing rules with
+    /// `prefer: success_rate` order by it.
+    public var recentSuccessRate: Double?
+    public var recentAttempts: Int
 
     public init(
         state: String, mode: String, degraded: Bool, reason: String?, trippedAt: String?, consecutiveFailures: Int,
-        trips: Int, forcedBy: String?, forcedReason: String?, forcedAt: String?
+        trips: Int, forcedBy: String?, forcedReason: String?, forcedAt: String?, recentSuccessRate: Double? = nil,
+        recentAttempts: Int = 0
     ) {
         self.state = state
         self.mode = mode
@@ -131,10 +137,14 @@ public struct AdminBreaker: Codable, Sendable, Equatable {
         self.forcedBy = forcedBy
         self.forcedReason = forcedReason
         self.forcedAt = forcedAt
+        self.recentSuccessRate = recentSuccessRate
+        self.recentAttempts = recentAttempts
     }
 
     enum CodingKeys: String, CodingKey {
         case state, mode, degraded, reason, trips
+        case recentSuccessRate = "recent_success_rate"
+        case recentAttempts = "recent_attempts"
         case trippedAt = "tripped_at"
         case consecutiveFailures = "consecutive_failures"
         case forcedBy = "forced_by"

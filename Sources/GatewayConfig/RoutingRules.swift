@@ -21,6 +21,11 @@ import Yams
 ///       metadata: {tier: gold}                          # the request's metadata, each key equal
 ///     split: {jiangnan: 70, minbei: 30}                 # percentages (sum 100): the first channel tried
 ///     fallback: [haixi]                                 # after the split's channels
+///   - name: cny-best
+///     match: {currency: CNY}
+///     channels: [jiangnan, minbei]                      # equal channels:
+///     prefer: success_rate                              # best recent success rate first,
+///     explore_percent: 10                               # but this share tries another first (default 10)
 /// ```
 public struct RoutingRules: Hashable, Sendable {
     public struct Match: Hashable, Sendable {
@@ -58,17 +63,31 @@ public struct RoutingRules: Hashable, Sendable {
         public var channels: [String]
         /// `split:`: channel → percentage, in the file's order; empty for an ordered rule.
         public var split: [(channel: String, percent: Int)]
+        /// `prefer: success_rate` (ordered rules only): `channels` are equals, tried best recent success rate first.
+        public var prefersSuccessRate: Bool
+        /// `explore_percent:` with `prefer`: the share of payments that try another of the channels first, so that
+        /// a recovered bank is noticed.
+        public var explorePercent: Int
 
-        public init(name: String, match: Match, channels: [String], split: [(channel: String, percent: Int)] = []) {
+        /// The share of payments that explore when `prefer: success_rate` gives none.
+        public static let defaultExplorePercent = 10
+
+        public init(
+            name: String, match: Match, channels: [String], split: [(channel: String, percent: Int)] = [],
+            prefersSuccessRate: Bool = false, explorePercent: Int = Rule.defaultExplorePercent
+        ) {
             self.name = name
             self.match = match
             self.channels = channels
             self.split = split
+            self.prefersSuccessRate = prefersSuccessRate
+            self.explorePercent = explorePercent
         }
 
         public static func == (a: Rule, b: Rule) -> Bool {
             a.name == b.name && a.match == b.match && a.channels == b.channels
                 && a.split.map(\.channel) == b.split.map(\.channel) && a.split.map(\.percent) == b.split.map(\.percent)
+                && a.prefersSuccessRate == b.prefersSuccessRate && a.explorePercent == b.explorePercent
         }
 
         public func hash(into hasher: inout Hasher) {
@@ -113,7 +132,7 @@ public struct RoutingRules: Hashable, Sendable {
         }
     }
 
-    static let ruleKeys: Set<String> = ["name", "match", "channels", "split", "fallback"]
+    static let ruleKeys: Set<String> = ["name", "match", "channels", "split", "fallback", "prefer", "explore_percent"]
     static let matchKeys: Set<String> = [
         "currency", "min_amount", "max_amount", "merchants", "payer_bank", "payer_region", "metadata",
     ]
@@ -186,12 +205,27 @@ public struct RoutingRules: Hashable, Sendable {
                 let total = split.reduce(0) { $0 + $1.percent }
                 guard total == 100 else { throw fail("\(path).split", "the percentages add up to \(total), not 100") }
             }
+            var prefers = false
+            if let raw = map["prefer"] {
+                guard raw as? String == "success_rate" else { throw fail("\(path).prefer", "must be success_rate") }
+                guard split.isEmpty else { throw fail("\(path).prefer", "goes with channels:, not split:") }
+                prefers = true
+            }
+            var explore = Rule.defaultExplorePercent
+            if let raw = map["explore_percent"] {
+                guard prefers else { throw fail("\(path).explore_percent", "goes with prefer: success_rate") }
+                guard let percent = raw as? Int, (0...50).contains(percent) else {
+                    throw fail("\(path).explore_percent", "must be a percentage from 0 to 50")
+                }
+                explore = percent
+            }
             switch (channels, split.isEmpty) {
             case (nil, true): throw fail(path, "needs channels: (an ordered list) or split: (percentages)")
             case (.some, false): throw fail("\(path).split", "give either channels: or split: (with fallback:), not both")
             case (.some(let list), true):
                 guard fallback == nil else { throw fail("\(path).fallback", "fallback: goes with split:") }
-                rules.append(Rule(name: name, match: match, channels: list))
+                rules.append(
+                    Rule(name: name, match: match, channels: list, prefersSuccessRate: prefers, explorePercent: explore))
             case (nil, false):
                 rules.append(Rule(name: name, match: match, channels: fallback ?? [], split: split))
             }

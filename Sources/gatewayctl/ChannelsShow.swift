@@ -43,6 +43,9 @@ extension GatewayCtl.Channels {
                 ("endpoint", channel.endpoint),
                 ("config file", channel.configFile),
                 ("in flight", String(channel.inFlight)),
+                ("recent success", channel.breaker.flatMap { breaker in
+                    breaker.recentSuccessRate.map { "\(Int(($0 * 100).rounded())) % of the last \(breaker.recentAttempts) attempts" }
+                }),
             ]
             for limit in channel.limits {
                 lines.append(("bounds \(limit.currency)", "\(limit.minimum)–\(limit.maximum) minor units"))

@@ -177,6 +177,10 @@ struct RoutingRulesTests {
         ("rules:\n  - name: x\n    channels: [a]\n  - name: x\n    channels: [b]\n", "rules[1].name", "twice"),
         ("rules:\n  - channels: [a]\n", "rules[0].name", "required"),
         ("routes: []\n", "routes", "unknown key"),
+        ("rules:\n  - name: x\n    split: {a: 100}\n    prefer: success_rate\n", "rules[0].prefer", "goes with channels"),
+        ("rules:\n  - name: x\n    channels: [a, b]\n    prefer: speed\n", "rules[0].prefer", "success_rate"),
+        ("rules:\n  - name: x\n    channels: [a, b]\n    explore_percent: 5\n", "rules[0].explore_percent", "goes with prefer"),
+        ("rules:\n  - name: x\n    channels: [a, b]\n    prefer: success_rate\n    explore_percent: 60\n", "rules[0].explore_percent", "0 to 50"),
     ])
     func bad(yaml: String, key: String, words: String) {
         do {
@@ -186,6 +190,42 @@ struct RoutingRulesTests {
             #expect(error.key == key && error.message.contains(words), "\(error)")
             #expect(error.line != nil, "\(error)")
         }
+    }
+
+    @Test("prefer: success_rate orders equal channels by recent success (none yet counts as best; ties keep the order); an exploring payment tries another first")
+    func successRateOrder() throws {
+        let rules = try RoutingRules.parse(
+            contents: "rules:\n  - name: best\n    channels: [a, b, c]\n    prefer: success_rate\n    explore_percent: 20\n",
+            fileName: "routing.yaml")
+        let rule = try #require(rules.rules.first)
+        #expect(rule.prefersSuccessRate && rule.explorePercent == 20)
+        #expect(try RoutingRules.parse(contents: "rules:\n  - name: x\n    channels: [a, b]\n    prefer: success_rate\n", fileName: "r.yaml")
+            .rules.first?.explorePercent == 10)
+        let rates: [String: Double] = ["a": 0.4, "b": 0.9, "c": 0.9]
+        let order = { (explore: Bool, pick: Int) in
+            PaymentRouter.bySuccessRate(["a", "b", "c"], rate: { rates[$0] }, explore: explore, pick: { _ in pick })
+        }
+        #expect(order(false, 0) == ["b", "c", "a"])
+        #expect(order(true, 0) == ["c", "b", "a"])
+        #expect(order(true, 1) == ["a", "b", "c"])
+        #expect(PaymentRouter.bySuccessRate(["a", "b", "c"], rate: { $0 == "a" ? 0.99 : nil }, explore: false, pick: { _ in 0 }) == ["b", "c", "a"])
+        #expect(PaymentRouter.bySuccessRate(["a"], rate: { _ in 0 }, explore: true, pick: { _ in 0 }) == ["a"])
+    }
+
+    @Test("recent success rates: a ring of the last 100 attempts; the payer's own declines do not count")
+    func successRates() {
+        let rates = ChannelSuccessRates()
+        #expect(rates.rate("a") == nil)
+        for index in 0..<150 {
+            let paid = ChannelOutcome.succeeded(
+                bankTransactionId: "b", amount: Money(minorUnits: 100, currency: Currency(code: "CNY")!), finishedAt: nil)
+            rates.record(index < 50 ? .pending(.busy, message: "busy") : paid, channel: "a")
+        }
+        #expect(rates.rate("a")?.rate == 1 && rates.rate("a")?.attempts == 100, "the first 50 left the window")
+        rates.record(.declined(.declined, bankCode: "2001", message: "insufficient funds"), channel: "a")
+        #expect(rates.rate("a")?.rate == 1)
+        rates.record(.notSent("connection refused"), channel: "a")
+        #expect(rates.rate("a")?.rate == 0.99)
     }
 
     @Test("the routing file is not read as a channel config")

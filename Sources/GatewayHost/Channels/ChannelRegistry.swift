@@ -17,6 +17,8 @@ final class ChannelRegistry: Sendable {
     private let table: Mutex<Snapshot>
     /// Every channel's circuit breaker (health), beside the snapshots: it changes with every call's outcome.
     let breakers = ChannelBreakers()
+    /// Each channel's recent success rate, for routing rules with `prefer: success_rate`.
+    let successRates = ChannelSuccessRates()
     /// The routing file's rules (none: every channel that takes a payment, by id).
     private let routingRules = Mutex(RoutingRules())
 
@@ -136,6 +138,10 @@ final class ChannelRegistry: Sendable {
             degraded: view.refusesPayments, reason: view.reason, trippedAt: view.trippedAt.map(JSONBody.timestamp),
             consecutiveFailures: view.consecutiveFailures, trips: view.trips, forcedBy: view.forced?.by,
             forcedReason: view.forced?.reason, forcedAt: view.forced.map { JSONBody.timestamp($0.at) })
+        if let recent = successRates.rate(entry.id) {
+            channel.breaker?.recentSuccessRate = (recent.rate * 1000).rounded() / 1000
+            channel.breaker?.recentAttempts = recent.attempts
+        }
         return channel
     }
 

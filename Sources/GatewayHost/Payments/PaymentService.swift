@@ -150,6 +150,7 @@ struct PaymentService: Sendable {
             }
             registry.breakers.record(
                 outcome, channel: channel.id, settings: channel.entry.breakerSettings, probe: probe, now: now())
+            registry.successRates.record(outcome, channel: channel.id)
             if outcome.status == .declined, let reason = outcome.declineReason,
                 reason == .notSent || reason == .refusedTryElsewhere, !remaining.isEmpty,
                 let next = try await failOver(payment, from: channel, outcome: outcome, request, &remaining, planner)
@@ -280,8 +281,10 @@ struct PaymentService: Sendable {
             guard found.state == .ready, found.instance != nil else { throw GatewayError.channelUnavailable(id) }
             return ([id], PaymentRouter.Decision(rule: nil, candidates: [id], skipped: []))
         }
+        let rates = registry.successRates
         let decision = PaymentRouter.route(
-            request, rules: registry.routing, channels: registry.channels, draw: Int.random(in: 0..<100))
+            request, rules: registry.routing, channels: registry.channels, draw: Int.random(in: 0..<100),
+            explore: Int.random(in: 0..<100), pick: { Int.random(in: 0..<$0) }, rate: { rates.rate($0)?.rate })
         guard !decision.candidates.isEmpty else {
             throw GatewayError.noChannel(
                 request.amount.currency.code, skipped: decision.skipped.map { "\($0.channel): \($0.reason)" })
