@@ -12,7 +12,7 @@ struct BankAPI: Sendable {
     let responder: FaultResponder
     let faults: FaultInjector
     let notifier: Notifier
-    let queue: JobQueue
+    let queue: JobScheduler
     let processingDelayMilliseconds: Int
     let slowResponseMilliseconds: Int
     /// How long a `late-notify` payment's notification waits before its first attempt.
@@ -218,9 +218,7 @@ struct BankAPI: Sendable {
     /// Moves a `PROCESSING` payment to `SUCCESS` after the processing delay, then notifies.
     private func scheduleCompletion(of payment: PaymentRecord) {
         let (ledger, clock, notifier) = (self.ledger, self.clock, self.notifier)
-        let delay = UInt64(max(0, processingDelayMilliseconds)) * 1_000_000
-        queue.submit {
-            do { try await Task.sleep(nanoseconds: delay) } catch { return }
+        queue.schedule(after: .milliseconds(max(0, processingDelayMilliseconds))) {
             if let done = await ledger.completeProcessingPayment(
                 merchantNo: payment.merchantNo, outTradeNo: payment.outTradeNo, now: clock.nowMilliseconds)
             {

@@ -131,7 +131,7 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
         let faultInjector = FaultInjector(plan: plan, seed: faultSeed ?? FaultInjector.randomSeed())
         let clock = SimulatorClock(fixedClockMs.map { .fixed($0) } ?? .offset(clockOffsetMs))
         let ledger = BankLedger(feeBasisPoints: feeBp)
-        let queue = JobQueue()
+        let queue = JobScheduler()
         // A notification attempt to a closed port fails at once (and is retried on the notify schedule).
         var clientConfiguration = HTTPClient.Configuration()
         clientConfiguration.connectionPool.retryConnectionEstablishment = false

@@ -12,7 +12,7 @@ struct Notifier: Sendable {
     static let attempts = 8
 
     let client: HTTPClient
-    let queue: JobQueue
+    let queue: JobScheduler
     let clock: SimulatorClock
     let ledger: BankLedger
     let merchants: MerchantDirectory
@@ -53,46 +53,39 @@ struct Notifier: Sendable {
     }
 
     private func send(_ delivery: Delivery, copies: Int, delayMilliseconds: Int) {
-        queue.submit {
-            if delayMilliseconds > 0 {
-                do { try await Task.sleep(nanoseconds: UInt64(delayMilliseconds) * 1_000_000) } catch { return }
-            }
-            await deliver(delivery) {
-                if copies > 1 { send(delivery, copies: copies - 1, delayMilliseconds: 0) }
-            }
+        queue.schedule(after: .milliseconds(max(0, delayMilliseconds))) {
+            await attempt(delivery, number: 1, copies: copies)
         }
     }
 
-    /// Up to ``attempts`` attempts until one is acknowledged; `afterFirstAttempt` runs once the first is over.
-    private func deliver(_ delivery: Delivery, afterFirstAttempt: @Sendable () -> Void) async {
+    /// Attempt `number` of ``attempts``; a failed one schedules the next after its retry delay (a job of its own:
+    /// nothing waits as a task in between). The next copy (`dup-notify`) starts once the first attempt is over.
+    private func attempt(_ delivery: Delivery, number: Int, copies: Int) async {
         guard let signer = merchants.signer(for: delivery.merchantNo) else { return }
         let (event, id) = (delivery.event, delivery.id)
-        for attempt in 1...Self.attempts {
-            if attempt > 1 {
-                let delay = retryDelays.isEmpty ? 0 : retryDelays[min(attempt - 2, retryDelays.count - 1)]
-                do {
-                    try await Task.sleep(nanoseconds: UInt64(max(0, delay) * 1_000_000_000))
-                } catch {
-                    return
-                }
-            }
-            let (status, delivered, failure) = await attemptDelivery(
-                merchantNo: delivery.merchantNo, signer: signer, url: delivery.url, body: delivery.body)
-            if Task.isCancelled { return }
-            await ledger.log(
-                NotificationLogEntry(
-                    event: event, id: id, url: delivery.url, attempt: attempt, http_status: status,
-                    delivered: delivered, at: clock.nowMilliseconds, error: failure))
-            logger.info(
-                "notification attempt",
-                metadata: [
-                    "event": "\(event)", "id": "\(id)", "attempt": "\(attempt)",
-                    "http_status": "\(status.map(String.init) ?? "-")", "delivered": "\(delivered)",
-                ])
-            if attempt == 1 { afterFirstAttempt() }
-            if delivered { return }
+        let (status, delivered, failure) = await attemptDelivery(
+            merchantNo: delivery.merchantNo, signer: signer, url: delivery.url, body: delivery.body)
+        if Task.isCancelled { return }
+        await ledger.log(
+            NotificationLogEntry(
+                event: event, id: id, url: delivery.url, attempt: number, http_status: status,
+                delivered: delivered, at: clock.nowMilliseconds, error: failure))
+        logger.info(
+            "notification attempt",
+            metadata: [
+                "event": "\(event)", "id": "\(id)", "attempt": "\(number)",
+                "http_status": "\(status.map(String.init) ?? "-")", "delivered": "\(delivered)",
+            ])
+        if number == 1, copies > 1 { send(delivery, copies: copies - 1, delayMilliseconds: 0) }
+        if delivered { return }
+        guard number < Self.attempts else {
+            logger.warning("notification given up", metadata: ["event": "\(event)", "id": "\(id)"])
+            return
         }
-        logger.warning("notification given up", metadata: ["event": "\(event)", "id": "\(id)"])
+        let delay = retryDelays.isEmpty ? 0 : retryDelays[min(number - 1, retryDelays.count - 1)]
+        queue.schedule(after: .milliseconds(Int64((max(0, delay) * 1000).rounded()))) {
+            await attempt(delivery, number: number + 1, copies: 1)
+        }
     }
 
     /// One signed POST; the HTTP status (if any), whether it counts as delivered, and a transport error text.
