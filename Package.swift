@@ -49,10 +49,24 @@ let package = Package(
             path: "Sources/Channels/Jiangnan",
             swiftSettings: strict
         ),
+        // What every bank simulator needs: the fault plan and tags, the movable clock, the job scheduler, the
+        // loopback-aware request context, the ready announcement, connection resets.
+        .target(
+            name: "SimulatorSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Sources/Channels/SimulatorSupport",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "JiangnanSimulator",
             dependencies: [
                 "JiangnanProtocol",
+                "SimulatorSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -187,7 +201,7 @@ let package = Package(
         .testTarget(
             name: "JiangnanTests",
             dependencies: [
-                "JiangnanProtocol", "Jiangnan", "JiangnanSimulator", "LoadGenerator", "MerchantAuth",
+                "JiangnanProtocol", "Jiangnan", "JiangnanSimulator", "SimulatorSupport", "LoadGenerator", "MerchantAuth",
                 .product(name: "ChannelKit", package: "ChannelKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),

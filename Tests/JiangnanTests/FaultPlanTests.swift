@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import JiangnanSimulator
+@testable import SimulatorSupport
 
 /// The simulator's fault plan, draws and tags, in process.
 @Suite("Simulator fault plan")

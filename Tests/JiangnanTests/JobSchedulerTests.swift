@@ -2,6 +2,7 @@ import Synchronization
 import Testing
 
 @testable import JiangnanSimulator
+@testable import SimulatorSupport
 
 /// The simulator's background scheduler: due order, bounded concurrency, waiting jobs that are not tasks, shutdown.
 @Suite("Simulator job scheduler")

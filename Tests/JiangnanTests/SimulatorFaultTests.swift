@@ -9,6 +9,7 @@ import Glibc
 #endif
 
 @testable import JiangnanSimulator
+@testable import SimulatorSupport
 
 /// The fault modes of the `jiangnan-sim` process: the command line, the control API, the raw answers and the
 /// notifications.

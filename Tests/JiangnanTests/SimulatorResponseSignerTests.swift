@@ -3,6 +3,7 @@ import JiangnanProtocol
 import Testing
 
 @testable import JiangnanSimulator
+@testable import SimulatorSupport
 
 /// The simulator signs its answers exactly as the document's test vector 2 says.
 @Suite struct SimulatorResponseSignerTests {

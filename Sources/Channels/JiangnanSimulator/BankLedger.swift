@@ -1,3 +1,4 @@
+import SimulatorSupport
 import JiangnanProtocol
 
 /// The bank's books: payments, refunds, seen nonces, and the logs of requests and notifications.

@@ -1,3 +1,4 @@
+import SimulatorSupport
 import JiangnanProtocol
 
 /// What the bank answers to one request, before it is encoded and signed.

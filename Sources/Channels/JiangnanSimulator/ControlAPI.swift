@@ -1,3 +1,4 @@
+import SimulatorSupport
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -1,3 +1,4 @@
+import SimulatorSupport
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation

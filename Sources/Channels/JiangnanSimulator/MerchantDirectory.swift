@@ -1,3 +1,4 @@
+import SimulatorSupport
 import JiangnanProtocol
 
 /// The merchant numbers the bank knows and their secrets (`--merchant NO=SECRET`).

@@ -1,3 +1,4 @@
+import SimulatorSupport
 import AsyncHTTPClient
 import Foundation
 import JiangnanProtocol

@@ -1,14 +1,14 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a small, fast generator whose sequence depends only on its seed, so
 /// a run with `--fault-seed N` draws the same faults in the same request order every time.
-struct SplitMix64: RandomNumberGenerator, Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator starting from `seed`.
-    init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.state = seed
     }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -17,7 +17,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable {
     }
 
     /// A uniform sample in `0..<1` from the top 53 bits.
-    mutating func nextUnit() -> Double {
+    public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
     }
 }

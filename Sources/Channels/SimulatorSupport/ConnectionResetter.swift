@@ -6,9 +6,9 @@ import NIOCore
 /// Done from the route handler (which then returns a response that can no longer be written: Hummingbird
 /// drops that write failure quietly) rather than from a pipeline handler, because the simulator then needs no
 /// NIO HTTP types.
-enum ConnectionResetter {
+public enum ConnectionResetter {
     /// Resets `channel` and waits until it is closed.
-    static func reset(_ channel: any Channel) async {
+    public static func reset(_ channel: any Channel) async {
         if let socket = channel as? any SocketOptionProvider {
             // A channel that is not a socket (none here) is merely closed.
             try? await socket.setSoLinger(NIOLinger(l_onoff: 1, l_linger: 0)).get()

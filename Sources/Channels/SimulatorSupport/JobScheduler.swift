@@ -6,9 +6,9 @@ import Synchronization
 /// at most `workers` — are tasks. A notification that keeps failing is one short job per attempt, re-scheduled
 /// for its next retry, so tens of thousands of undeliverable notifications cost a heap entry each instead of a
 /// sleeping child task each (what made jiangnan-sim's CPU and memory grow under a long outage).
-final class JobScheduler: Service, Sendable {
+public final class JobScheduler: Service, Sendable {
     /// One unit of background work.
-    typealias Job = @Sendable () async -> Void
+    public typealias Job = @Sendable () async -> Void
 
     private struct Entry {
         var due: ContinuousClock.Instant
@@ -32,24 +32,24 @@ final class JobScheduler: Service, Sendable {
         var stopped = false
     }
 
-    let workers: Int
+    public let workers: Int
     private let state = Mutex(State())
 
-    init(workers: Int = 32) {
+    public init(workers: Int = 32) {
         self.workers = max(1, workers)
     }
 
     /// Runs `job` as soon as a worker is free.
-    func submit(_ job: @escaping Job) {
+    public func submit(_ job: @escaping Job) {
         schedule(at: .now, job)
     }
 
     /// Runs `job` once `delay` has passed and a worker is free.
-    func schedule(after delay: Duration, _ job: @escaping Job) {
+    public func schedule(after delay: Duration, _ job: @escaping Job) {
         schedule(at: .now + delay, job)
     }
 
-    func schedule(at due: ContinuousClock.Instant, _ job: @escaping Job) {
+    public func schedule(at due: ContinuousClock.Instant, _ job: @escaping Job) {
         let wake: Task<Void, Never>? = state.withLock { state in
             guard !state.stopped else { return nil }
             state.sequence += 1
@@ -61,12 +61,12 @@ final class JobScheduler: Service, Sendable {
     }
 
     /// Jobs waiting (scheduled, not started) and running now.
-    var counts: (waiting: Int, running: Int) { state.withLock { ($0.heap.count, $0.running) } }
+    public var counts: (waiting: Int, running: Int) { state.withLock { ($0.heap.count, $0.running) } }
 
     /// The most jobs that ran at once.
-    var peakRunning: Int { state.withLock { $0.peakRunning } }
+    public var peakRunning: Int { state.withLock { $0.peakRunning } }
 
-    func run() async {
+    public func run() async {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 while !Task.isCancelled {

@@ -5,15 +5,15 @@ import Foundation
 /// Written `name=probability,…` on the command line (`--faults timeout=0.1,reset=0.05`) and as a JSON object
 /// (`{"timeout":0.1,"reset":0.05}`) in the control API. Each probability is 0…1 and together they are at most
 /// 1; the rest is the chance of no fault.
-struct FaultPlan: Sendable, Equatable {
+public struct FaultPlan: Sendable, Equatable {
     /// Rounding slack allowed when the probabilities are added up (`0.1+0.2+0.7` is 1.0000000000000002).
-    static let sumTolerance = 1e-9
+    public static let sumTolerance = 1e-9
 
     /// The non-zero probabilities.
     private(set) var rates: [Fault: Double]
 
     /// No faults at all.
-    static let none = FaultPlan(checked: [:])
+    public static let none = FaultPlan(checked: [:])
 
     private init(checked rates: [Fault: Double]) {
         self.rates = rates.filter { $0.value > 0 }
@@ -21,7 +21,7 @@ struct FaultPlan: Sendable, Equatable {
 
     /// A plan from probabilities by fault name.
     /// - Throws: ``FaultPlanError`` naming the unknown name or bad probability, or the excessive sum.
-    init(rates named: [String: Double]) throws(FaultPlanError) {
+    public init(rates named: [String: Double]) throws(FaultPlanError) {
         var rates: [Fault: Double] = [:]
         for (name, probability) in named.sorted(by: { $0.key < $1.key }) {
             guard let fault = Fault(rawValue: name) else {
@@ -35,7 +35,7 @@ struct FaultPlan: Sendable, Equatable {
 
     /// A plan from a `--faults` SPEC: `name=probability` items separated by commas; empty means no faults.
     /// - Throws: ``FaultPlanError`` naming the bad item.
-    init(spec: String) throws(FaultPlanError) {
+    public init(spec: String) throws(FaultPlanError) {
         var rates: [Fault: Double] = [:]
         let trimmed = spec.trimmingCharacters(in: .whitespaces)
         let items = trimmed.isEmpty ? [] : trimmed.split(separator: ",", omittingEmptySubsequences: false)
@@ -74,14 +74,14 @@ struct FaultPlan: Sendable, Equatable {
     }
 
     /// The probabilities by fault name, for the control API.
-    var namedRates: [String: Double] {
+    public var namedRates: [String: Double] {
         Dictionary(uniqueKeysWithValues: rates.map { ($0.key.rawValue, $0.value) })
     }
 
     /// The fault a request gets for a uniform `sample` in `0..<1`: the faults are laid end to end in
     /// declaration order, each as long as its probability; a request whose kind a fault does not apply to
     /// (refunds: processing, dup-notify, late-notify) gets no fault in that fault's stretch.
-    func fault(forSample sample: Double, refund: Bool) -> Fault? {
+    public func fault(forSample sample: Double, refund: Bool) -> Fault? {
         var end = 0.0
         for fault in Fault.allCases {
             guard let rate = rates[fault] else { continue }
@@ -93,12 +93,12 @@ struct FaultPlan: Sendable, Equatable {
 }
 
 /// An invalid fault plan; the message names the bad part.
-struct FaultPlanError: Error, Equatable, CustomStringConvertible {
-    let message: String
+public struct FaultPlanError: Error, Equatable, CustomStringConvertible {
+    public let message: String
 
-    init(_ message: String) {
+    public init(_ message: String) {
         self.message = message
     }
 
-    var description: String { message }
+    public var description: String { message }
 }

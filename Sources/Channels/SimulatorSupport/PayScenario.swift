@@ -1,5 +1,5 @@
 /// The simulated outcome of a new payment, chosen by a `[sim:…]` tag in its `subject` (or by a drawn ``Fault``).
-enum PayScenario: Sendable, Equatable {
+public enum PayScenario: Sendable, Equatable {
     /// Charged at once: `SUCCESS`.
     case success
     /// `[sim:insufficient-funds]`: `FAILED`, fail code 2001.
@@ -16,17 +16,17 @@ enum PayScenario: Sendable, Equatable {
     case slow
 
     /// The tag names of the scenarios (`[sim:NAME]`).
-    static let tagNames = ["insufficient-funds", "frozen", "busy", "error", "processing", "slow"]
+    public static let tagNames = ["insufficient-funds", "frozen", "busy", "error", "processing", "slow"]
 
     /// The scenario a subject asks for: its first scenario tag (by position); none means `.success`.
-    init(subject: String) {
+    public init(subject: String) {
         self = SimTag.first(in: subject, among: Self.tagSet).flatMap(Self.init(tagName:)) ?? .success
     }
 
     private static let tagSet = Set(tagNames)
 
     /// The scenario of a tag name, `nil` for a name that is not a scenario.
-    init?(tagName: String) {
+    public init?(tagName: String) {
         switch tagName {
         case "insufficient-funds": self = .insufficientFunds
         case "frozen": self = .frozen

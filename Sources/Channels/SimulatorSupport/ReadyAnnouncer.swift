@@ -3,13 +3,19 @@ import Logging
 
 /// Announces the bound listener: one stdout line and, when asked, the ready file (written atomically), both
 /// `{"event":"listening","host":"…","port":N}`.
-struct ReadyAnnouncer: Sendable {
-    let host: String
-    let readyFile: String?
-    let logger: Logger
+public struct ReadyAnnouncer: Sendable {
+    public let host: String
+    public let readyFile: String?
+    public let logger: Logger
+
+    public init(host: String, readyFile: String?, logger: Logger) {
+        self.host = host
+        self.readyFile = readyFile
+        self.logger = logger
+    }
 
     /// Announces `port`.
-    func announce(port: Int) {
+    public func announce(port: Int) {
         let line = Self.readyJSON(host: host, port: port)
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
         if let readyFile {
@@ -23,7 +29,7 @@ struct ReadyAnnouncer: Sendable {
     }
 
     /// The ready JSON, keys in the documented order.
-    static func readyJSON(host: String, port: Int) -> String {
+    public static func readyJSON(host: String, port: Int) -> String {
         let encodedHost = (try? JSONEncoder().encode(host)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
         return #"{"event":"listening","host":\#(encodedHost),"port":\#(port)}"#
     }

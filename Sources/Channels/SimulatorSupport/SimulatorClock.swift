@@ -1,14 +1,13 @@
 import Foundation
-import JiangnanProtocol
 import Synchronization
 
 /// The simulator's notion of "now": real time plus an offset, or a fixed instant.
 ///
 /// Every timestamp the bank produces or checks (signature window, nonce memory, `finished_at`, statement dates and
 /// availability, log entries) is read from this clock, so tests can move the bank through time.
-final class SimulatorClock: Sendable {
+public final class SimulatorClock: Sendable {
     /// How the clock derives the current time.
-    enum Mode: Sendable, Equatable {
+    public enum Mode: Sendable, Equatable {
         /// Real time plus this many milliseconds.
         case offset(Int64)
         /// Always this Unix time in milliseconds.
@@ -18,25 +17,25 @@ final class SimulatorClock: Sendable {
     private let state: Mutex<Mode>
 
     /// Instants and offsets the clock accepts (up to year 9999), so time arithmetic cannot overflow.
-    static let validMilliseconds: ClosedRange<Int64> = -253_402_300_799_999...253_402_300_799_999
+    public static let validMilliseconds: ClosedRange<Int64> = -253_402_300_799_999...253_402_300_799_999
 
     /// A clock in the given mode.
-    init(_ mode: Mode) {
+    public init(_ mode: Mode) {
         self.state = Mutex(mode)
     }
 
     /// The current mode.
-    var mode: Mode {
+    public var mode: Mode {
         state.withLock { $0 }
     }
 
     /// Changes the mode at run time.
-    func set(_ mode: Mode) {
+    public func set(_ mode: Mode) {
         state.withLock { $0 = mode }
     }
 
     /// The current Unix time in milliseconds.
-    var nowMilliseconds: Int64 {
+    public var nowMilliseconds: Int64 {
         switch mode {
         case .fixed(let milliseconds):
             return milliseconds
@@ -46,17 +45,12 @@ final class SimulatorClock: Sendable {
     }
 
     /// The current time as a `Date`.
-    var now: Date {
+    public var now: Date {
         Self.date(nowMilliseconds)
     }
 
     /// The `Date` of a Unix time in milliseconds.
-    static func date(_ milliseconds: Int64) -> Date {
+    public static func date(_ milliseconds: Int64) -> Date {
         Date(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-
-    /// Bank time text (`yyyy-MM-ddTHH:mm:ss+08:00`) of Unix milliseconds.
-    static func bankTime(_ milliseconds: Int64) -> String {
-        JiangnanTime.format(date(milliseconds))
     }
 }
