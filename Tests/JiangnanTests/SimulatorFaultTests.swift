@@ -188,7 +188,8 @@ struct SimulatorFaultTests {
     func notifyUnavailable() async throws {
         let sink = try await FaultNotifySink.start()
         defer { sink.stop() }
-        let sim = try await FaultSimulator.launch(["--notify-delays", "0.5"])
+        // Two quick retries, then every 5 s: the switch back finds retries left however slow the machine is.
+        let sim = try await FaultSimulator.launch(["--notify-delays", "0.5,0.5,5"])
         defer { sim.stop() }
         let channel = try sim.channel(notifyURL: sink.url)
         #expect(try await sim.putFaults(#"{"notify_unavailable":true}"#).status == 200)
@@ -201,8 +202,8 @@ struct SimulatorFaultTests {
         #expect(await sink.deliveries(of: "nu_1").isEmpty, "a notification was sent while switched off")
 
         #expect(try await sim.putFaults(#"{"notify_unavailable":false}"#).status == 200)
-        #expect(try await eventually { await sink.deliveries(of: "nu_1").count == 1 })
-        #expect(try await eventually { try await sim.record().notifications.contains { $0.id == "nu_1" && $0.delivered } })
+        #expect(try await eventually(seconds: 30) { await sink.deliveries(of: "nu_1").count == 1 })
+        #expect(try await eventually(seconds: 30) { try await sim.record().notifications.contains { $0.id == "nu_1" && $0.delivered } })
     }
 
     @Test("[sim:late-notify]: the notification waits --late-notify-ms; an ordinary one does not")

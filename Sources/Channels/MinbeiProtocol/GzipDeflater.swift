@@ -3,10 +3,11 @@ import CZlib
 /// Gzip compression as a stream (zlib's `deflate`), for writing statement files without holding them.
 public final class GzipDeflater {
     private var stream = z_stream()
-    private let chunk: Int
+    /// The output buffer, reused by every call.
+    private var buffer: [UInt8]
 
     public init(level: Int32 = 6, chunk: Int = 64 * 1024) throws(GzipError) {
-        self.chunk = chunk
+        buffer = [UInt8](repeating: 0, count: max(1, chunk))
         let status = deflateInit2_(
             &stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw GzipError("deflateInit2 failed (\(status))") }
@@ -30,7 +31,10 @@ public final class GzipDeflater {
 
     private func run(_ input: [UInt8], flush: Int32, output: (UnsafeRawBufferPointer) throws -> Void) throws {
         var input = input
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        // Taken out for the call (no copy) and put back after.
+        var buffer: [UInt8] = []
+        swap(&buffer, &self.buffer)
+        defer { swap(&buffer, &self.buffer) }
         try input.withUnsafeMutableBufferPointer { inputBuffer in
             stream.next_in = inputBuffer.baseAddress
             stream.avail_in = UInt32(inputBuffer.count)

@@ -6,11 +6,12 @@ import CZlib
 public final class GzipInflater {
     private var stream = z_stream()
     private var finishedMember = false
-    private let chunk: Int
+    /// The output buffer, reused by every call.
+    private var buffer: [UInt8]
 
     /// `chunk`: the most bytes handed out at once.
     public init(chunk: Int = 64 * 1024) throws(GzipError) {
-        self.chunk = chunk
+        buffer = [UInt8](repeating: 0, count: max(1, chunk))
         // 15 + 16: a gzip header and trailer (CRC-32 and size checked), the largest window.
         let status = inflateInit2_(&stream, 15 + 16, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
         guard status == Z_OK else { throw GzipError("inflateInit2 failed (\(status))") }
@@ -28,7 +29,10 @@ public final class GzipInflater {
     public func inflate(_ input: some Collection<UInt8>, output: (UnsafeRawBufferPointer) throws -> Void) throws {
         var bytes = Array(input)
         guard !bytes.isEmpty else { return }
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        // Taken out for the call (no copy) and put back after.
+        var buffer: [UInt8] = []
+        swap(&buffer, &self.buffer)
+        defer { swap(&buffer, &self.buffer) }
         try bytes.withUnsafeMutableBufferPointer { inputBuffer in
             stream.next_in = inputBuffer.baseAddress
             stream.avail_in = UInt32(inputBuffer.count)

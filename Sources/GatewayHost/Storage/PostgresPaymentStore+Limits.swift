@@ -19,9 +19,10 @@ extension PostgresPaymentStore {
     ///
     /// `allAtOnce`: one statement picks a slot for every hold on the fast path, adds the payment to them and
     /// writes the transition and the payment's `limit_holds` — limits then add no round trip to a new payment.
-    /// If a hold found no slot there, it throws `FastPathMissed`: the caller rolls back (the picks hold row locks
-    /// out of key order, and the slow path waits for locks) and inserts again without `allAtOnce`, taking the
-    /// counters one by one in key order, each by the fast path or else the slow one.
+    /// Holds that found no slot there and come after every picked one take the slow path next, in the same
+    /// transaction. A hold that found none before one that did throws `FastPathMissed`: the caller rolls back
+    /// (a pick is held out of key order, and the slow path waits for locks) and inserts again without
+    /// `allAtOnce`, taking the counters one by one in key order, each by the fast path or else the slow one.
     func reserve(
         _ holds: [LimitHold], slots: Int, for payment: PaymentRecord, allAtOnce: Bool, on connection: PostgresConnection
     ) async throws {
@@ -31,12 +32,32 @@ extension PostgresPaymentStore {
                 bankCode: nil, bankMessage: nil, at: payment.createdAt, on: connection)
             return
         }
+        let reserved: [LimitHold]
         if allAtOnce {
             let picked = try await reserveFast(holds, slots: slots, recording: payment, on: connection)
-            guard picked.count == holds.count else { throw FastPathMissed() }
-            return
+            if picked.count == holds.count { return }
+            try await refuseIfFull(holds.indices.filter { picked[$0] == nil }.map { holds[$0] }, on: connection)
+            // The picks are reserved already. When the holds that found no slot come after every one that did
+            // (in key order), the slow path takes them now, in order, as the counter-by-counter insert would;
+            // otherwise a pick is held out of key order: start again.
+            let firstMiss = holds.indices.first { picked[$0] == nil } ?? holds.count
+            guard !holds.indices.contains(where: { $0 > firstMiss && picked[$0] != nil }) else { throw FastPathMissed() }
+            var taken: [LimitHold] = []
+            for (index, var hold) in holds.enumerated() {
+                if let slot = picked[index] {
+                    hold.slot = slot
+                } else {
+                    switch try await reserveSlow(hold, slots: slots, on: connection) {
+                    case .success(let slot): hold.slot = slot
+                    case .failure(let passed): throw LimitRefused(refusal: hold.refusal(passed))
+                    }
+                }
+                taken.append(hold)
+            }
+            reserved = taken
+        } else {
+            reserved = try await reserve(holds, slots: slots, on: connection)
         }
-        let reserved = try await reserve(holds, slots: slots, on: connection)
         try await recordTransition(
             id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
             bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
@@ -49,6 +70,7 @@ extension PostgresPaymentStore {
     /// Reserves every hold inside the caller's transaction, counter by counter in the holds' (key) order, and
     /// returns them with the slot each went to; throws `LimitRefused` with the first that does not fit.
     func reserve(_ holds: [LimitHold], slots: Int, on connection: PostgresConnection) async throws -> [LimitHold] {
+        try await refuseIfFull(holds, on: connection)
         var reserved: [LimitHold] = []
         for var hold in holds {
             if let slot = try await reserveFast([hold], slots: slots, recording: nil, on: connection)[0] {
@@ -117,6 +139,33 @@ extension PostgresPaymentStore {
             picked[Int(ord) - 1] = slot
         }
         return picked
+    }
+
+    /// Throws `LimitRefused` for the first of `holds` whose cap is already full in what is committed, without
+    /// taking a lock (one statement for all): committed use falls only by a release not yet committed, so this
+    /// is the answer the locked count would have given a moment earlier. A storm of payments against a full cap
+    /// then does not queue on the counters' locks — nor lock another counter's slots before finding out.
+    private func refuseIfFull(_ holds: [LimitHold], on connection: PostgresConnection) async throws {
+        let capped = holds.filter { $0.capAmount != nil || $0.capCount != nil }
+        guard !capped.isEmpty else { return }
+        var used: [String: (amount: Int64, count: Int64)] = [:]
+        for row in try await rows(
+            """
+            SELECT c.limit_key, c.day, COALESCE(SUM(c.amount), 0)::BIGINT, COALESCE(SUM(c.count), 0)::BIGINT
+            FROM limit_counters AS c
+            JOIN unnest(\(capped.map(\.key))::TEXT[], \(capped.map(\.day))::TEXT[]) AS w(key, day)
+                ON c.limit_key = w.key AND c.day = w.day
+            GROUP BY c.limit_key, c.day
+            """, on: connection)
+        {
+            let (key, day, amount, count) = try row.decode((String, String, Int64, Int64).self)
+            used[key + "|" + day] = (amount, count)
+        }
+        for hold in capped {
+            guard let (amount, count) = used[hold.key + "|" + hold.day] else { continue }
+            if let cap = hold.capCount, count + 1 > cap { throw LimitRefused(refusal: hold.refusal(.count)) }
+            if let cap = hold.capAmount, amount + hold.amount > cap { throw LimitRefused(refusal: hold.refusal(.amount)) }
+        }
     }
 
     /// The slow path (no free slot with room, a new day, a changed cap): locks the counter's slots in slot

@@ -20,15 +20,20 @@ final class TestLedger: Sendable {
     }
 
     /// Runs `body` with `instances` stores of one fresh ledger, opened (and migrated) one after the other.
+    /// `connectionWait`: how long a PostgreSQL call may wait for a pooled connection (a stress test that queues
+    /// hundreds of calls on the pools of a loaded machine waits longer than a call should).
     static func with(
-        _ kind: StoreKind, instances: Int = 2, _ body: (_ stores: [any PaymentStore], _ ledger: TestLedger) async throws -> Void
+        _ kind: StoreKind, instances: Int = 2, connectionWait: Duration? = nil,
+        _ body: (_ stores: [any PaymentStore], _ ledger: TestLedger) async throws -> Void
     ) async throws {
         let ledger: TestLedger
         switch kind {
         case .sqlite:
             ledger = TestLedger(kind: kind, directory: try TestDirectory("ledger"), postgres: nil)
         case .postgres:
-            ledger = TestLedger(kind: kind, directory: nil, postgres: try await PostgresTestServer.createDatabase())
+            var configuration = try await PostgresTestServer.createDatabase()
+            if let connectionWait { configuration.connectTimeout = connectionWait }
+            ledger = TestLedger(kind: kind, directory: nil, postgres: configuration)
         }
         do {
             var stores: [any PaymentStore] = []
