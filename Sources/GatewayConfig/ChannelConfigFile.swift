@@ -274,7 +274,7 @@ public struct ChannelConfigFile: Sendable, Equatable {
     }
 
     /// The line of a YAML syntax error.
-    private static func yamlLine(_ error: any Error) -> Int? {
+    static func yamlLine(_ error: any Error) -> Int? {
         guard let yaml = error as? YamlError else { return nil }
         switch yaml {
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return mark.line
@@ -283,7 +283,7 @@ public struct ChannelConfigFile: Sendable, Equatable {
     }
 
     /// A YAML syntax problem without echoing file contents (which could hold a pasted secret).
-    private static func yamlProblem(_ error: any Error) -> String {
+    static func yamlProblem(_ error: any Error) -> String {
         if let yaml = error as? YamlError {
             switch yaml {
             case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _):

@@ -156,7 +156,10 @@ public struct RoutingRules: Hashable, Sendable {
         do {
             loaded = try Yams.load(yaml: contents)
         } catch {
-            throw fail(nil, "not valid YAML")
+            // The same words and line as a channel config's syntax error.
+            throw ChannelConfigError(
+                file: fileName, key: nil, line: ChannelConfigFile.yamlLine(error),
+                "not valid YAML: \(ChannelConfigFile.yamlProblem(error))")
         }
         guard let root = loaded as? [String: Any] else { throw fail(nil, "expected a mapping with the key rules") }
         for key in root.keys.sorted() where key != "rules" { throw fail(key, "unknown key (allowed: rules)") }

@@ -230,6 +230,16 @@ struct RoutingRulesTests {
         #expect(rates.rate("a")?.rate == 0.99)
     }
 
+    @Test("a YAML syntax error in the routing file is reported with its line, as in a channel config")
+    func syntaxError() {
+        do {
+            _ = try RoutingRules.parse(contents: "rules:\n  - name: x\n    channels: [a, b\n", fileName: "routing.yaml")
+            Issue.record("accepted broken YAML")
+        } catch {
+            #expect(error.message.hasPrefix("not valid YAML") && error.line != nil, "\(error)")
+        }
+    }
+
     @Test("the routing file is not read as a channel config")
     func notAChannel() {
         #expect(!ChannelConfigFile.isConfigFileName("routing.yaml") && ChannelConfigFile.isConfigFileName("jiangnan.yaml"))
