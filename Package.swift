@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
         .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
+        .library(name: "Haixi", type: .dynamic, targets: ["Haixi"]),
     ],
     dependencies: [
         .package(path: "Sources/ChannelKit"),
@@ -88,6 +89,16 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Channels/HaixiProtocol",
+            swiftSettings: strict
+        ),
+        // The Haixi City Commercial Bank channel plugin (libHaixi.so).
+        .target(
+            name: "Haixi",
+            dependencies: [
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                "HaixiProtocol",
+            ],
+            path: "Sources/Channels/Haixi",
             swiftSettings: strict
         ),
         // The Minbei Rural Credit Union wire protocol (GBK form posts, MD5 signing, yuan strings, result codes),
