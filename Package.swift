@@ -200,6 +200,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "HaixiChannelTests",
+            dependencies: [
+                "Haixi", "HaixiProtocol",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+            ],
+            swiftSettings: strict,
+            // Every plugin exports the C symbol `channelkit_plugin_entry` (the gateway dlopens each .so on its
+            // own); the one test bundle that links several plugin modules would see it defined twice. Tests call
+            // the Swift functions, never the C symbol, so whichever copy the linker keeps is fine.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]
+        ),
+        .testTarget(
             name: "MinbeiTests",
             dependencies: ["MinbeiProtocol"],
             swiftSettings: strict
