@@ -10,9 +10,11 @@ let package = Package(
         .executable(name: "gateway", targets: ["GatewayHost"]),
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
+        .executable(name: "minbei-sim", targets: ["MinbeiSimulator"]),
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
         .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
+        .library(name: "Minbei", type: .dynamic, targets: ["Minbei"]),
     ],
     dependencies: [
         .package(path: "Sources/ChannelKit"),
@@ -50,7 +52,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // What every bank simulator needs: the fault plan and tags, the movable clock, the job scheduler, the
-        // loopback-aware request context, the ready announcement, connection resets.
+        // loopback-aware request context, the ready announcement, connection resets, the books and `/_sim/record`
+        // (SimBook, SimRecord), the control API and the notifier.
         .target(
             name: "SimulatorSupport",
             dependencies: [
@@ -58,6 +61,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Sources/Channels/SimulatorSupport",
             swiftSettings: strict
@@ -102,6 +107,30 @@ let package = Package(
             name: "MinbeiProtocol",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Channels/MinbeiProtocol",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Minbei",
+            dependencies: [
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                "MinbeiProtocol",
+            ],
+            path: "Sources/Channels/Minbei",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MinbeiSimulator",
+            dependencies: [
+                "MinbeiProtocol",
+                "SimulatorSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/Channels/MinbeiSimulator",
             swiftSettings: strict
         ),
         // The merchant request and webhook signatures, shared by the gateway, gatewayctl, loadgen and tests.
