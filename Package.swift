@@ -243,7 +243,8 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "Reconciliation",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "SimulatorSupport",
+                "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ChannelKit", package: "ChannelKit"),
