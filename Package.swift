@@ -10,10 +10,12 @@ let package = Package(
         .executable(name: "gateway", targets: ["GatewayHost"]),
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
+        .executable(name: "minbei-sim", targets: ["MinbeiSimulator"]),
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
         .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
         .library(name: "Haixi", type: .dynamic, targets: ["Haixi"]),
+        .library(name: "Minbei", type: .dynamic, targets: ["Minbei"]),
     ],
     dependencies: [
         .package(path: "Sources/ChannelKit"),
@@ -51,7 +53,8 @@ let package = Package(
             swiftSettings: strict
         ),
         // What every bank simulator needs: the fault plan and tags, the movable clock, the job scheduler, the
-        // loopback-aware request context, the ready announcement, connection resets.
+        // loopback-aware request context, the ready announcement, connection resets, the books and `/_sim/record`
+        // (SimBook, SimRecord), the control API and the notifier.
         .target(
             name: "SimulatorSupport",
             dependencies: [
@@ -59,6 +62,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Sources/Channels/SimulatorSupport",
             swiftSettings: strict
@@ -113,6 +118,30 @@ let package = Package(
             name: "MinbeiProtocol",
             dependencies: ["CZlib", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Channels/MinbeiProtocol",
+            swiftSettings: strict
+        ),
+        .target(
+            name: "Minbei",
+            dependencies: [
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                "MinbeiProtocol",
+            ],
+            path: "Sources/Channels/Minbei",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "MinbeiSimulator",
+            dependencies: [
+                "MinbeiProtocol",
+                "SimulatorSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/Channels/MinbeiSimulator",
             swiftSettings: strict
         ),
         // The merchant request and webhook signatures, shared by the gateway, gatewayctl, loadgen and tests.
@@ -237,7 +266,8 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "Reconciliation",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "SimulatorSupport",
+                "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ChannelKit", package: "ChannelKit"),

@@ -44,27 +44,11 @@ struct FaultResponder: Sendable {
     }
 
     /// The answer of a switched-off endpoint (`query_unavailable`).
-    static func unavailable() -> Response {
-        plainText(.serviceUnavailable, "service unavailable")
-    }
+    static func unavailable() -> Response { SimHTTP.unavailable() }
 
-    /// A short `text/plain` answer without signature headers, as a proxy in front of the bank would give.
-    static func plainText(_ status: HTTPResponse.Status, _ text: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "text/plain; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text + "\n")))
-    }
+    static func plainText(_ status: HTTPResponse.Status, _ text: String) -> Response { SimHTTP.plainText(status, text) }
 
-    /// The same signature with its first hex digit changed: well-formed, but wrong.
-    static func corrupted(_ signature: String) -> String {
-        guard let first = signature.first else { return "0" }
-        return (first == "0" ? "1" : "0") + signature.dropFirst()
-    }
+    static func corrupted(_ signature: String) -> String { SimHTTP.corrupted(signature) }
 
-    /// Waits, but no longer than until graceful shutdown, so SIGTERM is not held up by a held answer.
-    private static func hold(milliseconds: Int) async {
-        await cancelWhenGracefulShutdown {
-            try? await Task.sleep(nanoseconds: UInt64(milliseconds) * 1_000_000)
-        }
-    }
+    private static func hold(milliseconds: Int) async { await SimHTTP.hold(milliseconds: milliseconds) }
 }

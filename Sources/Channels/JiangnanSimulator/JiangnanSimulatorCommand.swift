@@ -150,7 +150,8 @@ struct JiangnanSimulatorCommand: AsyncParsableCommand {
             slowResponseMilliseconds: slowResponseMs, lateNotifyMilliseconds: lateNotifyMs,
             statementDelayMilliseconds: statementDelayMs, logger: logger
         ).register(on: router)
-        ControlAPI(clock: clock, ledger: ledger, faults: faultInjector).register(on: router)
+        ControlAPI(clock: clock, faults: faultInjector, bankTime: SimulatorClock.bankTime, record: { await ledger.record() })
+            .register(on: router)
 
         let announcer = ReadyAnnouncer(host: host, readyFile: readyFile, logger: logger)
         let app = Application(

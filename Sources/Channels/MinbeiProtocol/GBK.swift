@@ -21,6 +21,8 @@ public enum GBK {
     /// One conversion on its own iconv descriptor (iconv state is not shareable between threads).
     private static func convert(_ input: [UInt8], from source: String, to target: String) -> [UInt8]? {
         if input.isEmpty { return [] }
+        // ASCII is the same bytes in GBK and UTF-8: no descriptor needed.
+        if input.allSatisfy({ $0 < 0x80 }) { return input }
         let descriptor = iconv_open(target, source)
         guard descriptor != iconv_t(bitPattern: -1) else { return nil }
         defer { iconv_close(descriptor) }

@@ -173,23 +173,12 @@ public enum MinbeiStatement {
     }
 
     /// `yyyyMMdd` of a real calendar day.
-    static func isDate(_ text: String) -> Bool {
-        guard text.count == 8, text.allSatisfy(\.isASCIIDigit), let value = Int(text) else { return false }
-        let (year, month, day) = (value / 10_000, value / 100 % 100, value % 100)
-        guard year >= 1970, (1...12).contains(month), day >= 1 else { return false }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        return day <= days
-    }
+    private static func isDate(_ text: String) -> Bool { MinbeiTime.isDate(text) }
 
-    /// `HHmmss` of a time of day.
-    static func isTime(_ text: String) -> Bool {
-        guard text.count == 6, text.allSatisfy(\.isASCIIDigit), let value = Int(text) else { return false }
-        return value / 10_000 < 24 && value / 100 % 100 < 60 && value % 100 < 60
-    }
+    /// `HHmmss` of a real time of day.
+    private static func isTime(_ text: String) -> Bool { MinbeiTime.isTime(text) }
 }
 
-/// What is wrong with a statement line, in words that name the field.
 public struct MinbeiStatementIssue: Error, Sendable, Equatable, CustomStringConvertible {
     public let description: String
 

@@ -1,4 +1,3 @@
-import SimulatorSupport
 import Foundation
 import Hummingbird
 
@@ -48,7 +47,7 @@ extension ControlAPI {
     }
 
     /// Reads a `PUT /_sim/faults` body.
-    static func faultChange(_ body: Data) -> Result<FaultInjector.Change, FaultPlanError> {
+    public static func faultChange(_ body: Data) -> Result<FaultInjector.Change, FaultPlanError> {
         guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else {
             return .failure(FaultPlanError(#"expected a JSON object {"rates":{…},"seed":N,"query_unavailable":B}"#))
         }

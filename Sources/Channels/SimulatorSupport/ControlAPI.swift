@@ -1,4 +1,3 @@
-import SimulatorSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,16 +9,34 @@ import Hummingbird
 /// - `POST /_sim/clock` `{"offset_ms": N}` | `{"fixed_ms": N}`: changes the clock;
 /// - `GET /_sim/faults`, `PUT /_sim/faults`: the run's fault rates, seed and `query_unavailable` switch
 ///   (see `ControlAPI+Faults.swift`).
-struct ControlAPI: Sendable {
+public struct ControlAPI: Sendable {
     let clock: SimulatorClock
-    let ledger: BankLedger
     let faults: FaultInjector
+    /// The bank's record (a ``SimRecord`` for every simulator built on ``SimBook``).
+    let record: @Sendable () async -> any Encodable & Sendable
+    /// The clock's time as the bank writes it, for `GET /_sim/clock`'s `now`.
+    let bankTime: @Sendable (Int64) -> String
+
+    public init(
+        clock: SimulatorClock, faults: FaultInjector, bankTime: @escaping @Sendable (Int64) -> String,
+        record: @escaping @Sendable () async -> any Encodable & Sendable
+    ) {
+        self.clock = clock
+        self.faults = faults
+        self.bankTime = bankTime
+        self.record = record
+    }
+
+    /// A control API whose record is `book`'s.
+    public init(clock: SimulatorClock, faults: FaultInjector, book: SimBook, bankTime: @escaping @Sendable (Int64) -> String) {
+        self.init(clock: clock, faults: faults, bankTime: bankTime, record: { await book.record() })
+    }
 
     /// Adds the control routes.
-    func register(on router: Router<SimRequestContext>) {
+    public func register(on router: Router<SimRequestContext>) {
         router.get("/_sim/record") { _, context in
             guard context.isLoopbackPeer else { return Self.forbidden() }
-            return Self.json(await ledger.record())
+            return Self.json(await record())
         }
         router.get("/_sim/clock") { _, context in
             guard context.isLoopbackPeer else { return Self.forbidden() }
@@ -58,14 +75,14 @@ struct ControlAPI: Sendable {
 
     private func clockState() -> ClockState {
         let now = clock.nowMilliseconds
-        let text = SimulatorClock.bankTime(now)
+        let text = bankTime(now)
         switch clock.mode {
         case .offset(let offset): return ClockState(now_ms: now, now: text, offset_ms: offset, fixed_ms: nil)
         case .fixed(let fixed): return ClockState(now_ms: now, now: text, offset_ms: nil, fixed_ms: fixed)
         }
     }
 
-    static func json<Value: Encodable>(_ value: Value, status: HTTPResponse.Status = .ok) -> Response {
+    public static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = (try? encoder.encode(value)) ?? Data("{}".utf8)
@@ -74,11 +91,11 @@ struct ControlAPI: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func forbidden() -> Response {
+    public static func forbidden() -> Response {
         json(["error": "control API is loopback only"], status: .forbidden)
     }
 
-    static func badRequest(_ message: String) -> Response {
+    public static func badRequest(_ message: String) -> Response {
         json(["error": message], status: .badRequest)
     }
 }
