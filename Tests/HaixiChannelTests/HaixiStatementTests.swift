@@ -25,7 +25,7 @@ struct HaixiStatementTests {
             let time = String(format: "20261124%02d%02d%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
             let line = HaixiStatement.Line(
                 isRefund: refund, serialNo: refund ? "ref_\(index)" : "pay_\(index)",
-                bankSerialNo: "HX" + String(format: "%020d", index + 1), finishTime: time, amount: Int64(100 + index),
+                bankSerialNo: "HX9" + String(format: "%019d", index + 1), finishTime: time, amount: Int64(100 + index),
                 fee: Int64(index % 3), currency: "CNY", succeeded: succeeded, originalSerialNo: refund ? "pay_\(index - 1)" : "")
             var bytes = HaixiStatement.write(line)!
             if lineNumber == malformedLine { bytes.replaceSubrange(34..<36, with: Array("XX".utf8)) }
@@ -105,7 +105,7 @@ struct HaixiStatementTests {
         let pay = records[0]
         #expect(pay.lineNumber == 2)
         #expect(pay.transactionId == "pay_0")
-        #expect(pay.bankTransactionId == "HX00000000000000000001")
+        #expect(pay.bankTransactionId == "HX90000000000000000001")
         #expect(pay.kind == .payment)
         #expect(pay.amount == Demo.money(100))
         #expect(pay.fee == Demo.money(0))

@@ -51,7 +51,7 @@ struct HaixiStatementLine {
         default: return nil
         }
         guard let serialEnd = Self.serial(line, 2, 32) else { return nil }
-        guard line[34] == UInt8(ascii: "H"), line[35] == UInt8(ascii: "X"), Self.digits(line, 36, 20) != nil else { return nil }
+        guard line[34] == UInt8(ascii: "H"), line[35] == UInt8(ascii: "X"), Self.isDigits(line, 36, 20) else { return nil }
         guard let finishedAt = finish(line) else { return nil }
         guard let amount = Self.digits(line, 70, 12), amount > 0, let fee = Self.digits(line, 82, 8) else { return nil }
         guard let currency = currency(line[90], line[91], line[92]) else { return nil }
@@ -120,6 +120,16 @@ struct HaixiStatementLine {
         var index = start
         while index < start + width {
             guard line[index] == UInt8(ascii: " ") else { return false }
+            index += 1
+        }
+        return true
+    }
+
+    /// Whether `start..<start+width` is all digits (any width: the bank serial's 20 digits overflow an Int64).
+    static func isDigits(_ line: UnsafeBufferPointer<UInt8>, _ start: Int, _ width: Int) -> Bool {
+        var index = start
+        while index < start + width {
+            guard line[index] &- UInt8(ascii: "0") < 10 else { return false }
             index += 1
         }
         return true
