@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "gateway", targets: ["GatewayHost"]),
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
+        .executable(name: "haixi-sim", targets: ["HaixiSimulator"]),
         .executable(name: "minbei-sim", targets: ["MinbeiSimulator"]),
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
@@ -104,6 +105,22 @@ let package = Package(
                 "HaixiProtocol",
             ],
             path: "Sources/Channels/Haixi",
+            swiftSettings: strict
+        ),
+        // haixi-sim: the Haixi bank simulator on SimulatorSupport's shared pieces.
+        .executableTarget(
+            name: "HaixiSimulator",
+            dependencies: [
+                "HaixiProtocol",
+                "SimulatorSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/Channels/HaixiSimulator",
             swiftSettings: strict
         ),
         // The Minbei Rural Credit Union wire protocol (GBK form posts, MD5 signing, yuan strings, result codes),
@@ -239,6 +256,18 @@ let package = Package(
             // own); the one test bundle that links several plugin modules would see it defined twice. Tests call
             // the Swift functions, never the C symbol, so whichever copy the linker keeps is fine.
             linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]
+        ),
+        .testTarget(
+            name: "HaixiSimulatorTests",
+            dependencies: [
+                "Haixi", "HaixiProtocol", "HaixiSimulator", "SimulatorSupport",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
         ),
         .testTarget(
             name: "MinbeiTests",
