@@ -295,7 +295,7 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "SimulatorSupport",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "HaixiProtocol", "SimulatorSupport",
                 "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
