@@ -157,6 +157,58 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["statement.txt"])
     }
 
+    @Test("the bank's refusals: a stale TxTime (300002), a duplicate refund with other content (200004), a future bill (300005), dup-notify")
+    func refusals() async throws {
+        let sim = try await HaixiSimProcess.launch(["--notify-delays", "0.2"])
+        defer { sim.stop() }
+        let holder = Mutex<HaixiChannel?>(nil)
+        let receiver = try await NotifyReceiver.start(refusals: 0) { holder.withLock { $0 } }
+        defer { receiver.stop() }
+        let clock = OffsetClock()
+        let channel = try Self.channel(sim: sim, clock: clock, notifyPort: receiver.port)
+        holder.withLock { $0 = channel }
+        let suffix = String(UUID().uuidString.prefix(8))
+
+        // 6 minutes ahead of the bank: refused unprocessed, another channel may be tried.
+        clock.offset.withLock { $0 = 360_000 }
+        let stale = try await channel.pay(PayRequest(transactionId: "pay_stale_\(suffix)", amount: Self.money(100), subject: "x"))
+        #expect(stale.bankCode == "300002")
+        #expect(stale.mayTryAnotherChannel)
+        clock.offset.withLock { $0 = 0 }
+        #expect(try await sim.record().payments.isEmpty, "nothing was booked")
+
+        let payId = "pay_dup_\(suffix)"
+        let paid = try await channel.pay(PayRequest(transactionId: payId, amount: Self.money(5000), subject: "[sim:dup-notify]"))
+        #expect(paid.status == .succeeded)
+        let refund = RefundRequest(
+            transactionId: "ref_dup_\(suffix)", paymentTransactionId: payId, amount: Self.money(100),
+            paymentAmount: Self.money(5000), reason: "one")
+        #expect(try await channel.refund(refund).status == .succeeded)
+        var other = refund
+        other.amount = Self.money(200)
+        let mismatch = try await channel.refund(other)
+        #expect(mismatch.bankCode == "200004")
+        #expect(mismatch.declineReason == .declined)
+
+        let tomorrow = try #require(BusinessDate(HaixiTime.formatDate(Date().addingTimeInterval(86_400))))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hx-refusals-\(suffix)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let future = await #expect(throws: PaymentChannelError.self) {
+            _ = try await channel.downloadStatement(
+                StatementRequest(businessDate: tomorrow, destination: folder.appendingPathComponent("s.txt")))
+        }
+        #expect(future?.code == .statementNotReady)
+        #expect(future?.bankCode == "300005")
+
+        // [sim:dup-notify]: two independent deliveries of the 2001, each acknowledged.
+        #expect(
+            try await eventually {
+                try await sim.record().notifications.filter { $0.transaction_id == payId && $0.delivered }.count == 2
+            })
+        #expect(await receiver.inbox.events.filter { $0.transactionId == payId }.count == 2)
+    }
+
     @Test("a channel whose bank_public_key is not the simulator's fails its self-check, saying what to check")
     func wrongBankKey() async throws {
         let sim = try await HaixiSimProcess.launch([])
