@@ -14,7 +14,7 @@ let package = Package(
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
         .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
-        .library(name: "Minbei", type: .dynamic, targets: ["Minbei"]),
+        .library(name: "Minbei", type: .dynamic, targets: ["MinbeiEntry"]),
     ],
     dependencies: [
         .package(path: "Sources/ChannelKit"),
@@ -118,6 +118,13 @@ let package = Package(
             path: "Sources/Channels/Minbei",
             swiftSettings: strict
         ),
+        // libMinbei.so's C entry point (see MinbeiPluginEntry.swift).
+        .target(
+            name: "MinbeiEntry",
+            dependencies: ["Minbei", .product(name: "ChannelKit", package: "ChannelKit")],
+            path: "Sources/Channels/MinbeiEntry",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "MinbeiSimulator",
             dependencies: [
@@ -215,6 +222,11 @@ let package = Package(
         .testTarget(
             name: "HaixiTests",
             dependencies: ["HaixiProtocol"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MinbeiChannelTests",
+            dependencies: ["Minbei", "MinbeiProtocol", .product(name: "ChannelKit", package: "ChannelKit")],
             swiftSettings: strict
         ),
         .testTarget(
