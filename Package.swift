@@ -12,8 +12,9 @@ let package = Package(
         .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
         .executable(name: "minbei-sim", targets: ["MinbeiSimulator"]),
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
+        .executable(name: "statement-bench", targets: ["StatementBench"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
-        .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
+        .library(name: "Jiangnan", type: .dynamic, targets: ["JiangnanEntry"]),
         .library(name: "Minbei", type: .dynamic, targets: ["MinbeiEntry"]),
     ],
     dependencies: [
@@ -49,6 +50,13 @@ let package = Package(
                 "JiangnanProtocol",
             ],
             path: "Sources/Channels/Jiangnan",
+            swiftSettings: strict
+        ),
+        // libJiangnan.so's C entry point (see JiangnanPluginEntry.swift).
+        .target(
+            name: "JiangnanEntry",
+            dependencies: ["Jiangnan", .product(name: "ChannelKit", package: "ChannelKit")],
+            path: "Sources/Channels/JiangnanEntry",
             swiftSettings: strict
         ),
         // What every bank simulator needs: the fault plan and tags, the movable clock, the job scheduler, the
@@ -156,6 +164,17 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // Writes bank statements of any size in each bank's format and parses them through the real channels'
+        // parsers, reporting time and peak RSS (BENCHMARKS.md, "Statement parsing").
+        .executableTarget(
+            name: "StatementBench",
+            dependencies: [
+                "Jiangnan", "JiangnanProtocol", "Minbei", "MinbeiProtocol",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
         ),

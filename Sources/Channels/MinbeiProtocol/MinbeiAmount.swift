@@ -8,13 +8,20 @@ public enum MinbeiAmount {
 
     /// The fen of a yuan string, or `nil` when it is not one.
     public static func minorUnits(_ text: some StringProtocol) -> Int64? {
-        let bytes = Array(text.utf8)
+        minorUnits(bytes: Array(text.utf8))
+    }
+
+    /// The fen of a yuan string's bytes, or `nil` when they are not one (the same rules, without a copy).
+    public static func minorUnits<Bytes: RandomAccessCollection<UInt8>>(bytes: Bytes) -> Int64? where Bytes.Index == Int {
         let point = bytes.count - 3
-        guard bytes.count >= 4, bytes.count <= 11, bytes[point] == UInt8(ascii: ".") else { return nil }
-        let integer = bytes[..<point]
-        guard integer.first != UInt8(ascii: "0") || integer.count == 1 else { return nil }
+        guard bytes.count >= 4, bytes.count <= 11 else { return nil }
+        let start = bytes.startIndex
+        let pointIndex = start + point
+        guard bytes[pointIndex] == UInt8(ascii: ".") else { return nil }
+        guard bytes[start] != UInt8(ascii: "0") || point == 1 else { return nil }
         var value: Int64 = 0
-        for (index, byte) in bytes.enumerated() where index != point {
+        for index in bytes.indices where index != pointIndex {
+            let byte = bytes[index]
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
             value = value * 10 + Int64(byte - UInt8(ascii: "0"))
         }
