@@ -201,6 +201,9 @@ let package = Package(
             name: "GatewayHost",
             dependencies: [
                 "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation",
+                // Only `gateway recon-generate` writes statements in these banks' formats; the gateway itself
+                // knows no bank.
+                "MinbeiProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

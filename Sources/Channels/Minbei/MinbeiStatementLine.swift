@@ -71,7 +71,16 @@ struct MinbeiStatementLine {
         guard let amount = MinbeiAmount.minorUnits(bytes: field(6)), amount > 0,
             let fee = MinbeiAmount.minorUnits(bytes: field(7))
         else { return nil }
-        guard field(8).elementsEqual(numericCurrency) else { return nil }
+        let lineCurrency: Currency
+        if field(8).elementsEqual(numericCurrency) {
+            lineCurrency = currency
+        } else {
+            // Another currency is a finding of the reconciliation (currency_mismatch), not an unreadable line.
+            guard let code = MinbeiRules.alphabeticCurrency[String(decoding: field(8), as: UTF8.self)],
+                let other = Currency(code: code)
+            else { return nil }
+            lineCurrency = other
+        }
         let status = field(9)
         guard status.count == 1, status[0] == 0x53 || status[0] == 0x46 else { return nil }
         let remark = UnsafeBufferPointer(rebasing: line[(ends[9] + 1)...])
@@ -82,7 +91,7 @@ struct MinbeiStatementLine {
             finishedAt: Date(timeIntervalSince1970: TimeInterval(dayStart + seconds)),
             transactionId: isRefund ? String(decoding: refund, as: UTF8.self) : orderNo,
             bankTransactionId: String(decoding: sequence, as: UTF8.self), kind: isRefund ? .refund : .payment,
-            amount: Money(minorUnits: amount, currency: currency), fee: Money(minorUnits: fee, currency: currency),
+            amount: Money(minorUnits: amount, currency: lineCurrency), fee: Money(minorUnits: fee, currency: lineCurrency),
             status: status[0] == 0x53 ? .succeeded : .failed, originalTransactionId: isRefund ? orderNo : nil)
     }
 
@@ -95,8 +104,8 @@ struct MinbeiStatementLine {
             if parsed.transDate != businessDate.compact {
                 return "trans_date \(parsed.transDate) is not the statement's date \(businessDate.compact)"
             }
-            if parsed.currency != String(decoding: numericCurrency, as: UTF8.self) {
-                return "cur \(parsed.currency) is not \(String(decoding: numericCurrency, as: UTF8.self)) (\(currency.code))"
+            if MinbeiRules.alphabeticCurrency[parsed.currency] == nil {
+                return "cur \(parsed.currency) is not an ISO 4217 numeric code this channel knows"
             }
             return "malformed line"
         }

@@ -26,6 +26,25 @@ extension EndToEndLoadTests {
             }
         }
 
+        @Test("Minbei: a generated day in Minbei's format (gzip'd GBK) reconciles to the answer key")
+        func minbeiGenerated() async throws {
+            try await BankStack.with(MinbeiStack.setup, label: "recon-gen-minbei", gatewayArguments: ["--no-recovery"]) { stack in
+                let date = "2026-11-24"
+                let key = try await ReconTestSupport.generate(
+                    in: stack.directory, dataDirectory: stack.dataDirectory, date: date, rows: 20_000, each: 5,
+                    channel: "minbei", format: "minbei")
+                let statement = stack.dataDirectory.appendingPathComponent("statements/minbei/\(date).statement")
+                let bytes = try Data(contentsOf: statement)
+                #expect(Array(bytes.prefix(2)) == [0x1F, 0x8B], "gzip")
+                let run = try await ReconTestSupport.run(stack.gateway, channel: "minbei", date: date)
+                #expect(run.statement.downloaded == false)
+                #expect(ReconTestSupport.totals(run) == key.classes)
+                #expect(run.ledgerRows == key.ledger_rows)
+                #expect(run.statementLines == key.statement_lines)
+                #expect(run.findings.isEmpty, "the generator writes a correct header: \(run.findings)")
+            }
+        }
+
         /// Pays (three good, one declined, one timing out and left pending), refunds one, lets `payDirectly` add a
         /// charge only the bank has, moves the bank past the day's end and reconciles the day.
         static func reconcile(_ setup: BankSetup, payDirectly: (BankStack) async throws -> Void) async throws {
