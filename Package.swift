@@ -13,10 +13,11 @@ let package = Package(
         .executable(name: "haixi-sim", targets: ["HaixiSimulator"]),
         .executable(name: "minbei-sim", targets: ["MinbeiSimulator"]),
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
+        .executable(name: "statement-bench", targets: ["StatementBench"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
-        .library(name: "Jiangnan", type: .dynamic, targets: ["Jiangnan"]),
-        .library(name: "Haixi", type: .dynamic, targets: ["Haixi"]),
-        .library(name: "Minbei", type: .dynamic, targets: ["Minbei"]),
+        .library(name: "Jiangnan", type: .dynamic, targets: ["JiangnanEntry"]),
+        .library(name: "Haixi", type: .dynamic, targets: ["HaixiEntry"]),
+        .library(name: "Minbei", type: .dynamic, targets: ["MinbeiEntry"]),
     ],
     dependencies: [
         .package(path: "Sources/ChannelKit"),
@@ -51,6 +52,13 @@ let package = Package(
                 "JiangnanProtocol",
             ],
             path: "Sources/Channels/Jiangnan",
+            swiftSettings: strict
+        ),
+        // libJiangnan.so's C entry point (see JiangnanPluginEntry.swift).
+        .target(
+            name: "JiangnanEntry",
+            dependencies: ["Jiangnan", .product(name: "ChannelKit", package: "ChannelKit")],
+            path: "Sources/Channels/JiangnanEntry",
             swiftSettings: strict
         ),
         // What every bank simulator needs: the fault plan and tags, the movable clock, the job scheduler, the
@@ -107,6 +115,13 @@ let package = Package(
             path: "Sources/Channels/Haixi",
             swiftSettings: strict
         ),
+        // libHaixi.so's C entry point (see HaixiPluginEntry.swift).
+        .target(
+            name: "HaixiEntry",
+            dependencies: ["Haixi", .product(name: "ChannelKit", package: "ChannelKit")],
+            path: "Sources/Channels/HaixiEntry",
+            swiftSettings: strict
+        ),
         // haixi-sim: the Haixi bank simulator on SimulatorSupport's shared pieces.
         .executableTarget(
             name: "HaixiSimulator",
@@ -146,6 +161,13 @@ let package = Package(
             path: "Sources/Channels/Minbei",
             swiftSettings: strict
         ),
+        // libMinbei.so's C entry point (see MinbeiPluginEntry.swift).
+        .target(
+            name: "MinbeiEntry",
+            dependencies: ["Minbei", .product(name: "ChannelKit", package: "ChannelKit")],
+            path: "Sources/Channels/MinbeiEntry",
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "MinbeiSimulator",
             dependencies: [
@@ -180,6 +202,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Writes bank statements of any size in each bank's format and parses them through the real channels'
+        // parsers, reporting time and peak RSS (BENCHMARKS.md, "Statement parsing").
+        .executableTarget(
+            name: "StatementBench",
+            dependencies: [
+                "Jiangnan", "JiangnanProtocol", "Minbei", "MinbeiProtocol",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         // Channel config files: parsing with file/line/key errors, the in-place `online:` edit and the atomic
         // write, shared by the gateway and gatewayctl (`config check`, offline edits without a gateway).
         .target(
@@ -203,6 +236,9 @@ let package = Package(
             name: "GatewayHost",
             dependencies: [
                 "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation",
+                // Only `gateway recon-generate` writes statements in these banks' formats; the gateway itself
+                // knows no bank.
+                "MinbeiProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -251,11 +287,7 @@ let package = Package(
                 "Haixi", "HaixiProtocol",
                 .product(name: "ChannelKit", package: "ChannelKit"),
             ],
-            swiftSettings: strict,
-            // Every plugin exports the C symbol `channelkit_plugin_entry` (the gateway dlopens each .so on its
-            // own); the one test bundle that links several plugin modules would see it defined twice. Tests call
-            // the Swift functions, never the C symbol, so whichever copy the linker keeps is fine.
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--allow-multiple-definition"])]
+            swiftSettings: strict
         ),
         .testTarget(
             name: "HaixiSimulatorTests",
@@ -267,6 +299,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MinbeiChannelTests",
+            dependencies: ["Minbei", "MinbeiProtocol", .product(name: "ChannelKit", package: "ChannelKit")],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the gateway with the Jiangnan channel against the Jiangnan bank simulator, for a demo or a smoke
-# test. Expects a finished `swift build` (`make run` does both). Stays in the foreground; Ctrl-C or SIGTERM
-# stops the gateway and the simulator.
+# Runs the gateway with every demo bank channel (Jiangnan, Minbei) each against its own bank simulator, for a
+# demo or a smoke test. Expects a finished `swift build` (`make run` does both). Stays in the foreground;
+# Ctrl-C or SIGTERM stops the gateway and the simulators.
 #
 # State lives under RUN_DIR (default .run/): data/ (ledger), plugins/, channel-configs/, logs/, *.ready, *.pid.
 #
@@ -18,9 +18,14 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
 
-# The merchant number and signing secret of the demo merchant, as published in the bank's interface document.
-demo_merchant_no=JN8800001
-demo_secret=jn-demo-secret-0001
+# The demo banks: each one's simulator, plugin, and the merchant number and key published in its interface
+# document (../shared/banks/*.md), given to its simulator and, through the environment, to the gateway only.
+banks=(jiangnan minbei)
+declare -A sim_product=([jiangnan]=jiangnan-sim [minbei]=minbei-sim)
+declare -A plugin_file=([jiangnan]=libJiangnan.so [minbei]=libMinbei.so)
+declare -A demo_merchant_no=([jiangnan]=JN8800001 [minbei]=MB0001)
+declare -A demo_secret=([jiangnan]=jn-demo-secret-0001 [minbei]=mb-demo-key-0001)
+declare -A secret_variable=([jiangnan]=JIANGNAN_SECRET [minbei]=MINBEI_KEY)
 
 # The gateway's demo merchant (merchants.yaml) and its documented demo secret (docs/MERCHANT-AUTH.md), unless
 # the caller brought their own.
@@ -49,7 +54,7 @@ shown() { local path=$1; [[ $path == "$root"/* ]] && path=${path#"$root"/}; prin
 
 # --- binaries ------------------------------------------------------------------------------------------
 bin=$(swift build --show-bin-path)
-for file in gateway jiangnan-sim gatewayctl libJiangnan.so; do
+for file in gateway gatewayctl "${sim_product[@]}" "${plugin_file[@]}"; do
     [[ -f $bin/$file ]] || fail "$(shown "$bin")/$file is missing; build first (make build)"
 done
 
@@ -60,7 +65,7 @@ running() {
     stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
     [[ $(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' <<<"$stat") != Z ]]
 }
-for name in gateway jiangnan-sim; do
+for name in gateway "${sim_product[@]}"; do
     pid_file=$run_dir/$name.pid
     if [[ -s $pid_file ]]; then
         pid=$(<"$pid_file")
@@ -114,20 +119,20 @@ merchant_port=${MERCHANT_PORT:-$(pick_port 8080)}
 admin_port=${ADMIN_PORT:-$(pick_port 8081 "$merchant_port")}
 
 # --- stop what we started, whatever happens ------------------------------------------------------------
-sim_pid=
+declare -A sim_pid=()
 gateway_pid=
 cleanup() {
     local status=$?
     trap '' INT TERM
-    local pids=() pid
-    for pid in $gateway_pid $sim_pid; do
+    local pids=() pid name
+    for pid in $gateway_pid "${sim_pid[@]}"; do
         if running "$pid"; then
             kill -TERM "$pid" 2>/dev/null || true
             pids+=("$pid")
         fi
     done
     if ((${#pids[@]} > 0)); then
-        say "Stopping the gateway and the bank simulator..."
+        say "Stopping the gateway and the bank simulators..."
         local deadline=$((SECONDS + 20)) alive
         while :; do
             alive=()
@@ -142,7 +147,8 @@ cleanup() {
         done
         for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     fi
-    rm -f "$run_dir/gateway.pid" "$run_dir/jiangnan-sim.pid"
+    rm -f "$run_dir/gateway.pid"
+    for name in "${sim_product[@]}"; do rm -f "$run_dir/$name.pid"; done
     exit "$status"
 }
 trap cleanup EXIT
@@ -169,26 +175,34 @@ wait_ready() {
 # The number after "key": in a JSON file ($1 file, $2 key).
 json_number() { sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*([0-9]+).*/\1/p" "$1" | head -n 1; }
 
-# --- bank simulator ------------------------------------------------------------------------------------
-rm -f "$run_dir/jiangnan-sim.ready" "$run_dir/gateway.ready"
-"$bin/jiangnan-sim" --host 127.0.0.1 --port 0 --merchant "$demo_merchant_no=$demo_secret" \
-    --ready-file "$run_dir/jiangnan-sim.ready" >"$log_dir/jiangnan-sim.log" 2>&1 &
-sim_pid=$!
-echo "$sim_pid" >"$run_dir/jiangnan-sim.pid"
-wait_ready "$run_dir/jiangnan-sim.ready" "$sim_pid" "the bank simulator" "$log_dir/jiangnan-sim.log"
-sim_port=$(json_number "$run_dir/jiangnan-sim.ready" port)
-[[ -n $sim_port ]] || fail "no port in $(shown "$run_dir")/jiangnan-sim.ready: $(<"$run_dir/jiangnan-sim.ready")"
+# --- bank simulators, plugins and channel configs -------------------------------------------------------
+rm -f "$run_dir/gateway.ready"
+declare -A sim_port=()
+for bank in "${banks[@]}"; do
+    sim=${sim_product[$bank]}
+    rm -f "$run_dir/$sim.ready"
+    "$bin/$sim" --host 127.0.0.1 --port 0 --merchant "${demo_merchant_no[$bank]}=${demo_secret[$bank]}" \
+        --ready-file "$run_dir/$sim.ready" >"$log_dir/$sim.log" 2>&1 &
+    sim_pid[$bank]=$!
+    echo "${sim_pid[$bank]}" >"$run_dir/$sim.pid"
+done
+for bank in "${banks[@]}"; do
+    sim=${sim_product[$bank]}
+    wait_ready "$run_dir/$sim.ready" "${sim_pid[$bank]}" "the $bank bank simulator" "$log_dir/$sim.log"
+    sim_port[$bank]=$(json_number "$run_dir/$sim.ready" port)
+    [[ -n ${sim_port[$bank]} ]] || fail "no port in $(shown "$run_dir")/$sim.ready: $(<"$run_dir/$sim.ready")"
 
-# --- plugin and channel config -------------------------------------------------------------------------
-# Never overwrite a .so in place (a running process may have it mapped): copy to a temporary name, then rename.
-tmp_plugin=$plugins_dir/.libJiangnan.so.partial.$$
-cp "$bin/libJiangnan.so" "$tmp_plugin"
-mv -f "$tmp_plugin" "$plugins_dir/libJiangnan.so"
+    # Never overwrite a .so in place (a running process may have it mapped): copy to a temporary name, then rename.
+    plugin=${plugin_file[$bank]}
+    tmp_plugin=$plugins_dir/.$plugin.partial.$$
+    cp "$bin/$plugin" "$tmp_plugin"
+    mv -f "$tmp_plugin" "$plugins_dir/$plugin"
 
-tmp_config=$config_dir/.jiangnan.yaml.partial.$$
-sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:$sim_port#" channel-configs/jiangnan.yaml >"$tmp_config"
-grep -q "^endpoint: http://127.0.0.1:$sim_port\$" "$tmp_config" || fail "channel-configs/jiangnan.yaml has no endpoint line"
-mv -f "$tmp_config" "$config_dir/jiangnan.yaml"
+    tmp_config=$config_dir/.$bank.yaml.partial.$$
+    sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:${sim_port[$bank]}#" "channel-configs/$bank.yaml" >"$tmp_config"
+    grep -q "^endpoint: http://127.0.0.1:${sim_port[$bank]}\$" "$tmp_config" || fail "channel-configs/$bank.yaml has no endpoint line"
+    mv -f "$tmp_config" "$config_dir/$bank.yaml"
+done
 
 # --- the admin token: a random one per RUN_DIR, in a file only the owner can read -----------------------------
 admin_token_file=$run_dir/admin-token
@@ -200,8 +214,10 @@ chmod 600 "$admin_token_file"
 admin_tokens=$run_dir/admin-tokens.yaml
 printf 'tokens:\n  - name: demo-ops\n    token_file: %s\n' "$admin_token_file" >"$admin_tokens"
 
-# --- gateway (the only process that gets the channel secret and the merchant's secret) ---------------------
-JIANGNAN_SECRET=$demo_secret GATEWAY_MERCHANT_DEMO_SECRET=$merchant_secret "$bin/gateway" \
+# --- gateway (the only process that gets the channels' secrets and the merchant's secret) -------------------
+channel_secrets=()
+for bank in "${banks[@]}"; do channel_secrets+=("${secret_variable[$bank]}=${demo_secret[$bank]}"); done
+env "${channel_secrets[@]}" GATEWAY_MERCHANT_DEMO_SECRET=$merchant_secret "$bin/gateway" \
     --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" --merchants "$merchants_file" \
     --admin-tokens "$admin_tokens" \
     --host 127.0.0.1 --port "$merchant_port" --admin-host 127.0.0.1 --admin-port "$admin_port" \
@@ -228,16 +244,18 @@ signing="--merchant-id $merchant_id --secret-env $merchant_secret_variable"
 body='{"merchant_order_id":"'"$order_id"'","amount":12345,"currency":"CNY","subject":"Demo tea","channel":"jiangnan"}'
 
 say ""
-say "The gateway is running with the Jiangnan channel against the Jiangnan bank simulator."
+say "The gateway is running with the channels ${banks[*]}, each against its bank's simulator."
 say "  merchant API    $merchant_url   (described in docs/openapi.yaml; requests are signed: docs/MERCHANT-AUTH.md)"
 say "  admin API       $admin_url  (bearer token in $(shown "$admin_token_file"))"
-say "  bank simulator  http://127.0.0.1:$sim_port  (merchant $demo_merchant_no)"
+for bank in "${banks[@]}"; do
+    say "  bank simulator  http://127.0.0.1:${sim_port[$bank]}  ($bank, ${sim_product[$bank]}; merchant ${demo_merchant_no[$bank]})"
+done
 if [[ $merchant_secret_is_demo == true ]]; then
     say "  merchant        $merchant_id  ($(shown "$merchants_file"); secret: the documented demo secret $merchant_secret)"
 else
     say "  merchant        $merchant_id  ($(shown "$merchants_file"); secret: your $merchant_secret_variable)"
 fi
-say "  state and logs  $(shown "$run_dir")/  (logs/gateway.log, logs/jiangnan-sim.log)"
+say "  state and logs  $(shown "$run_dir")/  (logs/gateway.log, logs/<bank>-sim.log)"
 say ""
 say "Channels and plugins:"
 "$bin/gatewayctl" channels --admin-url "$admin_url" --admin-token-file "$admin_token_file" 2>&1 | sed 's/^./  &/' || true
@@ -253,20 +271,30 @@ say "Pay as merchant $merchant_id: gatewayctl signs the request and prints the p
 say "a subject tag such as [sim:insufficient-funds] picks a bank scenario, see README.md)."
 say "pay command:"
 say "$with_secret$gatewayctl pay --url $merchant_url $signing --amount 12345 --currency CNY --subject 'Demo tea' --channel jiangnan"
+for bank in "${banks[@]}"; do
+    [[ $bank == jiangnan ]] && continue
+    say "pay command ($bank):"
+    say "$with_secret$gatewayctl pay --url $merchant_url $signing --amount 12345 --currency CNY --subject 'Demo tea' --channel $bank"
+done
 say ""
 say "Or sign with gatewayctl and send with curl (sign prints the curl command; this runs it at once, since a"
 say "signature is good for one request within 5 minutes; run it again to see the idempotent replay):"
 say "signed curl command:"
 say "eval \"\$($with_secret$gatewayctl sign $signing --curl $merchant_url POST /v1/payments --body '$body')\""
 say ""
-say "Press Ctrl-C to stop the gateway and the bank simulator."
+say "Press Ctrl-C to stop the gateway and the bank simulators."
 
-# --- foreground until a signal, or until one of the two exits ------------------------------------------
+# --- foreground until a signal, or until one of the processes exits -------------------------------------
 status=0
-wait -n "$gateway_pid" "$sim_pid" || status=$?
+wait -n "$gateway_pid" "${sim_pid[@]}" || status=$?
 # A Ctrl-C reaches every process of the group, so a child may beat our own trap: give the trap a moment to run.
 sleep 0.5
 if ! running "$gateway_pid"; then
     fail "the gateway exited (status $status); see $(shown "$log_dir")/gateway.log"
 fi
-fail "the bank simulator exited (status $status); see $(shown "$log_dir")/jiangnan-sim.log"
+for bank in "${banks[@]}"; do
+    if ! running "${sim_pid[$bank]}"; then
+        fail "the $bank bank simulator exited (status $status); see $(shown "$log_dir")/${sim_product[$bank]}.log"
+    fi
+done
+fail "a process exited (status $status); see $(shown "$log_dir")/"

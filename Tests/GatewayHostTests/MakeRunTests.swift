@@ -76,12 +76,27 @@ struct MakeRunTests {
         #expect(channelsCommand.contains("gatewayctl channels ") && channelsCommand.contains("--admin-token-file "), "\(channelsCommand)")
         let (channelsStatus, channels, channelsErrors) = try Self.shell(channelsCommand, in: Self.packageRoot)
         #expect(channelsStatus == 0, "channels command failed (\(channelsStatus)): \(channels)\(channelsErrors)\n\(log())")
-        #expect(channels.split(separator: "\n").contains { $0.hasPrefix("jiangnan ") && $0.contains("ready") }, "\(channels)")
+        for channel in Self.channels {
+            #expect(channels.split(separator: "\n").contains { $0.hasPrefix("\(channel) ") && $0.contains("ready") }, "\(channels)")
+        }
 
         let runDir = runDirectory.appendingPathComponent("run")
         let gatewayPid = try Self.pid(in: runDir.appendingPathComponent("gateway.pid"))
         let simulatorPid = try Self.pid(in: runDir.appendingPathComponent("jiangnan-sim.pid"))
         #expect(Self.isRunning(gatewayPid) && Self.isRunning(simulatorPid), "\(log())")
+        var otherSimulators: [Int32] = []
+        for channel in Self.channels where channel != "jiangnan" {
+            let pid = try Self.pid(in: runDir.appendingPathComponent("\(channel)-sim.pid"))
+            #expect(Self.isRunning(pid), "\(channel)-sim: \(log())")
+            otherSimulators.append(pid)
+            // Each other bank's pay command, as printed, pays through its channel.
+            let command = try await Self.waitForCommand(
+                after: "pay command (\(channel)):", in: outputFile, while: make, timeout: .seconds(60), log: log)
+            #expect(command.contains("--channel \(channel)"), "\(command)")
+            let (status, answer, errors) = try Self.shell(command, in: Self.packageRoot)
+            #expect(status == 0, "\(channel) pay command failed (\(status)): \(answer)\(errors)\n\(log())")
+            #expect(GatewayCtlTests.fields(answer)["status"] == "succeeded", "\(channel): \(answer)\n\(log())")
+        }
 
         // Pasted into a shell at the repository root, as printed: gatewayctl signs and prints the payment.
         let (status, answer, errors) = try Self.shell(payCommand, in: Self.packageRoot)
@@ -119,9 +134,16 @@ struct MakeRunTests {
         if !make.isRunning {
             stopped = true
         }
+        for pid in otherSimulators {
+            #expect(!Self.isRunning(pid), "simulator (pid \(pid)) still running after SIGTERM\n\(log())")
+            if Self.isRunning(pid) { kill(pid, SIGKILL) }
+        }
         if Self.isRunning(gatewayPid) { kill(gatewayPid, SIGKILL) }
         if Self.isRunning(simulatorPid) { kill(simulatorPid, SIGKILL) }
     }
+
+    /// The demo's channels, each against its own bank simulator.
+    static let channels = ["jiangnan", "minbei"]
 
     /// Waits for the line after `marker` (e.g. `pay command:`) in the output file.
     static func waitForCommand(

@@ -400,11 +400,11 @@ import Testing
         #expect(manifest.requiredSettings == ["merchant_no"])
         #expect(manifest.credentials == [CredentialDeclaration("secret", rotates: true, summary: manifest.credentials.first?.summary ?? "")])
 
-        let describe = try #require(channelKitPluginEntry(PluginExport.describeRequest))
+        let describe = try #require(PluginExport.entry(PluginExport.describeRequest, JiangnanPlugin.self))
         let text = String(cString: describe.assumingMemoryBound(to: CChar.self))
         free(describe)
         #expect(text == "channelkit-entry=1;api=2.0;swift=\(ChannelKitVersion.swiftCompiler)")
-        let created = try #require(channelKitPluginEntry(PluginExport.createRequest))
+        let created = try #require(PluginExport.entry(PluginExport.createRequest, JiangnanPlugin.self))
         let instance = Unmanaged<AnyObject>.fromOpaque(created).takeRetainedValue() as? PluginInstance
         #expect(instance?.plugin is JiangnanPlugin)
     }

@@ -113,3 +113,19 @@ struct MinbeiStatementTests {
         #expect(issue("MB0001|20261201|3|10.00|0.3") == "header: total_fee is not a yuan amount")
     }
 }
+
+@Suite("Minbei statement header totals")
+struct MinbeiStatementHeaderTests {
+    @Test("a day's totals may pass what one payment can hold (99,999,999.99): up to 16 integer digits round-trip")
+    func largeTotals() throws {
+        let header = MinbeiStatement.Header(
+            merchantId: "MB0001", billDate: "20261201", totalCount: 2_000_000, totalAmount: 512_345_678_901_234,
+            totalFee: 512_345_678_901)
+        let bytes = try #require(MinbeiStatement.write(header))
+        #expect(String(decoding: bytes, as: UTF8.self) == "MB0001|20261201|2000000|5123456789012.34|5123456789.01")
+        #expect(try MinbeiStatement.parseHeader(bytes).get() == header)
+        #expect(MinbeiAmount.totalMinorUnits("1.2") == nil && MinbeiAmount.totalMinorUnits("-1.00") == nil)
+        // A single amount keeps the bank's eight integer digits.
+        #expect(MinbeiAmount.minorUnits("123456789.00") == nil)
+    }
+}

@@ -39,7 +39,3 @@ public final class HaixiPlugin: ChannelPlugin {
         try HaixiChannel(context: context)
     }
 }
-
-/// The plugin's C entry point, looked up by the gateway.
-@_cdecl("channelkit_plugin_entry")
-public func channelKitPluginEntry(_ request: Int32) -> UnsafeMutableRawPointer? { PluginExport.entry(request, HaixiPlugin.self) }

@@ -34,7 +34,3 @@ public final class JiangnanPlugin: ChannelPlugin {
         try JiangnanChannel(context: context)
     }
 }
-
-/// The plugin's C entry point, looked up by the gateway.
-@_cdecl("channelkit_plugin_entry")
-public func channelKitPluginEntry(_ request: Int32) -> UnsafeMutableRawPointer? { PluginExport.entry(request, JiangnanPlugin.self) }

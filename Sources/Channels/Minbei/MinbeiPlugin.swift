@@ -35,7 +35,3 @@ public final class MinbeiPlugin: ChannelPlugin {
         try MinbeiChannel(context: context)
     }
 }
-
-/// The plugin's C entry point, looked up by the gateway.
-@_cdecl("channelkit_plugin_entry")
-public func channelKitPluginEntry(_ request: Int32) -> UnsafeMutableRawPointer? { PluginExport.entry(request, MinbeiPlugin.self) }

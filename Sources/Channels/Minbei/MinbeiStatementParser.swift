@@ -34,8 +34,7 @@ final class MinbeiStatementParser: @unchecked Sendable {
     private let businessDate: BusinessDate
     private let billDate: String
     private let merchantId: String
-    private let currency: Currency
-    private let numericCurrency: String
+    private let lineParser: MinbeiStatementLine
 
     private var handle: FileHandle?
     private var inflater: GzipInflater?
@@ -62,8 +61,7 @@ final class MinbeiStatementParser: @unchecked Sendable {
         self.businessDate = file.businessDate
         self.billDate = file.businessDate.compact
         self.merchantId = settings.merchantId
-        self.currency = settings.currency
-        self.numericCurrency = MinbeiRules.numericCurrency[settings.currency.code] ?? ""
+        self.lineParser = MinbeiStatementLine(businessDate: file.businessDate, currency: settings.currency)
     }
 
     deinit { try? handle?.close() }
@@ -223,39 +221,20 @@ final class MinbeiStatementParser: @unchecked Sendable {
             return
         }
         detailCount += 1
-        switch MinbeiStatement.parseLine(line) {
-        case .failure(let problem):
+        let result = line.withUnsafeBufferPointer { lineParser.parse($0, lineNumber: lineNumber) }
+        switch result {
+        case .issue(let problem):
             detailIssueCount += 1
-            issue(problem.description)
-        case .success(let parsed):
-            if parsed.currency != numericCurrency {
-                detailIssueCount += 1
-                issue("cur \(parsed.currency) is not \(numericCurrency) (\(currency.code))")
-                return
-            }
-            if parsed.transDate != billDate {
-                detailIssueCount += 1
-                issue("trans_date \(parsed.transDate) is not the statement's date \(billDate)")
-                return
-            }
-            if parsed.succeeded {
-                let (amounts, o1) = successAmount.addingReportingOverflow(parsed.amount)
-                let (fees, o2) = successFee.addingReportingOverflow(parsed.fee)
+            issue(problem)
+        case .record(let record):
+            if record.status == .succeeded {
+                let (amounts, o1) = successAmount.addingReportingOverflow(record.amount.minorUnits)
+                let (fees, o2) = successFee.addingReportingOverflow(record.fee.minorUnits)
                 successAmount = amounts
                 successFee = fees
                 if o1 || o2 { sumsOverflowed = true }
             }
-            let finished = MinbeiTime.unixSeconds(date: Array(parsed.transDate.utf8), time: Array(parsed.transTime.utf8))
-                .map { Date(timeIntervalSince1970: TimeInterval($0)) }
-            batch.records.append(
-                StatementRecord(
-                    lineNumber: lineNumber, businessDate: businessDate, finishedAt: finished,
-                    transactionId: parsed.isRefund ? parsed.refundNo : parsed.orderNo, bankTransactionId: parsed.bankSequence,
-                    kind: parsed.isRefund ? .refund : .payment,
-                    amount: Money(minorUnits: parsed.amount, currency: currency),
-                    fee: Money(minorUnits: parsed.fee, currency: currency),
-                    status: parsed.succeeded ? .succeeded : .failed,
-                    originalTransactionId: parsed.isRefund ? parsed.orderNo : nil))
+            batch.records.append(record)
         }
     }
 

@@ -18,6 +18,26 @@ public enum GBK {
         convert(Array(bytes), from: "GBK", to: "UTF-8").map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Whether `bytes` have GBK's structure: ASCII, or a lead byte 0x81…0xFE followed by a trail byte 0x40…0x7E or
+    /// 0x80…0xFE. Cheaper than ``decode(_:)`` (no conversion), for text that is checked but not read, such as a
+    /// statement's remark; a pair GBK leaves unassigned passes this check.
+    public static func isWellFormed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                index += 1
+                continue
+            }
+            guard byte >= 0x81, byte <= 0xFE, index + 1 < count else { return false }
+            let trail = bytes[index + 1]
+            guard (trail >= 0x40 && trail <= 0x7E) || (trail >= 0x80 && trail <= 0xFE) else { return false }
+            index += 2
+        }
+        return true
+    }
+
     /// One conversion on its own iconv descriptor (iconv state is not shareable between threads).
     private static func convert(_ input: [UInt8], from source: String, to target: String) -> [UInt8]? {
         if input.isEmpty { return [] }

@@ -1,9 +1,14 @@
 /// Rules of the Minbei interface that the channel and the simulator both apply.
 public enum MinbeiRules {
     /// The numeric ISO 4217 codes the interface uses, by alphabetic code (`CNY` → `156`).
-    public static let numericCurrency: [String: String] = ["CNY": "156"]
-    /// The alphabetic ISO 4217 code of a numeric one (`156` → `CNY`).
-    public static let alphabeticCurrency: [String: String] = ["156": "CNY"]
+    public static let numericCurrency: [String: String] = [
+        "CNY": "156", "HKD": "344", "MOP": "446", "TWD": "901", "USD": "840", "EUR": "978", "GBP": "826", "JPY": "392",
+        "KRW": "410", "SGD": "702", "AUD": "036", "CAD": "124", "CHF": "756",
+    ]
+    /// The alphabetic ISO 4217 code of a numeric one (`156` → `CNY`), for reading what the bank writes (the bank
+    /// takes CNY only, but a statement line in another currency must be reported as such, not as unreadable).
+    public static let alphabeticCurrency: [String: String] = Dictionary(
+        uniqueKeysWithValues: numericCurrency.map { ($0.value, $0.key) })
 
     /// The longest order or refund number the channel sends (the statement's identifiers are read to the same
     /// bound).

@@ -68,8 +68,8 @@ public enum MinbeiStatement {
 
     /// The header's bytes (no line end); `nil` for an amount out of range.
     public static func write(_ header: Header) -> [UInt8]? {
-        guard let amount = MinbeiAmount.string(minorUnits: header.totalAmount),
-            let fee = MinbeiAmount.string(minorUnits: header.totalFee)
+        guard let amount = MinbeiAmount.totalString(minorUnits: header.totalAmount),
+            let fee = MinbeiAmount.totalString(minorUnits: header.totalFee)
         else { return nil }
         return Array("\(header.merchantId)|\(header.billDate)|\(header.totalCount)|\(amount)|\(fee)".utf8)
     }
@@ -100,10 +100,10 @@ public enum MinbeiStatement {
         guard let countText = ascii(fields[2]), !countText.isEmpty, countText.count <= 9, countText.allSatisfy(\.isASCIIDigit),
             let count = Int(countText)
         else { return .failure(.init("header: total_count is not a count")) }
-        guard let amount = MinbeiAmount.minorUnits(String(decoding: fields[3], as: UTF8.self)) else {
+        guard let amount = MinbeiAmount.totalMinorUnits(String(decoding: fields[3], as: UTF8.self)) else {
             return .failure(.init("header: total_amount is not a yuan amount"))
         }
-        guard let fee = MinbeiAmount.minorUnits(String(decoding: fields[4], as: UTF8.self)) else {
+        guard let fee = MinbeiAmount.totalMinorUnits(String(decoding: fields[4], as: UTF8.self)) else {
             return .failure(.init("header: total_fee is not a yuan amount"))
         }
         return .success(Header(merchantId: merchant, billDate: date, totalCount: count, totalAmount: amount, totalFee: fee))

@@ -17,12 +17,12 @@ enum ReconTestSupport {
     /// `gateway recon-generate …` into a SQLite data directory or a PostgreSQL database.
     static func generate(
         in directory: TestDirectory, dataDirectory: URL? = nil, databaseURL: String? = nil, statementOut: URL? = nil,
-        date: String, rows: Int, each: Int, seed: Int = 7
+        date: String, rows: Int, each: Int, seed: Int = 7, channel: String = "jiangnan", format: String = "jiangnan"
     ) async throws -> AnswerKey {
         let key = directory.url.appendingPathComponent("answer-key-\(UUID().uuidString.prefix(8)).json")
         var arguments = [
             "recon-generate", "--date", date, "--rows", "\(rows)", "--each", "\(each)", "--seed", "\(seed)",
-            "--answer-key", key.path,
+            "--answer-key", key.path, "--channel", channel, "--format", format,
         ]
         if let dataDirectory { arguments += ["--data-dir", dataDirectory.path] }
         if let databaseURL { arguments += ["--database-url", databaseURL] }

@@ -1,5 +1,6 @@
 import ChannelKit
 import Foundation
+import MinbeiProtocol
 import Reconciliation
 
 /// Writes the generated statement in a bank's format and, optionally, the two CSV files the pandas reference
@@ -9,6 +10,17 @@ struct GeneratedFiles {
     enum Format: String, CaseIterable {
         /// docs: ../shared/banks/jiangnan.md, "Statement file": UTF-8 CSV, header, `#TOTAL` trailer, UTC+8.
         case jiangnan
+        /// docs: ../shared/banks/minbei.md, "Statement file": gzip of GBK `|` lines, the header line first with the
+        /// count and the `S` totals in yuan, `HHmmss` times (UTC+8), numeric currencies.
+        case minbei
+
+        /// The bank's transaction ids: prefix and digits.
+        var bankIdStyle: (String, Int) {
+            switch self {
+            case .jiangnan: ("JN", 18)
+            case .minbei: ("", 20)
+            }
+        }
     }
 
     var format: Format
@@ -22,11 +34,25 @@ struct GeneratedFiles {
     private var lineCount = 0
     private var successAmount: Int64 = 0
     private var successFee: Int64 = 0
+    /// Minbei: the file to gzip at the end, and the detail lines written so far (its header comes first but
+    /// holds the totals, so the lines wait in a plain file beside it).
+    private var statementURL: URL
+    private var detailURL: URL?
+    /// The merchant number the bank writes into a header line (Minbei's `mer_id`).
+    private let bankMerchantId: String
 
-    init(format: Format, date: BusinessDate, statement: URL, pandasDirectory: URL?) throws {
+    init(format: Format, date: BusinessDate, statement: URL, pandasDirectory: URL?, bankMerchantId: String = "MB0001") throws {
         self.format = format
+        self.bankMerchantId = bankMerchantId
         self.date = date
-        self.statement = try Self.create(statement)
+        self.statementURL = statement
+        if format == .minbei {
+            let detail = statement.appendingPathExtension("lines")
+            self.detailURL = detail
+            self.statement = try Self.create(detail)
+        } else {
+            self.statement = try Self.create(statement)
+        }
         if let pandasDirectory {
             try FileManager.default.createDirectory(at: pandasDirectory, withIntermediateDirectories: true)
             pandasLedger = try Self.create(pandasDirectory.appendingPathComponent("ledger.csv"))
@@ -34,7 +60,9 @@ struct GeneratedFiles {
             ledgerBuffer.append(contentsOf: "txn_id,bank_txn_id,type,amount,currency,status,created_at\n".utf8)
             statementBuffer.append(contentsOf: "txn_id,bank_txn_id,type,amount,fee,currency,status,settled_at\n".utf8)
         }
-        buffer.append(contentsOf: "trade_date,finished_at,out_trade_no,trade_no,type,amount,fee,currency,status,orig_out_trade_no\n".utf8)
+        if format == .jiangnan {
+            buffer.append(contentsOf: "trade_date,finished_at,out_trade_no,trade_no,type,amount,fee,currency,status,orig_out_trade_no\n".utf8)
+        }
     }
 
     private static func create(_ url: URL) throws -> FileHandle {
@@ -65,8 +93,25 @@ struct GeneratedFiles {
             }
             let type = kind == .payment ? "PAY" : "REFUND"
             let status = succeeded ? "SUCCESS" : "FAILED"
-            buffer.append(
-                contentsOf: "\(date.compact),\(Self.utc8(finishedAt)),\(id),\(bankId),\(type),\(amount),\(fee),\(currency),\(status),\(originalId ?? "")\n".utf8)
+            switch format {
+            case .jiangnan:
+                buffer.append(
+                    contentsOf: "\(date.compact),\(Self.utc8(finishedAt)),\(id),\(bankId),\(type),\(amount),\(fee),\(currency),\(status),\(originalId ?? "")\n".utf8)
+            case .minbei:
+                let seconds = ((finishedAt / 1000 + 8 * 3600) % 86_400 + 86_400) % 86_400
+                let time = Self.pad(seconds / 3600) + Self.pad(seconds / 60 % 60) + Self.pad(seconds % 60)
+                guard
+                    let bytes = MinbeiStatement.write(
+                        MinbeiStatement.Line(
+                            transDate: date.compact, transTime: time, isRefund: kind == .refund,
+                            orderNo: kind == .refund ? originalId ?? "" : id, refundNo: kind == .refund ? id : "",
+                            bankSequence: bankId, amount: amount, fee: fee,
+                            currency: MinbeiRules.numericCurrency[currency] ?? "000", succeeded: succeeded,
+                            remark: kind == .refund ? "退款" : "订单 \(id.suffix(6))"))
+                else { throw ValidationFailure("a Minbei line cannot hold \(amount) or \(fee) fen") }
+                buffer.append(contentsOf: bytes)
+                buffer.append(0x0A)
+            }
             if pandasStatement != nil {
                 statementBuffer.append(
                     contentsOf: "\(id),\(bankId),\(type),\(amount),\(fee),\(currency),\(status),\(finishedAt)\n".utf8)
@@ -77,12 +122,46 @@ struct GeneratedFiles {
     }
 
     mutating func finish() throws {
-        buffer.append(contentsOf: "#TOTAL,\(lineCount),\(successAmount),\(successFee)\n".utf8)
-        try flush(&buffer, to: statement)
-        try statement.close()
+        switch format {
+        case .jiangnan:
+            buffer.append(contentsOf: "#TOTAL,\(lineCount),\(successAmount),\(successFee)\n".utf8)
+            try flush(&buffer, to: statement)
+            try statement.close()
+        case .minbei:
+            try flush(&buffer, to: statement)
+            try statement.close()
+            try gzipMinbei()
+        }
         if let pandasLedger { try flush(&ledgerBuffer, to: pandasLedger); try pandasLedger.close() }
         if let pandasStatement { try flush(&statementBuffer, to: pandasStatement); try pandasStatement.close() }
     }
+
+    /// Writes the header and then the waiting detail lines, gzip'd, into the statement file.
+    private func gzipMinbei() throws {
+        guard let detailURL else { return }
+        defer { try? FileManager.default.removeItem(at: detailURL) }
+        guard
+            let header = MinbeiStatement.write(
+                MinbeiStatement.Header(
+                    merchantId: bankMerchantId, billDate: date.compact, totalCount: lineCount, totalAmount: successAmount,
+                    totalFee: successFee))
+        else { throw ValidationFailure("the totals do not fit a Minbei header") }
+        let output = try Self.create(statementURL)
+        defer { try? output.close() }
+        let input = try FileHandle(forReadingFrom: detailURL)
+        defer { try? input.close() }
+        let deflater = try GzipDeflater()
+        var compressed: [UInt8] = []
+        try deflater.deflate(header + [0x0A]) { compressed.append(contentsOf: $0) }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try deflater.deflate(chunk) { compressed.append(contentsOf: $0) }
+            if compressed.count > 1 << 20 { try flush(&compressed, to: output) }
+        }
+        try deflater.finish { compressed.append(contentsOf: $0) }
+        try flush(&compressed, to: output)
+    }
+
+    private static func pad(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     private func flush(_ bytes: inout [UInt8], to handle: FileHandle) throws {
         try handle.write(contentsOf: bytes)

@@ -15,6 +15,9 @@ struct ReconDataGenerator {
     var each: Int
     var seed: UInt64
     var timingMarginSeconds = 300
+    /// The bank's transaction ids: a prefix and this many digits (Jiangnan `JN` + 18).
+    var bankIdPrefix = "JN"
+    var bankIdDigits = 18
 
     struct AnswerKey: Codable, Sendable {
         var channel: String
@@ -52,7 +55,11 @@ struct ReconDataGenerator {
             if let amount { classes[c, default: ClassTotal()].add(amount, currency) } else { classes[c, default: ClassTotal()].count += 1 }
         }
         func fee(_ amount: Int64) -> Int64 { amount * 6 / 1000 }
-        func bankId() -> String { "JN" + String(format: "%018llu", random.next() % 1_000_000_000_000_000_000) }
+        let (prefix, digits) = (bankIdPrefix, bankIdDigits)
+        func bankId() -> String {
+            let value = String(random.next() % 1_000_000_000_000_000_000)
+            return prefix + String(repeating: "0", count: max(0, digits - value.count)) + value
+        }
         func payment(at time: Int64, amount: Int64, status: String, notProcessed: Bool = false, finished: Bool = true, bank: String?)
             -> GeneratedLedgerRow
         {

@@ -44,6 +44,9 @@ struct ReconGenerateCommand: AsyncParsableCommand {
     @Option(help: "Statement format: \(GeneratedFiles.Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format = "jiangnan"
 
+    @Option(help: "The bank's merchant number in the statement's header (Minbei's mer_id).")
+    var bankMerchantId = "MB0001"
+
     @Option(help: "Where to write the statement (default: DATA_DIR/statements/CHANNEL/DATE.statement, where a run finds it).")
     var statementOut: String?
 
@@ -79,10 +82,12 @@ struct ReconGenerateCommand: AsyncParsableCommand {
             fileURLWithPath: statementOut ?? "\(dataDir!)/statements/\(channel)/\(day).statement")
         let files = try GeneratedFiles(
             format: GeneratedFiles.Format(rawValue: format)!, date: day, statement: statement,
-            pandasDirectory: pandasDir.map { URL(fileURLWithPath: $0) })
-        let generator = ReconDataGenerator(
+            pandasDirectory: pandasDir.map { URL(fileURLWithPath: $0) }, bankMerchantId: bankMerchantId)
+        let chosen = GeneratedFiles.Format(rawValue: format)!
+        var generator = ReconDataGenerator(
             channel: channel, date: day, timeZone: timeZone, currency: currency, merchant: merchant, rows: rows,
             each: each, seed: seed)
+        (generator.bankIdPrefix, generator.bankIdDigits) = chosen.bankIdStyle
         let started = ContinuousClock.now
         let key: ReconDataGenerator.AnswerKey
         if let dataDir {
