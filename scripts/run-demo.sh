@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the gateway with every demo bank channel (Jiangnan, Minbei) each against its own bank simulator, for a
+# Runs the gateway with every demo bank channel (Jiangnan, Minbei, Haixi) each against its own bank simulator, for a
 # demo or a smoke test. Expects a finished `swift build` (`make run` does both). Stays in the foreground;
 # Ctrl-C or SIGTERM stops the gateway and the simulators.
 #
@@ -20,10 +20,13 @@ root=$PWD
 
 # The demo banks: each one's simulator, plugin, and the merchant number and key published in its interface
 # document (../shared/banks/*.md), given to its simulator and, through the environment, to the gateway only.
-banks=(jiangnan minbei)
-declare -A sim_product=([jiangnan]=jiangnan-sim [minbei]=minbei-sim)
-declare -A plugin_file=([jiangnan]=libJiangnan.so [minbei]=libMinbei.so)
-declare -A demo_merchant_no=([jiangnan]=JN8800001 [minbei]=MB0001)
+# Haixi signs with RSA key pairs instead, and no private key is published: the demo makes the merchant's pair
+# (haixi-sim keygen) once per RUN_DIR in keys/, the simulator generates the bank's and writes its public half
+# there; the channel config reads both files ({file: ../keys/…}, relative to the copied config).
+banks=(jiangnan minbei haixi)
+declare -A sim_product=([jiangnan]=jiangnan-sim [minbei]=minbei-sim [haixi]=haixi-sim)
+declare -A plugin_file=([jiangnan]=libJiangnan.so [minbei]=libMinbei.so [haixi]=libHaixi.so)
+declare -A demo_merchant_no=([jiangnan]=JN8800001 [minbei]=MB0001 [haixi]=HX310000001)
 declare -A demo_secret=([jiangnan]=jn-demo-secret-0001 [minbei]=mb-demo-key-0001)
 declare -A secret_variable=([jiangnan]=JIANGNAN_SECRET [minbei]=MINBEI_KEY)
 
@@ -75,7 +78,8 @@ for name in gateway "${sim_product[@]}"; do
     fi
 done
 
-mkdir -p "$data_dir" "$plugins_dir" "$config_dir" "$log_dir"
+keys_dir=$run_dir/keys
+mkdir -p "$data_dir" "$plugins_dir" "$config_dir" "$log_dir" "$keys_dir"
 [[ -f $merchants_file ]] || fail "$(shown "$merchants_file") is missing"
 
 # --- ports ---------------------------------------------------------------------------------------------
@@ -178,10 +182,26 @@ json_number() { sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*([0-9]+).*/\1/p" "$1
 # --- bank simulators, plugins and channel configs -------------------------------------------------------
 rm -f "$run_dir/gateway.ready"
 declare -A sim_port=()
+if [[ ! -s $keys_dir/haixi-merchant.pem || ! -s $keys_dir/haixi-merchant.pub ]]; then
+    "$bin/haixi-sim" keygen --private "$keys_dir/haixi-merchant.pem" --public "$keys_dir/haixi-merchant.pub" >/dev/null ||
+        fail "haixi-sim keygen failed"
+fi
+rm -f "$keys_dir/haixi-bank.pub"
+# The merchant's side of each simulator: the shared secret, or (Haixi) the merchant's public key and where to
+# write the bank's.
+sim_merchant_arguments() {
+    if [[ $1 == haixi ]]; then
+        printf '%s\n' --merchant "${demo_merchant_no[$1]}=$keys_dir/haixi-merchant.pub" \
+            --write-bank-public-key "$keys_dir/haixi-bank.pub"
+    else
+        printf '%s\n' --merchant "${demo_merchant_no[$1]}=${demo_secret[$1]}"
+    fi
+}
 for bank in "${banks[@]}"; do
     sim=${sim_product[$bank]}
     rm -f "$run_dir/$sim.ready"
-    "$bin/$sim" --host 127.0.0.1 --port 0 --merchant "${demo_merchant_no[$bank]}=${demo_secret[$bank]}" \
+    mapfile -t merchant_arguments < <(sim_merchant_arguments "$bank")
+    "$bin/$sim" --host 127.0.0.1 --port 0 "${merchant_arguments[@]}" \
         --ready-file "$run_dir/$sim.ready" >"$log_dir/$sim.log" 2>&1 &
     sim_pid[$bank]=$!
     echo "${sim_pid[$bank]}" >"$run_dir/$sim.pid"
@@ -216,7 +236,9 @@ printf 'tokens:\n  - name: demo-ops\n    token_file: %s\n' "$admin_token_file" >
 
 # --- gateway (the only process that gets the channels' secrets and the merchant's secret) -------------------
 channel_secrets=()
-for bank in "${banks[@]}"; do channel_secrets+=("${secret_variable[$bank]}=${demo_secret[$bank]}"); done
+for bank in "${banks[@]}"; do
+    [[ -n ${secret_variable[$bank]:-} ]] && channel_secrets+=("${secret_variable[$bank]}=${demo_secret[$bank]}")
+done
 env "${channel_secrets[@]}" GATEWAY_MERCHANT_DEMO_SECRET=$merchant_secret "$bin/gateway" \
     --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" --merchants "$merchants_file" \
     --admin-tokens "$admin_tokens" \

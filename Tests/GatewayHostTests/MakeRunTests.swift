@@ -143,7 +143,7 @@ struct MakeRunTests {
     }
 
     /// The demo's channels, each against its own bank simulator.
-    static let channels = ["jiangnan", "minbei"]
+    static let channels = ["jiangnan", "minbei", "haixi"]
 
     /// Waits for the line after `marker` (e.g. `pay command:`) in the output file.
     static func waitForCommand(
