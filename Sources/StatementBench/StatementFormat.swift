@@ -1,6 +1,8 @@
 import ArgumentParser
 import ChannelKit
 import Foundation
+import Haixi
+import HaixiProtocol
 import Jiangnan
 import Minbei
 
@@ -10,25 +12,41 @@ enum StatementFormat: String, CaseIterable, ExpressibleByArgument {
     case jiangnan
     /// gzip of GBK `|` lines, the totals in the header line (minbei.md).
     case minbei
+    /// Fixed-width ASCII, `\r\n` lines, the totals in the header line (haixi.md).
+    case haixi
 
     var generator: any StatementGenerator {
         switch self {
         case .jiangnan: JiangnanStatementGenerator()
         case .minbei: MinbeiStatementGenerator()
+        case .haixi: HaixiStatementGenerator()
         }
     }
 
     /// The bank's real channel, configured as the generator's merchant; it never calls the bank.
     func channel() async throws -> any PaymentChannel {
         let cny = Currency(code: "CNY")!
-        let (plugin, settings, credential): (any ChannelPlugin, [String: String], String) =
+        let secret = Credential(current: Secret("statement-bench-not-a-secret"))
+        let (plugin, settings, credentials): (any ChannelPlugin, [String: String], [String: Credential]) =
             switch self {
-            case .jiangnan: (JiangnanPlugin(), ["merchant_no": StatementMerchant.id], "secret")
-            case .minbei: (MinbeiPlugin(), ["mer_id": StatementMerchant.id], "key")
+            case .jiangnan: (JiangnanPlugin(), ["merchant_no": StatementMerchant.id], ["secret": secret])
+            case .minbei: (MinbeiPlugin(), ["mer_id": StatementMerchant.id], ["key": secret])
+            case .haixi:
+                // RSA keys are never published: a throwaway pair; parsing signs and verifies nothing.
+                (
+                    HaixiPlugin(), ["mer_id": StatementMerchant.id],
+                    try { () throws -> [String: Credential] in
+                        let key = try HaixiSigner.generate()
+                        return [
+                            "private_key": Credential(current: Secret(key.privateKeyPEM)),
+                            "bank_public_key": Credential(current: Secret(key.publicKeyPEM)),
+                        ]
+                    }()
+                )
             }
         let configuration = ChannelConfiguration(
             channelId: rawValue, pluginId: rawValue, endpoint: URL(string: "http://127.0.0.1:9")!, settings: settings,
-            credentials: [credential: Credential(current: Secret("statement-bench-not-a-secret"))],
+            credentials: credentials,
             currencies: [CurrencyBound(cny, maximumMinorUnits: 9_999_999_999)])
         return try await plugin.makeChannel(
             context: ChannelContext(
