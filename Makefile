@@ -40,6 +40,7 @@ test: test-deps build
 	GATEWAY_BIN_DIR="$$bin" \
 	GATEWAY_FIXTURES_DIR="$(CURDIR)/.build/fixtures" \
 	JIANGNAN_SIM_BIN="$$bin/jiangnan-sim" \
+	HAIXI_SIM_BIN="$$bin/haixi-sim" \
 	SCHEMATHESIS="$(CURDIR)/.build/venv/bin/schemathesis" \
 	GATEWAY_TEST_POSTGRES_URL="$$pg_url" \
 	$(SWIFT) test

@@ -10,11 +10,13 @@ let package = Package(
         .executable(name: "gateway", targets: ["GatewayHost"]),
         .executable(name: "gatewayctl", targets: ["gatewayctl"]),
         .executable(name: "jiangnan-sim", targets: ["JiangnanSimulator"]),
+        .executable(name: "haixi-sim", targets: ["HaixiSimulator"]),
         .executable(name: "minbei-sim", targets: ["MinbeiSimulator"]),
         .executable(name: "loadgen", targets: ["LoadGenerator"]),
         .executable(name: "statement-bench", targets: ["StatementBench"]),
         // Each bank channel is a plugin: a dynamic library loaded by the gateway at run time.
         .library(name: "Jiangnan", type: .dynamic, targets: ["JiangnanEntry"]),
+        .library(name: "Haixi", type: .dynamic, targets: ["HaixiEntry"]),
         .library(name: "Minbei", type: .dynamic, targets: ["MinbeiEntry"]),
     ],
     dependencies: [
@@ -101,6 +103,39 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             path: "Sources/Channels/HaixiProtocol",
+            swiftSettings: strict
+        ),
+        // The Haixi City Commercial Bank channel plugin (libHaixi.so).
+        .target(
+            name: "Haixi",
+            dependencies: [
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                "HaixiProtocol",
+            ],
+            path: "Sources/Channels/Haixi",
+            swiftSettings: strict
+        ),
+        // libHaixi.so's C entry point (see HaixiPluginEntry.swift).
+        .target(
+            name: "HaixiEntry",
+            dependencies: ["Haixi", .product(name: "ChannelKit", package: "ChannelKit")],
+            path: "Sources/Channels/HaixiEntry",
+            swiftSettings: strict
+        ),
+        // haixi-sim: the Haixi bank simulator on SimulatorSupport's shared pieces.
+        .executableTarget(
+            name: "HaixiSimulator",
+            dependencies: [
+                "HaixiProtocol",
+                "SimulatorSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Sources/Channels/HaixiSimulator",
             swiftSettings: strict
         ),
         // The Minbei Rural Credit Union wire protocol (GBK form posts, MD5 signing, yuan strings, result codes),
@@ -252,6 +287,26 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "HaixiChannelTests",
+            dependencies: [
+                "Haixi", "HaixiProtocol",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HaixiSimulatorTests",
+            dependencies: [
+                "Haixi", "HaixiProtocol", "HaixiSimulator", "SimulatorSupport",
+                .product(name: "ChannelKit", package: "ChannelKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "MinbeiTests",
             dependencies: ["MinbeiProtocol"],
             swiftSettings: strict
@@ -277,7 +332,7 @@ let package = Package(
             name: "GatewayHostTests",
             dependencies: [
                 "GatewayHost",
-                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "SimulatorSupport",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "HaixiProtocol", "SimulatorSupport",
                 "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -33,6 +33,12 @@ public struct Base64StreamDecoder: Sendable {
         }
     }
 
+    /// Decodes the bytes of `text` (a chunk read from a file), appending the bytes to `output`: the same as
+    /// ``decode(_:into:)``, specialized for a buffer.
+    public mutating func decode(buffer text: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) throws(Base64StreamError) {
+        try decode(text, into: &output)
+    }
+
     /// Ends the text: throws when it stopped inside a group of four.
     public func finish() throws(Base64StreamError) {
         guard filled == 0 else { throw Base64StreamError("the text ends inside a group of four (\(consumed) characters)") }

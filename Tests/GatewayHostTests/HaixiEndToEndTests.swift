@@ -1,0 +1,77 @@
+import Foundation
+import HaixiProtocol
+import SimulatorSupport
+import Testing
+
+/// End to end with the real gateway binary, the real libHaixi.so and the real `haixi-sim` process.
+@Suite("Haixi through the gateway")
+struct HaixiEndToEndTests {
+    static let recovery = ["--recovery-schedule", "0.5,0.5,1,1,2", "--recovery-poll-ms", "100"]
+
+    @Test("pay, replay, decline, partial refund, over-refund; every notification verified and answered with the signed reply")
+    func payAndRefund() async throws {
+        try await BankStack.with(HaixiStack.setup, label: "haixi-flow") { stack in
+            let paid = try await stack.pay("hx-order-1", amount: 12345, subject: "订单42 乌龙茶 & <tea>")
+            #expect(paid.status == 201, "\(paid.text)")
+            #expect(paid.string("status") == "succeeded", "\(paid.text)")
+            let bankSerial = try #require(paid.string("bank_transaction_id"))
+            #expect(HaixiStatement.isBankSerial(bankSerial), "\(bankSerial)")
+            let id = try #require(paid.string("id"))
+
+            // The bank verified our RSA signature over the message as sent, escapes and Chinese included.
+            var record = try await stack.bankRecord()
+            let pays = record.requests.filter { $0.operation == "pay" && $0.transaction_id == id }
+            #expect(pays.count == 1 && pays.allSatisfy(\.signature_valid) && pays.first?.code == "000000", "\(pays)")
+            #expect(record.payments.first { $0.transaction_id == id }?.subject == "订单42 乌龙茶 & <tea>")
+
+            let replay = try await stack.pay("hx-order-1", amount: 12345, subject: "订单42 乌龙茶 & <tea>")
+            #expect(replay.status == 201 && replay.body == paid.body)
+            record = try await stack.bankRecord()
+            #expect(record.payments.filter { $0.transaction_id == id }.count == 1)
+
+            let declined = try await stack.pay("hx-poor-1", amount: 500, subject: "gift [sim:insufficient-funds]")
+            #expect(declined.string("status") == "declined", "\(declined.text)")
+            #expect(declined.string("bank_code") == "200001")
+
+            let refund = try await stack.refund(id, id: "hx-r-1", amount: 2000)
+            #expect(refund.status == 201 && refund.string("status") == "succeeded", "\(refund.text)")
+            let over = try await stack.refund(id, id: "hx-r-over", amount: 10346)
+            #expect(over.status == 422 && over.errorCode == "refund_exceeds_remaining", "\(over.text)")
+            let rest = try await stack.refund(id, id: "hx-r-2", amount: 10345)
+            #expect(rest.status == 201 && rest.string("status") == "succeeded", "\(rest.text)")
+            record = try await stack.bankRecord()
+            #expect(record.refunds.filter { $0.payment_transaction_id == id }.map(\.amount).sorted() == [2000, 10345])
+
+            // 2001 and 2002 reached the gateway, were verified by the plugin and acknowledged with its signed
+            // 000000 reply (the simulator checks it with the merchant's registered key).
+            try await waitFor("notifications delivered") {
+                let notes = try await stack.bankRecord().notifications
+                return notes.count >= 3 && notes.allSatisfy { $0.delivered && $0.http_status == 200 }
+            }
+        }
+    }
+
+    @Test("processing and busy are pending; recovery's query resolves processing; a bad signature is pending, then resolved")
+    func pendingResolvedByQuery() async throws {
+        // Notifications go nowhere (the discard port): only queries resolve anything here.
+        try await BankStack.with(
+            HaixiStack.setup, label: "haixi-pending", simulatorArguments: ["--processing-delay-ms", "1000"],
+            gatewayArguments: Self.recovery, publicURL: "http://127.0.0.1:9"
+        ) { stack in
+            let processing = try await stack.pay("hx-proc-1", amount: 800, subject: "Wait [sim:processing]")
+            #expect(processing.string("status") == "pending", "\(processing.text)")
+            #expect(processing.string("bank_code") == "100001")
+            let processingId = try #require(processing.string("id"))
+            let forged = try await stack.pay("hx-badsig-1", amount: 900, subject: "[sim:bad-signature]")
+            #expect(forged.string("status") == "pending", "\(forged.text)")
+            let forgedId = try #require(forged.string("id"))
+            let busy = try await stack.pay("hx-busy-1", amount: 600, subject: "Busy [sim:busy]")
+            #expect(busy.string("status") == "pending", "\(busy.text)")
+            #expect(busy.string("bank_code") == "999999")
+
+            let ledger = try LedgerReader(dataDirectory: stack.dataDirectory)
+            try await waitFor("processing resolved by query") { try await ledger.paymentStatus(processingId) == "succeeded" }
+            try await waitFor("the unverifiable answer resolved by query") { try await ledger.paymentStatus(forgedId) == "succeeded" }
+        }
+    }
+}
