@@ -238,7 +238,7 @@ let package = Package(
                 "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation",
                 // Only `gateway recon-generate` writes statements in these banks' formats; the gateway itself
                 // knows no bank.
-                "MinbeiProtocol",
+                "MinbeiProtocol", "HaixiProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
