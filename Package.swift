@@ -207,7 +207,7 @@ let package = Package(
         .executableTarget(
             name: "StatementBench",
             dependencies: [
-                "Jiangnan", "JiangnanProtocol", "Minbei", "MinbeiProtocol",
+                "Jiangnan", "JiangnanProtocol", "Minbei", "MinbeiProtocol", "Haixi", "HaixiProtocol",
                 .product(name: "ChannelKit", package: "ChannelKit"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
