@@ -11,7 +11,7 @@ export RUN_DIR
 PG_TEST_DIR ?= $(CURDIR)/.build/postgres
 PG_TEST_PORT ?= 55432
 
-.PHONY: all build run test bench bench-recon bench-limits clean-run deps test-deps
+.PHONY: all build run test bench bench-recon bench-limits bench-statements clean-run deps test-deps
 
 all: build
 
@@ -58,13 +58,16 @@ with_bench_postgres = if [ -z "$$BENCH_POSTGRES_URL" ]; then \
 # cluster of `make test` unless BENCH_POSTGRES_URL names another), three runs each; prints the table that
 # BENCHMARKS.md records.
 bench: deps
-	$(with_bench_postgres) bash scripts/bench.sh && bash scripts/bench-limits.sh && bash scripts/bench-recon.sh
+	$(with_bench_postgres) bash scripts/bench.sh && bash scripts/bench-limits.sh && bash scripts/bench-recon.sh && bash scripts/bench-statements.sh
 
 # Limits only: throughput with one hot daily cap against none, SQLite and PostgreSQL; see BENCHMARKS.md.
 bench-limits: deps
 	$(with_bench_postgres) bash scripts/bench-limits.sh
 
 # Reconciliation only: 100k to 2M rows against pandas, SQLite (and PostgreSQL at 2M); see BENCHMARKS.md.
+bench-statements: deps
+	bash scripts/bench-statements.sh
+
 bench-recon: deps
 	$(with_bench_postgres) bash scripts/bench-recon.sh
 

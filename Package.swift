@@ -238,7 +238,7 @@ let package = Package(
                 "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation",
                 // Only `gateway recon-generate` writes statements in these banks' formats; the gateway itself
                 // knows no bank.
-                "MinbeiProtocol",
+                "MinbeiProtocol", "HaixiProtocol",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -282,6 +282,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "MinbeiChannelTests",
+            dependencies: ["Minbei", "MinbeiProtocol", .product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "HaixiChannelTests",
             dependencies: [
                 "Haixi", "HaixiProtocol",
@@ -299,11 +304,6 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            swiftSettings: strict
-        ),
-        .testTarget(
-            name: "MinbeiChannelTests",
-            dependencies: ["Minbei", "MinbeiProtocol", .product(name: "ChannelKit", package: "ChannelKit")],
             swiftSettings: strict
         ),
         .testTarget(

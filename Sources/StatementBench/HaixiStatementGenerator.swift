@@ -2,9 +2,11 @@ import ChannelKit
 import Foundation
 import HaixiProtocol
 
-/// haixi.md's statement: fixed-width ASCII, `\r\n` line ends, the 62-character header first with RecordCount and
-/// the `00` totals, then 127-character detail lines.
+/// haixi.md's statement: fixed-width ASCII, `\r\n`, the `H` header with the count and the `00` totals, then
+/// 127-character `D` lines.
 struct HaixiStatementGenerator: StatementGenerator {
+    static let merchantId = "HX310000001"
+
     func write(lines: Int, date: BusinessDate, to url: URL) throws -> Int64 {
         let day = GeneratedDay(count: lines)
         let (amount, fee) = day.totals()
@@ -12,8 +14,7 @@ struct HaixiStatementGenerator: StatementGenerator {
         guard
             let header = HaixiStatement.write(
                 HaixiStatement.Header(
-                    billDate: date.compact, merchantId: StatementMerchant.id, recordCount: lines, totalAmount: amount,
-                    totalFee: fee))
+                    billDate: date.compact, merchantId: Self.merchantId, recordCount: lines, totalAmount: amount, totalFee: fee))
         else { throw ValidationFailure("totals out of range") }
         try sink.write(header + [0x0D, 0x0A])
         for index in 0..<lines {
@@ -27,8 +28,7 @@ struct HaixiStatementGenerator: StatementGenerator {
                         finishTime: date.compact + time, amount: line.amount, fee: line.fee, currency: "CNY",
                         succeeded: line.succeeded, originalSerialNo: line.originalId))
             else { throw ValidationFailure("line \(index) cannot be written") }
-            try sink.write(bytes)
-            try sink.write([0x0D, 0x0A])
+            try sink.write(bytes + [0x0D, 0x0A])
         }
         try sink.close()
         return sink.written

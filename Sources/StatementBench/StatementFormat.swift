@@ -12,7 +12,8 @@ enum StatementFormat: String, CaseIterable, ExpressibleByArgument {
     case jiangnan
     /// gzip of GBK `|` lines, the totals in the header line (minbei.md).
     case minbei
-    /// Fixed-width ASCII, `\r\n` lines, the totals in the header line (haixi.md).
+    /// Fixed-width ASCII lines, the totals in the `H` header (haixi.md); downloaded as base64 inside the signed
+    /// 1004 answer.
     case haixi
 
     var generator: any StatementGenerator {
@@ -23,34 +24,35 @@ enum StatementFormat: String, CaseIterable, ExpressibleByArgument {
         }
     }
 
-    /// The bank's real channel, configured as the generator's merchant; it never calls the bank.
-    func channel() async throws -> any PaymentChannel {
+    /// The bank's real channel, configured as the generator's merchant, on `transport` (by default one that sends
+    /// nothing). Haixi's keys: a merchant key pair made here, the bank's public key from `bank`.
+    func channel(transport: any HTTPTransport = NoTransport(), bank: HaixiSigner? = nil) async throws -> any PaymentChannel {
         let cny = Currency(code: "CNY")!
-        let secret = Credential(current: Secret("statement-bench-not-a-secret"))
-        let (plugin, settings, credentials): (any ChannelPlugin, [String: String], [String: Credential]) =
-            switch self {
-            case .jiangnan: (JiangnanPlugin(), ["merchant_no": StatementMerchant.id], ["secret": secret])
-            case .minbei: (MinbeiPlugin(), ["mer_id": StatementMerchant.id], ["key": secret])
-            case .haixi:
-                // RSA keys are never published: a throwaway pair; parsing signs and verifies nothing.
-                (
-                    HaixiPlugin(), ["mer_id": StatementMerchant.id],
-                    try { () throws -> [String: Credential] in
-                        let key = try HaixiSigner.generate()
-                        return [
-                            "private_key": Credential(current: Secret(key.privateKeyPEM)),
-                            "bank_public_key": Credential(current: Secret(key.publicKeyPEM)),
-                        ]
-                    }()
-                )
-            }
+        let plugin: any ChannelPlugin
+        let settings: [String: String]
+        var credentials: [String: Credential]
+        switch self {
+        case .jiangnan:
+            (plugin, settings) = (JiangnanPlugin(), ["merchant_no": StatementMerchant.id])
+            credentials = ["secret": Credential(current: Secret("statement-bench-not-a-secret"))]
+        case .minbei:
+            (plugin, settings) = (MinbeiPlugin(), ["mer_id": StatementMerchant.id])
+            credentials = ["key": Credential(current: Secret("statement-bench-not-a-secret"))]
+        case .haixi:
+            (plugin, settings) = (HaixiPlugin(), ["mer_id": HaixiStatementGenerator.merchantId])
+            let bank = try bank ?? HaixiSigner.generate()
+            credentials = [
+                "private_key": Credential(current: Secret(try HaixiSigner.generate().privateKeyPEM)),
+                "bank_public_key": Credential(current: Secret(bank.publicKeyPEM)),
+            ]
+        }
         let configuration = ChannelConfiguration(
             channelId: rawValue, pluginId: rawValue, endpoint: URL(string: "http://127.0.0.1:9")!, settings: settings,
-            credentials: credentials,
+            credentials: credentials, timeouts: ChannelTimeouts(download: .seconds(3600)),
             currencies: [CurrencyBound(cny, maximumMinorUnits: 9_999_999_999)])
         return try await plugin.makeChannel(
             context: ChannelContext(
-                configuration: configuration, transport: NoTransport(), logger: QuietLogger(), clock: SystemClock(),
+                configuration: configuration, transport: transport, logger: QuietLogger(), clock: SystemClock(),
                 notifyURL: URL(string: "http://127.0.0.1:9/v1/notify/\(rawValue)")!))
     }
 }

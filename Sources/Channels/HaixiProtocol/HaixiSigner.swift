@@ -37,6 +37,32 @@ public struct HaixiSigner: Sendable {
     public func signature(over signedBytes: some DataProtocol) throws -> String {
         try key.signature(for: signedBytes, padding: .insecurePKCS1v1_5).rawRepresentation.base64EncodedString()
     }
+
+    /// The `<Signature>` text over bytes whose SHA-256 is `digest` (a message too large to hold, hashed as it is
+    /// written; see ``HaixiSigningStream``).
+    public func signature(digest: SHA256.Digest) throws -> String {
+        try key.signature(for: digest, padding: .insecurePKCS1v1_5).rawRepresentation.base64EncodedString()
+    }
+}
+
+/// Signs a message as it is written: the signed bytes pass through ``update(_:)`` and are never held together.
+public struct HaixiSigningStream {
+    private var hash = SHA256()
+    private let signer: HaixiSigner
+
+    public init(signer: HaixiSigner) {
+        self.signer = signer
+    }
+
+    /// More of the signed bytes, in order.
+    public mutating func update(_ bytes: some DataProtocol) {
+        hash.update(data: bytes)
+    }
+
+    /// The `<Signature>` text over everything given to ``update(_:)``.
+    public func finish() throws -> String {
+        try signer.signature(digest: hash.finalize())
+    }
 }
 
 /// Verifies Haixi signatures with the other side's public key.

@@ -1,5 +1,6 @@
 import Foundation
 import GatewayAPI
+import HaixiProtocol
 import MinbeiProtocol
 import Testing
 
@@ -26,17 +27,47 @@ extension EndToEndLoadTests {
             }
         }
 
+        @Test("Haixi: the fixed-width statement (base64 in the 1004 answer, from haixi-sim) of payments, a decline, a refund, a timeout left pending and a charge only the bank has")
+        func haixi() async throws {
+            try await Self.reconcile(HaixiStack.setup) { stack in
+                let message = HaixiMessage(
+                    head: [
+                        ("TxCode", "1001"), ("MerId", HaixiStack.merchantId), ("TxTime", HaixiTime.format(Date())),
+                        ("SerialNo", "bank-only-1"),
+                    ],
+                    body: [("Amount", "777"), ("Currency", "CNY"), ("Subject", "柜台"), ("NotifyUrl", "http://127.0.0.1:9/")])
+                let signer = try HaixiSigner(
+                    privateKeyPEM: String(contentsOf: HaixiStack.keys.appendingPathComponent("merchant.pem"), encoding: .utf8))
+                let answer = try await TestHTTP.post(
+                    stack.simulatorURL.appendingPathComponent("gateway"), body: Data(try message.encoded(signedBy: signer)),
+                    headers: ["Content-Type": "text/xml; charset=UTF-8"], signed: false)
+                guard answer.status == 200, answer.text.contains("<RespCode>000000</RespCode>"), answer.text.contains("<TxStatus>00</TxStatus>")
+                else { throw HarnessError("direct pay: \(answer.status) \(answer.text)") }
+            }
+        }
+
+        @Test("Haixi: a generated day in Haixi's fixed-width format reconciles to the answer key")
+        func haixiGenerated() async throws {
+            try await Self.generated(HaixiStack.setup, format: "haixi")
+        }
+
         @Test("Minbei: a generated day in Minbei's format (gzip'd GBK) reconciles to the answer key")
         func minbeiGenerated() async throws {
-            try await BankStack.with(MinbeiStack.setup, label: "recon-gen-minbei", gatewayArguments: ["--no-recovery"]) { stack in
+            try await Self.generated(MinbeiStack.setup, format: "minbei") { bytes in
+                #expect(Array(bytes.prefix(2)) == [0x1F, 0x8B], "gzip")
+            }
+        }
+
+        /// 20,000 generated rows with 5 of each discrepancy case, in `format`, reconciled through the bank's plugin.
+        static func generated(_ setup: BankSetup, format: String, check: (Data) -> Void = { _ in }) async throws {
+            try await BankStack.with(setup, label: "recon-gen-\(format)", gatewayArguments: ["--no-recovery"]) { stack in
                 let date = "2026-11-24"
                 let key = try await ReconTestSupport.generate(
                     in: stack.directory, dataDirectory: stack.dataDirectory, date: date, rows: 20_000, each: 5,
-                    channel: "minbei", format: "minbei")
-                let statement = stack.dataDirectory.appendingPathComponent("statements/minbei/\(date).statement")
-                let bytes = try Data(contentsOf: statement)
-                #expect(Array(bytes.prefix(2)) == [0x1F, 0x8B], "gzip")
-                let run = try await ReconTestSupport.run(stack.gateway, channel: "minbei", date: date)
+                    channel: setup.channelId, format: format)
+                let statement = stack.dataDirectory.appendingPathComponent("statements/\(setup.channelId)/\(date).statement")
+                check(try Data(contentsOf: statement))
+                let run = try await ReconTestSupport.run(stack.gateway, channel: setup.channelId, date: date)
                 #expect(run.statement.downloaded == false)
                 #expect(ReconTestSupport.totals(run) == key.classes)
                 #expect(run.ledgerRows == key.ledger_rows)

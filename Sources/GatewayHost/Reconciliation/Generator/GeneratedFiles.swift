@@ -1,5 +1,6 @@
 import ChannelKit
 import Foundation
+import HaixiProtocol
 import MinbeiProtocol
 import Reconciliation
 
@@ -13,14 +14,24 @@ struct GeneratedFiles {
         /// docs: ../shared/banks/minbei.md, "Statement file": gzip of GBK `|` lines, the header line first with the
         /// count and the `S` totals in yuan, `HHmmss` times (UTC+8), numeric currencies.
         case minbei
+        /// docs: ../shared/banks/haixi.md, "Statement file": fixed-width ASCII, `\r\n`, the `H` header line first
+        /// with the count and the `00` totals, 127-character `D` lines.
+        case haixi
 
         /// The bank's transaction ids: prefix and digits.
         var bankIdStyle: (String, Int) {
             switch self {
             case .jiangnan: ("JN", 18)
             case .minbei: ("", 20)
+            case .haixi: ("HX", 20)
             }
         }
+
+        /// Whether the header line holds the totals (so the lines wait in a plain file until the end).
+        var headerHoldsTotals: Bool { self != .jiangnan }
+
+        /// The line end.
+        var lineEnd: [UInt8] { self == .haixi ? [0x0D, 0x0A] : [0x0A] }
     }
 
     var format: Format
@@ -38,7 +49,7 @@ struct GeneratedFiles {
     /// holds the totals, so the lines wait in a plain file beside it).
     private var statementURL: URL
     private var detailURL: URL?
-    /// The merchant number the bank writes into a header line (Minbei's `mer_id`).
+    /// The merchant number the bank writes into a header line (Minbei's `mer_id`, Haixi's `MerId`).
     private let bankMerchantId: String
 
     init(format: Format, date: BusinessDate, statement: URL, pandasDirectory: URL?, bankMerchantId: String = "MB0001") throws {
@@ -46,7 +57,7 @@ struct GeneratedFiles {
         self.bankMerchantId = bankMerchantId
         self.date = date
         self.statementURL = statement
-        if format == .minbei {
+        if format.headerHoldsTotals {
             let detail = statement.appendingPathExtension("lines")
             self.detailURL = detail
             self.statement = try Self.create(detail)
@@ -85,7 +96,7 @@ struct GeneratedFiles {
         switch line {
         case .garbage(let text):
             buffer.append(contentsOf: text.utf8)
-            buffer.append(0x0A)
+            buffer.append(contentsOf: format.lineEnd)
         case .record(let kind, let id, let bankId, let amount, let fee, let currency, let succeeded, let finishedAt, let originalId):
             if succeeded {
                 successAmount += amount
@@ -111,6 +122,16 @@ struct GeneratedFiles {
                 else { throw ValidationFailure("a Minbei line cannot hold \(amount) or \(fee) fen") }
                 buffer.append(contentsOf: bytes)
                 buffer.append(0x0A)
+            case .haixi:
+                guard
+                    let bytes = HaixiStatement.write(
+                        HaixiStatement.Line(
+                            isRefund: kind == .refund, serialNo: id, bankSerialNo: bankId,
+                            finishTime: Self.compactUTC8(finishedAt), amount: amount, fee: fee, currency: currency,
+                            succeeded: succeeded, originalSerialNo: kind == .refund ? originalId ?? "" : ""))
+                else { throw ValidationFailure("a Haixi line cannot hold \(id), \(amount) or \(fee)") }
+                buffer.append(contentsOf: bytes)
+                buffer.append(contentsOf: [0x0D, 0x0A])
             }
             if pandasStatement != nil {
                 statementBuffer.append(
@@ -131,6 +152,10 @@ struct GeneratedFiles {
             try flush(&buffer, to: statement)
             try statement.close()
             try gzipMinbei()
+        case .haixi:
+            try flush(&buffer, to: statement)
+            try statement.close()
+            try writeHaixi()
         }
         if let pandasLedger { try flush(&ledgerBuffer, to: pandasLedger); try pandasLedger.close() }
         if let pandasStatement { try flush(&statementBuffer, to: pandasStatement); try pandasStatement.close() }
@@ -159,6 +184,32 @@ struct GeneratedFiles {
         }
         try deflater.finish { compressed.append(contentsOf: $0) }
         try flush(&compressed, to: output)
+    }
+
+    /// Writes the header line and then the waiting detail lines into the statement file.
+    private func writeHaixi() throws {
+        guard let detailURL else { return }
+        defer { try? FileManager.default.removeItem(at: detailURL) }
+        guard
+            let header = HaixiStatement.write(
+                HaixiStatement.Header(
+                    billDate: date.compact, merchantId: bankMerchantId, recordCount: lineCount, totalAmount: successAmount,
+                    totalFee: successFee))
+        else { throw ValidationFailure("the totals do not fit a Haixi header") }
+        let output = try Self.create(statementURL)
+        defer { try? output.close() }
+        try output.write(contentsOf: header + [0x0D, 0x0A])
+        let input = try FileHandle(forReadingFrom: detailURL)
+        defer { try? input.close() }
+        while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try output.write(contentsOf: chunk)
+        }
+    }
+
+    /// `yyyyMMddHHmmss` in UTC+8.
+    static func compactUTC8(_ ms: Int64) -> String {
+        let text = utc8(ms)  // 2026-11-24T10:15:02+08:00
+        return text.prefix(19).filter { $0.isNumber }
     }
 
     private static func pad(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }

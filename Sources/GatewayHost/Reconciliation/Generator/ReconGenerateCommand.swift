@@ -44,8 +44,8 @@ struct ReconGenerateCommand: AsyncParsableCommand {
     @Option(help: "Statement format: \(GeneratedFiles.Format.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format = "jiangnan"
 
-    @Option(help: "The bank's merchant number in the statement's header (Minbei's mer_id).")
-    var bankMerchantId = "MB0001"
+    @Option(help: "The bank's merchant number in the statement's header (Minbei's mer_id, Haixi's MerId; default by format).")
+    var bankMerchantId: String?
 
     @Option(help: "Where to write the statement (default: DATA_DIR/statements/CHANNEL/DATE.statement, where a run finds it).")
     var statementOut: String?
@@ -82,7 +82,7 @@ struct ReconGenerateCommand: AsyncParsableCommand {
             fileURLWithPath: statementOut ?? "\(dataDir!)/statements/\(channel)/\(day).statement")
         let files = try GeneratedFiles(
             format: GeneratedFiles.Format(rawValue: format)!, date: day, statement: statement,
-            pandasDirectory: pandasDir.map { URL(fileURLWithPath: $0) }, bankMerchantId: bankMerchantId)
+            pandasDirectory: pandasDir.map { URL(fileURLWithPath: $0) }, bankMerchantId: bankMerchantId ?? (format == "haixi" ? "HX310000001" : "MB0001"))
         let chosen = GeneratedFiles.Format(rawValue: format)!
         var generator = ReconDataGenerator(
             channel: channel, date: day, timeZone: timeZone, currency: currency, merchant: merchant, rows: rows,
