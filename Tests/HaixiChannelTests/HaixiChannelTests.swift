@@ -161,6 +161,18 @@ struct HaixiChannelTests {
         }
     }
 
+    @Test("a 100001 answer that names the bank's id keeps it on the pending outcome; a malformed one is dropped")
+    func processingKeepsTheBankId() async throws {
+        let named = try makeChannel(bank: FakeBank { _ in
+            .answer(BankAnswer(code: "100001", body: [("BankSerialNo", "HX00000000000000000009"), ("TxStatus", "01"), ("Amount", "12345")]))
+        })
+        let outcome = try await named.pay(Self.pay())
+        #expect(outcome.pendingCause == .processing)
+        #expect(outcome.bankTransactionId == "HX00000000000000000009")
+        let malformed = try makeChannel(bank: FakeBank { _ in .answer(BankAnswer(code: "100001", body: [("BankSerialNo", "X1")])) })
+        #expect(try await malformed.pay(Self.pay()).bankTransactionId == nil)
+    }
+
     @Test("the decline reasons are exactly the document's refusals")
     func declineTable() {
         #expect(HaixiOutcomeMapper.declineReasons.keys.sorted() == ["200001", "200002", "200003", "200004", "300001", "300002"])

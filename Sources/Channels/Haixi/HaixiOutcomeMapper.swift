@@ -47,7 +47,9 @@ enum HaixiOutcomeMapper {
             return .declined(reason, bankCode: code, message: answer.describedMessage)
         }
         if let cause = pendingCauses[code] {
-            return .pending(cause, bankCode: code, message: answer.describedMessage)
+            // A processing answer may already name the bank's id (the simulator's and the document's Body do).
+            let bankId = answer.body[HaixiElement.bankSerialNo].flatMap { HaixiStatement.isBankSerial($0) ? $0 : nil }
+            return .pending(cause, bankCode: code, message: answer.describedMessage, bankTransactionId: bankId)
         }
         logger.warning("unexpected RespCode", metadata: ["code": code, "transaction": expectation.transactionId])
         return .pending(.unverifiable, bankCode: code, message: "unexpected RespCode \(code): \(answer.describedMessage)")
