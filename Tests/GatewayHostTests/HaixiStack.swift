@@ -7,10 +7,11 @@ import HaixiProtocol
 enum HaixiStack {
     static let merchantId = "HX310000001"
 
-    /// A folder with `merchant.pem`, `merchant.pub`, `bank.pem`, `bank.pub`.
+    /// A folder with `merchant.pem`, `merchant.pub`, `bank.pem`, `bank.pub`, removed when the test process exits.
     static let keys: URL = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("haixi-stack-keys-\(UUID().uuidString)")
+        let folder = URL(fileURLWithPath: keysPath)
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: HaixiStack.keysPath) }
         for name in ["merchant", "bank"] {
             let signer = try! HaixiSigner.generate()
             try! signer.privateKeyPEM.write(to: folder.appendingPathComponent("\(name).pem"), atomically: true, encoding: .utf8)
@@ -18,6 +19,9 @@ enum HaixiStack {
         }
         return folder
     }()
+
+    /// Where ``keys`` lives: one folder per test process.
+    static let keysPath = FileManager.default.temporaryDirectory.appendingPathComponent("haixi-stack-keys-\(UUID().uuidString)").path
 
     static var setup: BankSetup {
         let keys = Self.keys

@@ -52,6 +52,15 @@ final class HaixiSimProcess: Sendable {
             "build it first: swift build --product haixi-sim (looked at \(binary.path))")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("haixi-sim-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        do {
+            return try await launch(extra, binary: binary, in: directory)
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw error
+        }
+    }
+
+    private static func launch(_ extra: [String], binary: URL, in directory: URL) async throws -> HaixiSimProcess {
 
         let keygen = Process()
         keygen.executableURL = binary
