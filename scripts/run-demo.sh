@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the gateway with every demo bank channel (Jiangnan, Minbei) each against its own bank simulator, for a
+# Runs the gateway with every demo bank channel (Jiangnan, Minbei, Haixi) each against its own bank simulator, for a
 # demo or a smoke test. Expects a finished `swift build` (`make run` does both). Stays in the foreground;
 # Ctrl-C or SIGTERM stops the gateway and the simulators.
 #
@@ -20,10 +20,11 @@ root=$PWD
 
 # The demo banks: each one's simulator, plugin, and the merchant number and key published in its interface
 # document (../shared/banks/*.md), given to its simulator and, through the environment, to the gateway only.
-banks=(jiangnan minbei)
-declare -A sim_product=([jiangnan]=jiangnan-sim [minbei]=minbei-sim)
-declare -A plugin_file=([jiangnan]=libJiangnan.so [minbei]=libMinbei.so)
-declare -A demo_merchant_no=([jiangnan]=JN8800001 [minbei]=MB0001)
+# Haixi signs with RSA key pairs instead: no private key is published, so the demo makes its own (see below).
+banks=(jiangnan minbei haixi)
+declare -A sim_product=([jiangnan]=jiangnan-sim [minbei]=minbei-sim [haixi]=haixi-sim)
+declare -A plugin_file=([jiangnan]=libJiangnan.so [minbei]=libMinbei.so [haixi]=libHaixi.so)
+declare -A demo_merchant_no=([jiangnan]=JN8800001 [minbei]=MB0001 [haixi]=HX310000001)
 declare -A demo_secret=([jiangnan]=jn-demo-secret-0001 [minbei]=mb-demo-key-0001)
 declare -A secret_variable=([jiangnan]=JIANGNAN_SECRET [minbei]=MINBEI_KEY)
 
@@ -175,13 +176,29 @@ wait_ready() {
 # The number after "key": in a JSON file ($1 file, $2 key).
 json_number() { sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*([0-9]+).*/\1/p" "$1" | head -n 1; }
 
+# --- Haixi's key pairs: made once per RUN_DIR, private keys readable by the owner only ------------------------
+keys_dir=$run_dir/keys
+mkdir -p "$keys_dir"
+chmod 700 "$keys_dir"
+for pair in haixi-merchant haixi-bank; do
+    if [[ ! -s $keys_dir/$pair.pem || ! -s $keys_dir/$pair.pub ]]; then
+        (umask 077 && "$bin/haixi-sim" keygen --private "$keys_dir/$pair.pem" --public "$keys_dir/$pair.pub") \
+            >"$log_dir/haixi-keygen.log" 2>&1 || fail "haixi-sim keygen failed; see $(shown "$log_dir")/haixi-keygen.log"
+    fi
+done
+
 # --- bank simulators, plugins and channel configs -------------------------------------------------------
 rm -f "$run_dir/gateway.ready"
 declare -A sim_port=()
 for bank in "${banks[@]}"; do
     sim=${sim_product[$bank]}
     rm -f "$run_dir/$sim.ready"
-    "$bin/$sim" --host 127.0.0.1 --port 0 --merchant "${demo_merchant_no[$bank]}=${demo_secret[$bank]}" \
+    case $bank in
+        # The bank knows the merchant's public key and signs with its own private key.
+        haixi) merchant_args=(--merchant "${demo_merchant_no[$bank]}=$keys_dir/haixi-merchant.pub" --bank-key "$keys_dir/haixi-bank.pem") ;;
+        *) merchant_args=(--merchant "${demo_merchant_no[$bank]}=${demo_secret[$bank]}") ;;
+    esac
+    "$bin/$sim" --host 127.0.0.1 --port 0 "${merchant_args[@]}" \
         --ready-file "$run_dir/$sim.ready" >"$log_dir/$sim.log" 2>&1 &
     sim_pid[$bank]=$!
     echo "${sim_pid[$bank]}" >"$run_dir/$sim.pid"
@@ -216,7 +233,9 @@ printf 'tokens:\n  - name: demo-ops\n    token_file: %s\n' "$admin_token_file" >
 
 # --- gateway (the only process that gets the channels' secrets and the merchant's secret) -------------------
 channel_secrets=()
-for bank in "${banks[@]}"; do channel_secrets+=("${secret_variable[$bank]}=${demo_secret[$bank]}"); done
+for bank in "${banks[@]}"; do
+    [[ -n ${secret_variable[$bank]:-} ]] && channel_secrets+=("${secret_variable[$bank]}=${demo_secret[$bank]}")
+done
 env "${channel_secrets[@]}" GATEWAY_MERCHANT_DEMO_SECRET=$merchant_secret "$bin/gateway" \
     --config-dir "$config_dir" --plugins-dir "$plugins_dir" --data-dir "$data_dir" --merchants "$merchants_file" \
     --admin-tokens "$admin_tokens" \

@@ -84,6 +84,16 @@ struct MakeRunTests {
         let gatewayPid = try Self.pid(in: runDir.appendingPathComponent("gateway.pid"))
         let simulatorPid = try Self.pid(in: runDir.appendingPathComponent("jiangnan-sim.pid"))
         #expect(Self.isRunning(gatewayPid) && Self.isRunning(simulatorPid), "\(log())")
+        // Haixi's key pairs were made for this RUN_DIR; the private keys are the owner's only and never logged.
+        for pair in ["haixi-merchant", "haixi-bank"] {
+            let pem = runDir.appendingPathComponent("keys/\(pair).pem")
+            let mode = try FileManager.default.attributesOfItem(atPath: pem.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(pair).pem mode \(String(mode ?? 0, radix: 8))")
+        }
+        let logs = try FileManager.default.contentsOfDirectory(at: runDir.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
+        for file in logs {
+            #expect(!((try? String(contentsOf: file, encoding: .utf8)) ?? "").contains("PRIVATE KEY"), "\(file.lastPathComponent)")
+        }
         var otherSimulators: [Int32] = []
         for channel in Self.channels where channel != "jiangnan" {
             let pid = try Self.pid(in: runDir.appendingPathComponent("\(channel)-sim.pid"))
@@ -143,7 +153,7 @@ struct MakeRunTests {
     }
 
     /// The demo's channels, each against its own bank simulator.
-    static let channels = ["jiangnan", "minbei"]
+    static let channels = ["jiangnan", "minbei", "haixi"]
 
     /// Waits for the line after `marker` (e.g. `pay command:`) in the output file.
     static func waitForCommand(
