@@ -20,9 +20,7 @@ root=$PWD
 
 # The demo banks: each one's simulator, plugin, and the merchant number and key published in its interface
 # document (../shared/banks/*.md), given to its simulator and, through the environment, to the gateway only.
-# Haixi signs with RSA key pairs instead, and no private key is published: the demo makes the merchant's pair
-# (haixi-sim keygen) once per RUN_DIR in keys/, the simulator generates the bank's and writes its public half
-# there; the channel config reads both files ({file: ../keys/…}, relative to the copied config).
+# Haixi signs with RSA key pairs instead: no private key is published, so the demo makes its own (see below).
 banks=(jiangnan minbei haixi)
 declare -A sim_product=([jiangnan]=jiangnan-sim [minbei]=minbei-sim [haixi]=haixi-sim)
 declare -A plugin_file=([jiangnan]=libJiangnan.so [minbei]=libMinbei.so [haixi]=libHaixi.so)
@@ -78,8 +76,7 @@ for name in gateway "${sim_product[@]}"; do
     fi
 done
 
-keys_dir=$run_dir/keys
-mkdir -p "$data_dir" "$plugins_dir" "$config_dir" "$log_dir" "$keys_dir"
+mkdir -p "$data_dir" "$plugins_dir" "$config_dir" "$log_dir"
 [[ -f $merchants_file ]] || fail "$(shown "$merchants_file") is missing"
 
 # --- ports ---------------------------------------------------------------------------------------------
@@ -179,29 +176,29 @@ wait_ready() {
 # The number after "key": in a JSON file ($1 file, $2 key).
 json_number() { sed -nE "s/.*\"$2\"[[:space:]]*:[[:space:]]*([0-9]+).*/\1/p" "$1" | head -n 1; }
 
+# --- Haixi's key pairs: made once per RUN_DIR, private keys readable by the owner only ------------------------
+keys_dir=$run_dir/keys
+mkdir -p "$keys_dir"
+chmod 700 "$keys_dir"
+for pair in haixi-merchant haixi-bank; do
+    if [[ ! -s $keys_dir/$pair.pem || ! -s $keys_dir/$pair.pub ]]; then
+        (umask 077 && "$bin/haixi-sim" keygen --private "$keys_dir/$pair.pem" --public "$keys_dir/$pair.pub") \
+            >"$log_dir/haixi-keygen.log" 2>&1 || fail "haixi-sim keygen failed; see $(shown "$log_dir")/haixi-keygen.log"
+    fi
+done
+
 # --- bank simulators, plugins and channel configs -------------------------------------------------------
 rm -f "$run_dir/gateway.ready"
 declare -A sim_port=()
-if [[ ! -s $keys_dir/haixi-merchant.pem || ! -s $keys_dir/haixi-merchant.pub ]]; then
-    "$bin/haixi-sim" keygen --private "$keys_dir/haixi-merchant.pem" --public "$keys_dir/haixi-merchant.pub" >/dev/null ||
-        fail "haixi-sim keygen failed"
-fi
-rm -f "$keys_dir/haixi-bank.pub"
-# The merchant's side of each simulator: the shared secret, or (Haixi) the merchant's public key and where to
-# write the bank's.
-sim_merchant_arguments() {
-    if [[ $1 == haixi ]]; then
-        printf '%s\n' --merchant "${demo_merchant_no[$1]}=$keys_dir/haixi-merchant.pub" \
-            --write-bank-public-key "$keys_dir/haixi-bank.pub"
-    else
-        printf '%s\n' --merchant "${demo_merchant_no[$1]}=${demo_secret[$1]}"
-    fi
-}
 for bank in "${banks[@]}"; do
     sim=${sim_product[$bank]}
     rm -f "$run_dir/$sim.ready"
-    mapfile -t merchant_arguments < <(sim_merchant_arguments "$bank")
-    "$bin/$sim" --host 127.0.0.1 --port 0 "${merchant_arguments[@]}" \
+    case $bank in
+        # The bank knows the merchant's public key and signs with its own private key.
+        haixi) merchant_args=(--merchant "${demo_merchant_no[$bank]}=$keys_dir/haixi-merchant.pub" --bank-key "$keys_dir/haixi-bank.pem") ;;
+        *) merchant_args=(--merchant "${demo_merchant_no[$bank]}=${demo_secret[$bank]}") ;;
+    esac
+    "$bin/$sim" --host 127.0.0.1 --port 0 "${merchant_args[@]}" \
         --ready-file "$run_dir/$sim.ready" >"$log_dir/$sim.log" 2>&1 &
     sim_pid[$bank]=$!
     echo "${sim_pid[$bank]}" >"$run_dir/$sim.pid"

@@ -84,6 +84,16 @@ struct MakeRunTests {
         let gatewayPid = try Self.pid(in: runDir.appendingPathComponent("gateway.pid"))
         let simulatorPid = try Self.pid(in: runDir.appendingPathComponent("jiangnan-sim.pid"))
         #expect(Self.isRunning(gatewayPid) && Self.isRunning(simulatorPid), "\(log())")
+        // Haixi's key pairs were made for this RUN_DIR; the private keys are the owner's only and never logged.
+        for pair in ["haixi-merchant", "haixi-bank"] {
+            let pem = runDir.appendingPathComponent("keys/\(pair).pem")
+            let mode = try FileManager.default.attributesOfItem(atPath: pem.path)[.posixPermissions] as? Int
+            #expect(mode == 0o600, "\(pair).pem mode \(String(mode ?? 0, radix: 8))")
+        }
+        let logs = try FileManager.default.contentsOfDirectory(at: runDir.appendingPathComponent("logs"), includingPropertiesForKeys: nil)
+        for file in logs {
+            #expect(!((try? String(contentsOf: file, encoding: .utf8)) ?? "").contains("PRIVATE KEY"), "\(file.lastPathComponent)")
+        }
         var otherSimulators: [Int32] = []
         for channel in Self.channels where channel != "jiangnan" {
             let pid = try Self.pid(in: runDir.appendingPathComponent("\(channel)-sim.pid"))

@@ -35,11 +35,17 @@ final class BankStack {
     let dataDirectory: URL
     let merchantsFile: URL?
     let publicURL: String?
+    /// The other banks' simulators behind the same gateway (`alsoBanks`), by channel id.
+    private(set) var otherSimulators: [String: (process: ManagedProcess, url: URL)] = [:]
+    private let environment: [String: String]
 
     private init(
         setup: BankSetup, directory: TestDirectory, simulator: ManagedProcess, simulatorURL: URL, gateway: GatewayProcess,
-        configDirectory: URL, pluginsDirectory: URL, dataDirectory: URL, merchantsFile: URL?, publicURL: String?
+        configDirectory: URL, pluginsDirectory: URL, dataDirectory: URL, merchantsFile: URL?, publicURL: String?,
+        otherSimulators: [String: (process: ManagedProcess, url: URL)] = [:], environment: [String: String] = [:]
     ) {
+        self.otherSimulators = otherSimulators
+        self.environment = environment
         self.setup = setup
         self.directory = directory
         self.simulator = simulator
@@ -52,11 +58,12 @@ final class BankStack {
         self.publicURL = publicURL
     }
 
-    /// Starts the simulator (its options, then `simulatorArguments`) and a gateway (`gatewayArguments`).
+    /// Starts the simulator (its options, then `simulatorArguments`) and a gateway (`gatewayArguments`);
+    /// `alsoBanks` puts more banks, each with its own simulator, behind the same gateway.
     static func start(
         _ setup: BankSetup, label: String, simulatorArguments: [String] = [], gatewayArguments: [String] = [],
         requestTimeoutMs: Int = 1500, publicURL: String? = nil, merchantNotifyURLs: [String: String] = [:],
-        directory: TestDirectory? = nil
+        directory: TestDirectory? = nil, alsoBanks: [BankSetup] = [], extraConfigs: [String: String] = [:]
     ) async throws -> BankStack {
         let directory = try directory ?? TestDirectory(label)
         let (simulator, simulatorURL) = try await startSimulator(
@@ -66,27 +73,40 @@ final class BankStack {
         try plugins.appendingPathComponent(setup.pluginFile).copy(from: try BuildProducts.product(setup.pluginFile))
         try configs.appendingPathComponent("\(setup.channelId).yaml").write(
             text: setup.config(simulatorURL, requestTimeoutMs))
+        var others: [String: (process: ManagedProcess, url: URL)] = [:]
+        var environment = setup.environment
+        for bank in alsoBanks {
+            let (process, url) = try await startSimulator(bank, in: directory, arguments: ["--notify-delays", "0.3,0.3,0.3"])
+            others[bank.channelId] = (process, url)
+            try plugins.appendingPathComponent(bank.pluginFile).copy(from: try BuildProducts.product(bank.pluginFile))
+            try configs.appendingPathComponent("\(bank.channelId).yaml").write(text: bank.config(url, requestTimeoutMs))
+            environment.merge(bank.environment) { _, new in new }
+        }
+        for (name, text) in extraConfigs {
+            try configs.appendingPathComponent(name).write(text: text)
+        }
         let data = try directory.subdirectory("gateway-data")
         let merchantsFile =
             merchantNotifyURLs.isEmpty ? nil : try TestMerchants.writeFile(in: directory, notifyURLs: merchantNotifyURLs)
         let gateway = try await GatewayProcess.start(
-            in: directory, configDirectory: configs, pluginsDirectory: plugins, environment: setup.environment,
+            in: directory, configDirectory: configs, pluginsDirectory: plugins, environment: environment,
             publicURL: publicURL, extraArguments: gatewayArguments, dataDirectory: data, merchantsFile: merchantsFile)
         return BankStack(
             setup: setup, directory: directory, simulator: simulator, simulatorURL: simulatorURL, gateway: gateway,
             configDirectory: configs, pluginsDirectory: plugins, dataDirectory: data, merchantsFile: merchantsFile,
-            publicURL: publicURL)
+            publicURL: publicURL, otherSimulators: others, environment: environment)
     }
 
     /// Starts a stack, runs `body`, and stops both processes whether `body` succeeded or threw.
     static func with(
         _ setup: BankSetup, label: String, simulatorArguments: [String] = [], gatewayArguments: [String] = [],
         requestTimeoutMs: Int = 1500, publicURL: String? = nil, merchantNotifyURLs: [String: String] = [:],
-        _ body: (BankStack) async throws -> Void
+        alsoBanks: [BankSetup] = [], extraConfigs: [String: String] = [:], _ body: (BankStack) async throws -> Void
     ) async throws {
         let stack = try await start(
             setup, label: label, simulatorArguments: simulatorArguments, gatewayArguments: gatewayArguments,
-            requestTimeoutMs: requestTimeoutMs, publicURL: publicURL, merchantNotifyURLs: merchantNotifyURLs)
+            requestTimeoutMs: requestTimeoutMs, publicURL: publicURL, merchantNotifyURLs: merchantNotifyURLs,
+            alsoBanks: alsoBanks, extraConfigs: extraConfigs)
         try await stopping(stack, stop: { await $0.stop() }, body)
     }
 
@@ -109,20 +129,23 @@ final class BankStack {
         if crash { await gateway.process.killHard() } else { await gateway.terminate() }
         gateway = try await GatewayProcess.start(
             in: directory, configDirectory: configDirectory, pluginsDirectory: pluginsDirectory,
-            environment: setup.environment, publicURL: publicURL, extraArguments: extraArguments,
+            environment: environment, publicURL: publicURL, extraArguments: extraArguments,
             dataDirectory: dataDirectory, merchantsFile: merchantsFile)
     }
 
     func stop() async {
         await gateway.terminate()
         await simulator.terminate()
+        for (_, other) in otherSimulators { await other.process.terminate() }
     }
 
     /// `POST /v1/payments` as `merchant` on this stack's channel.
-    func pay(_ order: String, amount: Int, subject: String, merchant: String = "m1") async throws -> HTTPResult {
-        let body: [String: Any] = [
-            "merchant_order_id": order, "amount": amount, "currency": "CNY", "subject": subject, "channel": setup.channelId,
-        ]
+    /// `POST /v1/payments` as `merchant` on this stack's channel, or (`routed`) naming none: the routing decides.
+    func pay(_ order: String, amount: Int, subject: String, merchant: String = "m1", routed: Bool = false) async throws
+        -> HTTPResult
+    {
+        var body: [String: Any] = ["merchant_order_id": order, "amount": amount, "currency": "CNY", "subject": subject]
+        if !routed { body["channel"] = setup.channelId }
         return try await TestHTTP.post(
             gateway.merchant("/v1/payments"), body: JSONSerialization.data(withJSONObject: body),
             headers: ["X-Merchant-Id": merchant])
@@ -143,9 +166,11 @@ final class BankStack {
         try await TestHTTP.get(gateway.merchant("/v1/payments/\(id)"), headers: ["X-Merchant-Id": merchant])
     }
 
-    /// The simulator's own record of what it received and did, decoded with the simulators' shared types.
-    func bankRecord() async throws -> SimRecord {
-        try await TestHTTP.get(simulatorURL.appendingPathComponent("_sim/record"), signed: false).decode(SimRecord.self)
+    /// The simulator's own record of what it received and did, decoded with the simulators' shared types; of
+    /// another bank of the stack when `channel` names one.
+    func bankRecord(of channel: String? = nil) async throws -> SimRecord {
+        let url = channel.flatMap { otherSimulators[$0]?.url } ?? simulatorURL
+        return try await TestHTTP.get(url.appendingPathComponent("_sim/record"), signed: false).decode(SimRecord.self)
     }
 
     /// Moves the simulator's clock to real time + `offset` milliseconds.
