@@ -152,6 +152,10 @@ struct HaixiChannelTests {
             QueryRequest(transactionId: "pay_01J0000000000000000000000", kind: .payment, expectedAmount: Demo.money(12345)))
         #expect(Expected(queried) == query, "query \(code)/\(status ?? "-")")
         if code != "000000" { #expect(paid.bankCode == code) }
+        // A decline by TxStatus carries 02, never 000000 (which would read as a success).
+        if code == "000000", status == "02" {
+            #expect(paid.bankCode == "02" && refunded.bankCode == "02" && queried.outcome?.bankCode == "02")
+        }
         if query == .notFound { #expect(queried.notFoundCode == "300004") }
         if payOrRefund == .succeeded {
             #expect(paid.amount == Demo.money(12345))

@@ -105,6 +105,7 @@ struct MinbeiChannelTests {
         refund[5] = ("trans_status", "F")
         let refunded = try await channel.handleNotification(notification(signer.signed(MinbeiForm(refund))!))
         #expect(refunded.events.first?.kind == .refund && refunded.events.first?.outcome.status == .declined)
+        #expect(refunded.events.first?.outcome.bankCode == "F", "a decline never carries 00")
 
         var tampered = signer.signed(MinbeiForm(fields))!
         tampered.fields[4].value = "999.99"

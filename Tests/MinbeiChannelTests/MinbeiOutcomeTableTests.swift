@@ -164,6 +164,7 @@ struct MinbeiOutcomeTableTests {
             let result = try await makeChannel(bank).query(
                 QueryRequest(transactionId: Self.payId, kind: .payment, expectedAmount: Demo.money(12345)))
             #expect(Expected(result) == expected, "\(status): \(result)")
+            if status == "F" { #expect(result.outcome?.bankCode == "F", "a decline never carries 00") }
         }
     }
 

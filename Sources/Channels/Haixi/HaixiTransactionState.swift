@@ -51,7 +51,9 @@ struct HaixiTransactionState: Sendable, Equatable {
                 kind: kind, bankSerialNo: bankSerialNo, status: status, amount: amount, finishedAt: finishedAt))
     }
 
-    /// What this state means for the transaction; `bankCode` is the answer's RespCode (`000000`).
+    /// What this state means for the transaction; `bankCode` is the answer's RespCode (`000000`). A failed one
+    /// carries its TxStatus `02` as the code instead: "000000" on a decline would read as a success to ops and
+    /// merchants, and a notification (which has no refusal code) may settle it before the pay answer's `2000xx`.
     func outcome(currency: Currency, bankCode: String) -> ChannelOutcome {
         switch status {
         case HaixiStatus.success:
@@ -60,7 +62,7 @@ struct HaixiTransactionState: Sendable, Equatable {
                 finishedAt: finishedAt, bankCode: bankCode)
         case HaixiStatus.failed:
             return .declined(
-                .declined, bankCode: bankCode, message: "TxStatus 02: failed", bankTransactionId: bankSerialNo,
+                .declined, bankCode: HaixiStatus.failed, message: "TxStatus 02: failed", bankTransactionId: bankSerialNo,
                 finishedAt: finishedAt)
         default:
             return .pending(.processing, bankCode: bankCode, message: "TxStatus 01: processing", bankTransactionId: bankSerialNo)

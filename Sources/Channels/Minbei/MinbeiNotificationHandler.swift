@@ -72,8 +72,9 @@ struct MinbeiNotificationHandler: Sendable {
                 bankTransactionId: sequence, amount: Money(minorUnits: amount, currency: settings.currency),
                 finishedAt: finished, bankCode: MinbeiCode.success)
         case MinbeiService.failed:
+            // The status as the code: "00" on a decline would read as a success (a notification has no refusal code).
             outcome = .declined(
-                .declined, bankCode: MinbeiCode.success, message: "the bank reports it failed (trans_status F)",
+                .declined, bankCode: MinbeiService.failed, message: "the bank reports it failed (trans_status F)",
                 bankTransactionId: MinbeiRules.isBankSequence(sequence) ? sequence : nil, finishedAt: finished)
         case MinbeiService.inProcess:
             outcome = .pending(.processing, bankCode: MinbeiCode.success, message: "in process (trans_status P)")

@@ -177,8 +177,9 @@ enum MinbeiOutcomeMapper {
                 bankTransactionId: sequenceOrNil, amount: Money(minorUnits: expectation.amount, currency: currency),
                 finishedAt: finished, bankCode: answer.code)
         case MinbeiService.failed:
+            // The status as the code: the query's "00" on a decline would read as a success.
             return .declined(
-                .declined, bankCode: answer.code, message: "the bank reports it failed (trans_status F)",
+                .declined, bankCode: MinbeiService.failed, message: "the bank reports it failed (trans_status F)",
                 bankTransactionId: sequenceOrNil, finishedAt: finished)
         case MinbeiService.inProcess:
             return .pending(.processing, bankCode: answer.code, message: "in process (trans_status P)", bankTransactionId: sequenceOrNil)

@@ -33,6 +33,8 @@ public final class JobScheduler: Service, Sendable {
     }
 
     public let workers: Int
+    /// The longest the dispatcher sleeps before it looks at the heap again.
+    static let longestSleep: Duration = .seconds(1)
     private let state = Mutex(State())
 
     public init(workers: Int = 32) {
@@ -77,12 +79,16 @@ public final class JobScheduler: Service, Sendable {
                             self.finished()
                         }
                     case .wait(let until):
-                        let sleeper = Task<Void, Never> { _ = try? await Task.sleep(until: until ?? .now + .seconds(3600), clock: .continuous) }
+                        // Never longer than a second: every wake-up path is covered (schedule, finished), and the
+                        // cap makes a missed one cost at most a second rather than a stalled queue.
+                        let cap = ContinuousClock.now + Self.longestSleep
+                        let deadline = until.map { min($0, cap) } ?? cap
+                        let sleeper = Task<Void, Never> { _ = try? await Task.sleep(until: deadline, clock: .continuous) }
                         let asleep = self.state.withLock { state -> Bool in
                             // A job scheduled or finished between `next()` and here would have found no sleeper.
                             guard self.isStillIdle(state, until: until) else { return false }
                             state.sleeper = sleeper
-                            state.sleepingUntil = until ?? .now + .seconds(3600)
+                            state.sleepingUntil = deadline
                             return true
                         }
                         if asleep {
