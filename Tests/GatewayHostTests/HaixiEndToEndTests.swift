@@ -80,4 +80,87 @@ struct HaixiEndToEndTests {
             try await waitFor("the unverifiable answer resolved by query") { try await ledger.paymentStatus(forgedId) == "succeeded" }
         }
     }
+
+    @Test("a timeout and a malformed answer are pending, never declined, then resolved by query; busy is declined only after the 5-minute TxTime rule")
+    func timeoutAndFinality() async throws {
+        try await BankStack.with(
+            HaixiStack.setup, label: "haixi-timeout", simulatorArguments: ["--timeout-delay-ms", "3000"],
+            gatewayArguments: Self.recovery, requestTimeoutMs: 1000, publicURL: "http://127.0.0.1:9"
+        ) { stack in
+            let slow = try await stack.pay("hx-timeout-1", amount: 700, subject: "Slow [sim:timeout]")
+            #expect(slow.string("status") == "pending", "a timeout is never a decline: \(slow.text)")
+            let malformed = try await stack.pay("hx-malformed-1", amount: 701, subject: "Odd [sim:malformed]")
+            #expect(malformed.string("status") == "pending", "\(malformed.text)")
+            let busy = try await stack.pay("hx-busy-2", amount: 600, subject: "Busy [sim:busy]")
+            #expect(busy.string("status") == "pending" && busy.string("bank_code") == "999999", "\(busy.text)")
+            let busyId = try #require(busy.string("id"))
+            let ledger = try LedgerReader(dataDirectory: stack.dataDirectory)
+            for answer in [slow, malformed] {
+                let id = try #require(answer.string("id"))
+                try await waitFor("resolved by query") { try await ledger.paymentStatus(id) == "succeeded" }
+                #expect(try await stack.bankRecord().payments.filter { $0.transaction_id == id }.count == 1)
+            }
+            // 300004 within the finality window proves nothing: still pending.
+            try await waitFor("busy queried") {
+                try await stack.bankRecord().requests.contains { $0.operation == "query" && $0.code == "300004" }
+            }
+            #expect(try await ledger.paymentStatus(busyId) == "pending")
+            // Seven minutes on (gateway and bank clocks together): past the 5-minute rule and its skew.
+            let shift: Int64 = 7 * 60_000
+            try await stack.moveSimulatorClock(to: shift)
+            try await stack.restartGateway(
+                extraArguments: Self.recovery + ["--clock-offset-ms=\(shift)", "--channel-clock-offset-ms=\(shift)"])
+            try await waitFor("busy declined after the finality window") { try await ledger.paymentStatus(busyId) == "declined" }
+            #expect(try await ledger.transitions(of: busyId).last?.cause == "recovery: not found after the finality window")
+        }
+    }
+
+    @Test("a forged 2001 is refused with a 4xx and changes nothing; the genuine one gets the signed 000000 reply and resolves the payment")
+    func notifications() async throws {
+        try await BankStack.with(
+            HaixiStack.setup, label: "haixi-notify", simulatorArguments: ["--processing-delay-ms", "120000"],
+            gatewayArguments: ["--no-recovery"], publicURL: "http://127.0.0.1:9"
+        ) { stack in
+            let paid = try await stack.pay("hx-notify-1", amount: 1234, subject: "Tea [sim:processing]")
+            #expect(paid.string("status") == "pending", "\(paid.text)")
+            let id = try #require(paid.string("id"))
+            let bankSerial = try #require(try await stack.bankRecord().payments.first { $0.transaction_id == id }?.bank_transaction_id)
+            let ledger = try LedgerReader(dataDirectory: stack.dataDirectory)
+            let url = stack.gateway.merchant("/v1/notify/haixi")
+            let headers = ["Content-Type": "text/xml; charset=UTF-8"]
+            let message = HaixiMessage(
+                head: [("TxCode", "2001"), ("MerId", HaixiStack.merchantId), ("TxTime", HaixiTime.format(Date())), ("SerialNo", id)],
+                body: [
+                    ("TxType", "PAY"), ("BankSerialNo", bankSerial), ("TxStatus", "00"), ("Amount", "1234"),
+                    ("FinishTime", HaixiTime.format(Date())),
+                ])
+            let bank = try HaixiSigner(privateKeyPEM: String(contentsOf: HaixiStack.keys.appendingPathComponent("bank.pem"), encoding: .utf8))
+            let merchant = try HaixiSigner(
+                privateKeyPEM: String(contentsOf: HaixiStack.keys.appendingPathComponent("merchant.pem"), encoding: .utf8))
+
+            // Signed with another key (the merchant's own), or tampered after signing: refused, nothing changes.
+            let wrongKey = try message.encoded(signedBy: merchant)
+            let tampered = String(decoding: try message.encoded(signedBy: bank), as: UTF8.self)
+                .replacingOccurrences(of: "<Amount>1234</Amount>", with: "<Amount>9999</Amount>")
+            for body in [Data(wrongKey), Data(tampered.utf8)] {
+                let answer = try await TestHTTP.post(url, body: body, headers: headers, signed: false)
+                #expect((400..<500).contains(answer.status), "\(answer.status) \(answer.text)")
+                #expect(try await ledger.paymentStatus(id) == "pending")
+            }
+
+            // The genuine one: a signed reply (our key) echoing the Head with 000000 and an empty Body.
+            let genuine = try await TestHTTP.post(url, body: Data(try message.encoded(signedBy: bank)), headers: headers, signed: false)
+            #expect(genuine.status == 200, "\(genuine.status) \(genuine.text)")
+            let reply = Array(genuine.body)
+            let envelope = try HaixiEnvelope.parse(reply).get()
+            let verifier = try HaixiVerifier(
+                publicKeyPEM: String(contentsOf: HaixiStack.keys.appendingPathComponent("merchant.pub"), encoding: .utf8))
+            #expect(verifier.isValid(signature: envelope.signature, over: reply[envelope.signedRange]))
+            #expect(envelope.head("TxCode", in: reply) == "2001" && envelope.head("SerialNo", in: reply) == id)
+            #expect(envelope.head("RespCode", in: reply) == "000000" && envelope.head("RespMsg", in: reply) == "OK")
+            #expect(genuine.text.contains("<Body></Body>"), "\(genuine.text)")
+            #expect(try await ledger.paymentStatus(id) == "succeeded")
+            #expect(try await ledger.transitions(of: id).last?.cause == "bank notification")
+        }
+    }
 }
