@@ -36,7 +36,7 @@ struct HaixiChannelTests {
         #expect(sent.headers.value(for: "Content-Type") == "text/xml; charset=UTF-8")
         #expect(String(decoding: sent.body.prefix(38), as: UTF8.self) == #"<?xml version="1.0" encoding="UTF-8"?>"#)
 
-        let pem = try String(contentsOf: Demo.keysFolder.appendingPathComponent("haixi-merchant-demo.pub"), encoding: .utf8)
+        let pem = Demo.merchantDemoPublicKey
         let demo = try HaixiVerifier(publicKeyPEM: pem)
         #expect(demo.isValid(signature: Self.vectorSignature, over: sent.signedBytes))
         #expect(!demo.isValid(signature: Self.vectorSignature, over: Array(sent.signedBytes.dropLast())))

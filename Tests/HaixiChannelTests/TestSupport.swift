@@ -20,11 +20,19 @@ enum Demo {
     /// A key pair that is neither: forgeries.
     static let stranger = try! HaixiSigner.generate()
 
-    /// The bank documents' folder of demo public keys (`../shared/banks/keys` beside the repository).
-    static var keysFolder: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/banks/keys")
-    }
+    /// keys/haixi-merchant-demo.pub of the bank documents (a public demo key, carried here: the tests must not
+    /// read files outside the repository, which a fresh clone does not have).
+    static let merchantDemoPublicKey = """
+        -----BEGIN PUBLIC KEY-----
+        MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAtSeLOR1ZWLoyRchamIpT
+        Fu26Tog2t22q/PmRJJow5QlQivD2Xbsioj522/LU+MF7XzOGwcCPS563mueXK1rp
+        ui9qLmSaNeEDIYXtY5bCVm1cAUuNudLM3o46GWjsnuTLAsciewJnEHIjDlk6MJgN
+        6Okx9fX8hZRoMpYDbJUCJaePH2R1So/VTMp564O9iznEA9nkpJP5zOINOuzMFGg2
+        E7jWAHw/BSnbbjW8AJMAiZobObjGPNmHLd+wDyFpfG63SL9z9H5vglpZZbVXGLyT
+        eWecWSAzEZemZFy66jilcF2f3l1XsXvlTwmZ8qTsoybWgynItmqQtpER5QHxvBiR
+        JwIDAQAB
+        -----END PUBLIC KEY-----
+        """
 
     static func money(_ fen: Int64) -> Money { Money(minorUnits: fen, currency: cny) }
 
