@@ -110,11 +110,7 @@ struct MinbeiSimulatorCommand: AsyncParsableCommand {
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be 0…65535") }
     }
 
-    private var parsedNotifyDelays: [Double]? {
-        let values = notifyDelays.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0.map { $0 >= 0 && $0.isFinite } ?? false }) else { return nil }
-        return values.compactMap { $0 }
-    }
+    private var parsedNotifyDelays: [Double]? { NotifySchedule.parse(notifyDelays) }
 
     func run() async throws {
         LoggingSystem.bootstrap(StreamLogHandler.standardError)

@@ -34,7 +34,8 @@ public struct SimNotifier: Sendable {
     let client: HTTPClient
     let scheduler: JobScheduler
     let clock: SimulatorClock
-    let book: SimBook
+    /// Records each attempt (a ``SimBook``'s log, or a simulator's own record).
+    let log: @Sendable (SimRecord.Notification) async -> Void
     let faults: FaultInjector
     /// Seconds before retry n (the last repeats); the bank's document gives the production schedule.
     let retryDelays: [Double]
@@ -42,14 +43,25 @@ public struct SimNotifier: Sendable {
     let attempts: Int
     let logger: Logger
 
+    /// A notifier whose attempts go into `book`'s record.
     public init(
         client: HTTPClient, scheduler: JobScheduler, clock: SimulatorClock, book: SimBook, faults: FaultInjector,
         retryDelays: [Double], attempts: Int, logger: Logger
     ) {
+        self.init(
+            client: client, scheduler: scheduler, clock: clock, faults: faults, retryDelays: retryDelays,
+            attempts: attempts, logger: logger, log: { await book.log($0) })
+    }
+
+    /// A notifier whose attempts are recorded by `log`.
+    public init(
+        client: HTTPClient, scheduler: JobScheduler, clock: SimulatorClock, faults: FaultInjector, retryDelays: [Double],
+        attempts: Int, logger: Logger, log: @escaping @Sendable (SimRecord.Notification) async -> Void
+    ) {
         self.client = client
         self.scheduler = scheduler
         self.clock = clock
-        self.book = book
+        self.log = log
         self.faults = faults
         self.retryDelays = retryDelays
         self.attempts = max(1, attempts)
@@ -67,7 +79,7 @@ public struct SimNotifier: Sendable {
     private func attempt(_ delivery: Delivery, number: Int, copies: Int) async {
         let (status, delivered, failure) = await deliver(delivery)
         if Task.isCancelled { return }
-        await book.log(
+        await log(
             SimRecord.Notification(
                 kind: delivery.kind, transaction_id: delivery.transactionId, url: delivery.url, attempt: number,
                 http_status: status, delivered: delivered, at: clock.nowMilliseconds, error: failure))
