@@ -27,12 +27,17 @@ build: deps
 run: build
 	scripts/run-demo.sh
 
+# Every gateway answer the tests receive is checked against docs/*openapi.yaml and recorded here; after the
+# suite, APICoverageTests fails on any mismatch and on any documented error code that no test produced.
+API_COVERAGE_FILE ?= $(CURDIR)/.build/api-coverage.jsonl
+
 # The tests find the built products in GATEWAY_BIN_DIR, the plugin fixtures in GATEWAY_FIXTURES_DIR,
 # the bank simulator in JIANGNAN_SIM_BIN, schemathesis in SCHEMATHESIS and a PostgreSQL server in
 # GATEWAY_TEST_POSTGRES_URL: a private cluster in PG_TEST_DIR on 127.0.0.1:PG_TEST_PORT (scripts/postgres.sh),
 # stopped afterwards, pass or fail, unless it was already running before.
 test: test-deps build
 	@if [ -f scripts/build-fixtures.sh ]; then bash scripts/build-fixtures.sh "$(CURDIR)/.build/fixtures"; fi
+	rm -f "$(API_COVERAGE_FILE)"
 	if [ -z "$$(bash scripts/postgres.sh url "$(PG_TEST_DIR)" 2>/dev/null)" ]; then \
 		trap 'bash scripts/postgres.sh stop "$(PG_TEST_DIR)"' EXIT; trap 'exit 130' INT TERM; fi; \
 	pg_url="$$(bash scripts/postgres.sh start "$(PG_TEST_DIR)" "$(PG_TEST_PORT)")" || exit 1; \
@@ -43,7 +48,10 @@ test: test-deps build
 	HAIXI_SIM_BIN="$$bin/haixi-sim" \
 	SCHEMATHESIS="$(CURDIR)/.build/venv/bin/schemathesis" \
 	GATEWAY_TEST_POSTGRES_URL="$$pg_url" \
-	$(SWIFT) test
+	GATEWAY_API_COVERAGE_FILE="$(API_COVERAGE_FILE)" \
+	$(SWIFT) test && \
+	GATEWAY_API_COVERAGE_FILE="$(API_COVERAGE_FILE)" GATEWAY_API_COVERAGE_CHECK=1 \
+	$(SWIFT) test --skip-build --filter APICoverageTests
 
 # The start of a bench recipe: BENCH_POSTGRES_URL as given, else the private cluster of `make test` (started
 # here and stopped at the end unless it was already running).

@@ -36,6 +36,7 @@ final class GatewayProcess {
         self.adminTokenFile = adminTokenFile
         merchantURL = URL(string: "http://127.0.0.1:\(ready.merchantPort)")!
         adminURL = URL(string: "http://127.0.0.1:\(ready.adminPort)")!
+        APICoverageLog.gatewayStarted(merchantPort: ready.merchantPort, adminPort: ready.adminPort)
     }
 
     /// Starts `gateway` and waits for its ready file. The data dir is `<directory>/gateway-data`.
@@ -90,7 +91,10 @@ final class GatewayProcess {
 
     /// Stops the gateway with SIGTERM (SIGKILL after a grace period); returns its exit status.
     @discardableResult
-    func terminate() async -> Int32 { await process.terminate() }
+    func terminate() async -> Int32 {
+        APICoverageLog.gatewayStopped(merchantPort: merchantURL.port!, adminPort: adminURL.port!)
+        return await process.terminate()
+    }
 
     /// Its stdout and stderr so far.
     func readLog() -> String { process.readLog() }

@@ -70,9 +70,11 @@ enum TestHTTP {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000))
         let buffer = try await response.body.collect(upTo: 16 << 20)
-        return HTTPResult(
+        let result = HTTPResult(
             status: Int(response.status.code), body: Data(buffer.readableBytesView),
             headers: response.headers.map { (name: $0.name, value: $0.value) })
+        APICoverageLog.record(method: method, url: url, result: result)
+        return result
     }
 }
 
@@ -92,8 +94,10 @@ extension TestHTTP {
         request.body = .bytes(body)
         let response = try await client.execute(request, timeout: .seconds(timeout))
         let buffer = try await response.body.collect(upTo: 1 << 20)
-        return HTTPResult(
+        let result = HTTPResult(
             status: Int(response.status.code), body: Data(buffer.readableBytesView),
             headers: response.headers.map { (name: $0.name, value: $0.value) })
+        APICoverageLog.record(method: "POST", url: url, result: result)
+        return result
     }
 }
