@@ -18,14 +18,15 @@ struct ScaffoldGenerator {
         return ScaffoldTemplates.files(for: style).map { $0.render(values) }
     }
 
-    /// Writes every file under `directory`; returns the paths written, relative to it.
+    /// Writes every file under `directory`; returns the paths written, relative to it. A directory holding
+    /// nothing but a `.build` (an earlier generation's build cache) counts as empty.
     @discardableResult
     func write(into directory: URL) throws(ScaffoldError) -> [String] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: directory.path, isDirectory: &isDirectory) {
             let entries = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
-            guard isDirectory.boolValue, entries.isEmpty else {
+            guard isDirectory.boolValue, entries.allSatisfy({ $0 == ".build" }) else {
                 throw ScaffoldError(
                     "directory_not_empty", "\(directory.path) already exists and is not an empty directory: choose another --dir")
             }

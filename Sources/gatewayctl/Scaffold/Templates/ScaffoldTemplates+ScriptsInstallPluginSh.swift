@@ -6,7 +6,7 @@ extension ScaffoldTemplates {
 #!/usr/bin/env bash
 # Builds the plugin (lib{{Module}}.so) and installs it.
 #
-#   scripts/install-plugin.sh [--debug] [--plugins-dir DIR] [--gatewayctl]
+#   scripts/install-plugin.sh [--debug] [--scratch-path DIR] [--plugins-dir DIR] [--gatewayctl]
 #
 #   (no option)        build only, and print the .so's path
 #   --plugins-dir DIR  copy it into a gateway's plugins directory as lib{{Module}}-<version>.so (a temporary
@@ -16,6 +16,7 @@ extension ScaffoldTemplates {
 #   --gatewayctl       hand it to the running gateway with `gatewayctl plugins install` (loaded at once, no
 #                      restart; GATEWAY_ADMIN_URL and GATEWAY_ADMIN_TOKEN_FILE say which gateway)
 #   --debug            a debug build instead of release
+#   --scratch-path DIR build in DIR instead of .build
 #
 # Build with the same Swift compiler as the gateway (the gateway refuses any other: compiler_mismatch), against
 # the ChannelKit of the gateway's checkout (Package.swift, CHANNELKIT_PATH). Only lib{{Module}}.so is
@@ -25,14 +26,16 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 configuration=release
+scratch=()
 plugins_dir=
 hot=false
 while (($#)); do
     case $1 in
         --debug) configuration=debug ;;
+        --scratch-path) scratch=(--scratch-path "${2:?--scratch-path needs a directory}"); shift ;;
         --plugins-dir) plugins_dir=${2:?--plugins-dir needs a directory}; shift ;;
         --gatewayctl) hot=true ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
         *) echo "install-plugin: unknown option $1" >&2; exit 64 ;;
     esac
     shift
@@ -40,8 +43,8 @@ done
 
 swift=${SWIFT:-swift}
 echo "install-plugin: $("$swift" --version 2>/dev/null | head -n 1)" >&2
-"$swift" build -c "$configuration" --product {{Module}} >&2
-built="$("$swift" build -c "$configuration" --show-bin-path)/lib{{Module}}.so"
+"$swift" build -c "$configuration" "${scratch[@]}" --product {{Module}} >&2
+built="$("$swift" build -c "$configuration" "${scratch[@]}" --show-bin-path)/lib{{Module}}.so"
 [[ -f $built ]] || { echo "install-plugin: $built was not built" >&2; exit 1; }
 
 version=$(sed -nE 's/.*version: "([^"]+)".*/\1/p' Sources/{{Module}}/{{Module}}Plugin.swift | head -n 1)
