@@ -46,6 +46,7 @@ public final class ConformanceSuite: Sendable {
 
     let inbox = NotificationInbox()
     let observed = ObservedValues()
+    let statements = StatementCache()
 
     /// Creates a suite for `plugin` against `bank`.
     public init(plugin: any ChannelPlugin, bank: any ConformanceBank, options: Options = Options()) {
