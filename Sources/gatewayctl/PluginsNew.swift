@@ -34,7 +34,7 @@ extension GatewayCtl.Plugins {
         }
 
         func run() throws {
-            do {
+            do throws(ScaffoldError) {
                 let names = try ScaffoldNames(name)
                 let kit = try ChannelKitLocator.locate(
                     explicit: channelkit, environment: ProcessInfo.processInfo.environment,
@@ -52,7 +52,7 @@ extension GatewayCtl.Plugins {
                     the places to change for your bank are marked PARTNER: (listed in README.md)
                     """.replacingOccurrences(of: "libAcmeBank.so", with: "lib\(names.module).so"))
             } catch {
-                FileHandle.standardError.write(Data("gatewayctl: \((error as? ScaffoldError)?.description ?? String(describing: error))\n".utf8))
+                FileHandle.standardError.write(Data("gatewayctl: \(error.description)\n".utf8))
                 throw ExitCode(1)
             }
         }

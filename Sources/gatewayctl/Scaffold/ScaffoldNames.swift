@@ -20,11 +20,9 @@ struct ScaffoldNames: Equatable, Sendable {
 
     /// Why `name` cannot be used, or nil.
     static func problem(with name: String) -> String? {
-        do {
-            _ = try ScaffoldNames(name)
-            return nil
-        } catch {
-            return error.message
+        switch Result(catching: { () throws(ScaffoldError) in try ScaffoldNames(name) }) {
+        case .success: nil
+        case .failure(let error): error.message
         }
     }
 
@@ -33,7 +31,7 @@ struct ScaffoldNames: Equatable, Sendable {
         let words = name.split(separator: "-", omittingEmptySubsequences: false)
         let valid =
             (2...40).contains(name.count) && name.first?.isLetter == true
-            && words.allSatisfy { !$0.isEmpty && $0.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) } }
+            && words.allSatisfy { word in !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber) } }
         guard valid else {
             throw ScaffoldError(
                 "invalid_name",
