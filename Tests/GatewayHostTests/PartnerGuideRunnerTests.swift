@@ -88,7 +88,7 @@ struct PartnerGuideRunnerTests {
             }
         }
         let text = blocks.joined(separator: "\n")
-        let order = ["gatewayctl plugins new", "swift build", "install-plugin.sh --gatewayctl", "gatewayctl pay", "swift test",
+        let order = ["gatewayctl plugins new", "\nswift build\n", "install-plugin.sh --gatewayctl", "gatewayctl pay", "swift test",
                      "gatewayctl recon run"]
         let positions = order.map { text.range(of: $0)?.lowerBound }
         #expect(positions.allSatisfy { $0 != nil }, "missing steps: \(zip(order, positions).filter { $0.1 == nil }.map(\.0))")
