@@ -51,7 +51,7 @@ extension ConformanceSuite {
             let forged = InboundNotification(
                 method: "POST", target: "/notify/\(configuration.channelId)",
                 headers: [HTTPHeaderField("Content-Type", "application/octet-stream")], body: Data("forged".utf8),
-                receivedAt: Date())
+                receivedAt: bank.clock.now())
             do {
                 _ = try await timed("handleNotification") { try await channel.handleNotification(forged) }
             } catch let timeout as CallTimedOut {

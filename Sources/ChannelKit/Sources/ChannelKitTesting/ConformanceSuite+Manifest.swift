@@ -152,7 +152,7 @@ extension ConformanceSuite {
         // `unsupported` without.
         let forged = InboundNotification(
             method: "POST", target: "/notify/\(configuration.channelId)",
-            headers: [HTTPHeaderField("Content-Type", "text/plain")], body: Data("not a notification".utf8), receivedAt: Date())
+            headers: [HTTPHeaderField("Content-Type", "text/plain")], body: Data("not a notification".utf8), receivedAt: bank.clock.now())
         do {
             _ = try await timed("handleNotification") { try await channel.handleNotification(forged) }
             throw fail("handleNotification accepted a forged notification (body 'not a notification')")

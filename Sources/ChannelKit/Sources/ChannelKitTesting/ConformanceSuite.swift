@@ -44,7 +44,7 @@ public final class ConformanceSuite: Sendable {
     /// The transport every channel of the suite sends through: the bank's, wrapped.
     public let transport: FaultInjectingTransport
 
-    let inbox = NotificationInbox()
+    let inbox: NotificationInbox
     let observed = ObservedValues()
     let statements = StatementCache()
 
@@ -54,6 +54,7 @@ public final class ConformanceSuite: Sendable {
         self.bank = bank
         self.options = options
         transport = FaultInjectingTransport(wrapping: bank.transport)
+        inbox = NotificationInbox(clock: bank.clock)
     }
 
     /// Checks one rule.

@@ -10,10 +10,16 @@ final class NotificationInbox: @unchecked Sendable {
         var result: Result<NotificationResult, any Error>
     }
 
+    private let clock: any ChannelClock
     private let lock = NSLock()
     private var server: LoopbackHTTPServer?
     private var channel: (any PaymentChannel)?
     private var deliveries: [Delivery] = []
+
+    /// An inbox that stamps deliveries with `clock` (the channel's: `receivedAt` is the gateway's time).
+    init(clock: any ChannelClock) {
+        self.clock = clock
+    }
 
     /// The notification URL for `channelId`, starting the server if needed.
     func url(for channelId: String) throws -> URL {
@@ -46,7 +52,7 @@ final class NotificationInbox: @unchecked Sendable {
     }
 
     private func receive(_ request: LoopbackHTTPServer.Request) async -> HTTPResponseMessage {
-        let notification = request.notification()
+        let notification = request.notification(receivedAt: clock.now())
         guard let channel = lock.withLock({ self.channel }) else {
             lock.withLock { deliveries.append(Delivery(notification: notification, result: .failure(NoChannel()))) }
             return HTTPResponseMessage(status: 503)
