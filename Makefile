@@ -11,7 +11,7 @@ export RUN_DIR
 PG_TEST_DIR ?= $(CURDIR)/.build/postgres
 PG_TEST_PORT ?= 55432
 
-.PHONY: all build run test bench bench-recon bench-limits bench-statements clean-run deps test-deps
+.PHONY: all build run test guide bench bench-recon bench-limits bench-statements clean-run deps test-deps
 
 all: build
 
@@ -52,6 +52,13 @@ test: test-deps build
 	$(SWIFT) test && \
 	GATEWAY_API_COVERAGE_FILE="$(API_COVERAGE_FILE)" GATEWAY_API_COVERAGE_CHECK=1 \
 	$(SWIFT) test --skip-build --filter APICoverageTests
+
+# Runs the partner guide's command blocks as written (docs/PARTNER-GUIDE.md, scripts/run-guide.sh): a generated
+# plugin package, installed into a running gateway, pays and reconciles. Its state and the package's build cache
+# stay in .build/partner-guide, so a re-run builds incrementally.
+guide: build
+	GUIDE_WORK="$(CURDIR)/.build/partner-guide" GATEWAY_BIN_DIR="$$($(SWIFT) build --show-bin-path)" \
+		bash scripts/run-guide.sh docs/PARTNER-GUIDE.md
 
 # The start of a bench recipe: BENCH_POSTGRES_URL as given, else the private cluster of `make test` (started
 # here and stopped at the end unless it was already running).

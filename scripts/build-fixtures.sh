@@ -14,6 +14,10 @@
 #   libWrongCompiler.so    a C entry point reporting api=2.0, swift=5.10
 #   libVersionedBank-1.so, -2.so, -3.so   one plugin module (id versioned-bank) in versions 1.0.0, 2.0.0 and a
 #                          broken 3.0.0 (invalid manifest), for hot upgrade tests
+#   libFixtureBank.so and libFixture<Bug>.so   the conformance fixtures (Tests/Fixtures/ConformancePlugins): a
+#                          correct channel for the fixture bank, and the same channel with one classic adapter
+#                          bug each (TimeoutDeclined, BusyDeclined, WrongRefundTotals, DropsStatementLine,
+#                          UnverifiedNotification, LogsSecret, RewritesId), for the ChannelKitTesting suite's tests
 # Each SwiftPM fixture has its own scratch path under <repo>/.build/fixtures-build/NAME, so the root package's
 # build is never touched. Idempotent: re-running rebuilds only what changed. Exits non-zero on any failure.
 set -euo pipefail
@@ -118,7 +122,14 @@ for spec in 1.0.0:false 2.0.0:false 3.0.0:true; do
     install_fixture "$bin/libVersionedBank.so" "libVersionedBank-${version%%.*}.so"
 done
 
-# 5. Bad shared objects written in C.
+# 5. The conformance fixtures: one package, one product per bug (a shared core with a per-product flag).
+bin="$(swift_build "$FIXTURES/ConformancePlugins" "$WORK/ConformancePlugins")"
+for name in FixtureBank FixtureTimeoutDeclined FixtureBusyDeclined FixtureWrongRefundTotals FixtureDropsStatementLine \
+    FixtureUnverifiedNotification FixtureLogsSecret FixtureRewritesId; do
+    install_fixture "$bin/lib$name.so"
+done
+
+# 6. Bad shared objects written in C.
 cdir="$WORK/c"
 mkdir -p "$cdir"
 cflags=(-shared -fPIC -O1 -Wall -Wextra -Werror)

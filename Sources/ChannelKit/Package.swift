@@ -11,6 +11,10 @@ let package = Package(
     name: "ChannelKit",
     products: [
         .library(name: "ChannelKit", type: .dynamic, targets: ["ChannelKit"]),
+        // The conformance suite partners run in their own tests (docs/CONFORMANCE.md), with the transports and
+        // the loopback HTTP server it drives a bank with. Foundation and ChannelKit only; a static library
+        // linked into test bundles, never into a plugin, so it is not part of the plugin ABI.
+        .library(name: "ChannelKitTesting", targets: ["ChannelKitTesting"]),
     ],
     targets: [
         .target(
@@ -24,6 +28,11 @@ let package = Package(
                 .unsafeFlags(["-enable-library-evolution"]),
                 .unsafeFlags(Context.environment["CHANNELKIT_SHOW_WARNINGS"] == nil ? ["-suppress-warnings"] : []),
             ]
+        ),
+        .target(
+            name: "ChannelKitTesting",
+            dependencies: ["ChannelKit"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
         ),
     ]
 )
