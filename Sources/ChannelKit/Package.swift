@@ -12,8 +12,8 @@ let package = Package(
     products: [
         .library(name: "ChannelKit", type: .dynamic, targets: ["ChannelKit"]),
         // The conformance suite partners run in their own tests (docs/CONFORMANCE.md), with the transports and
-        // the loopback HTTP server it drives a bank with. Foundation and ChannelKit only; a static library
-        // linked into test bundles, never into a plugin, so it is not part of the plugin ABI.
+        // the loopback HTTP server it drives a bank with. Foundation and ChannelKit only; linked (statically)
+        // into test bundles, never into a plugin or libChannelKit.so, so it is no part of the plugin ABI.
         .library(name: "ChannelKitTesting", targets: ["ChannelKitTesting"]),
     ],
     targets: [

@@ -92,11 +92,9 @@ extension ConformanceSuite {
 
     /// Queries; a throw is returned as the error's description.
     func query(_ channel: any PaymentChannel, _ request: QueryRequest) async throws -> Result<QueryResult, PlainError> {
-        let before = transport.exchanges.count
         do {
             let result = try await timed("query(\(request.transactionId))") { try await channel.query(request) }
             if let outcome = result.outcome { observed.add(Self.describe(outcome)) }
-            _ = before
             return .success(result)
         } catch let timeout as CallTimedOut {
             throw timeout

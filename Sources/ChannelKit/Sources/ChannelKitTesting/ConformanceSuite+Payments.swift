@@ -201,7 +201,7 @@ extension ConformanceSuite {
         }
     }
 
-    /// Fails unless every... at least one request of `attempt` carries `id` unchanged as a whole token.
+    /// Fails unless at least one request of `attempt` carries `id` unchanged as a whole token.
     func requireIdSent(_ rule: ConformanceRule, _ id: String, _ attempt: Attempt, _ what: String) throws {
         guard !attempt.exchanges.isEmpty else {
             throw ConformanceFailure(rule, "\(what)(\(id)) sent nothing through the transport it was given")
