@@ -18,6 +18,8 @@ struct ShippedChannelConformanceTests {
         _ setup: BankSetup, plugin file: String, settings: [String: String], credentials: [String: Credential],
         retrySafeCodes: Set<String>
     ) async throws -> ConformanceReport {
+        // The statement check pays and then fetches the day of its payments: not across the bank's midnight.
+        try await EndToEndLoadTests.ReconSimulatorTests.awayFromMidnightInShanghai()
         let directory = try TestDirectory("conformance-\(setup.channelId)")
         let (process, url) = try await BankStack.startSimulator(setup, in: directory, arguments: Self.simulatorArguments)
         let plugin = try ConformancePluginLoader.load(try BuildProducts.product(file))
