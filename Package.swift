@@ -232,10 +232,17 @@ let package = Package(
         ),
         // Plain Codable messages of the admin API, shared by the gateway and gatewayctl.
         .target(name: "GatewayAPI", swiftSettings: strict),
+        // Loading a plugin file the way the gateway does (dlopen, entry point, build description, version
+        // checks, plugin object, manifest), shared by the gateway and `gatewayctl plugins inspect`.
+        .target(
+            name: "PluginInspection",
+            dependencies: [.product(name: "ChannelKit", package: "ChannelKit")],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "GatewayHost",
             dependencies: [
-                "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "Reconciliation", "PluginInspection",
                 // Only `gateway recon-generate` writes statements in these banks' formats; the gateway itself
                 // knows no bank.
                 "MinbeiProtocol", "HaixiProtocol",
@@ -263,7 +270,7 @@ let package = Package(
         .executableTarget(
             name: "gatewayctl",
             dependencies: [
-                "GatewayAPI", "GatewayConfig", "MerchantAuth",
+                "GatewayAPI", "GatewayConfig", "MerchantAuth", "PluginInspection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -331,7 +338,7 @@ let package = Package(
         .testTarget(
             name: "GatewayHostTests",
             dependencies: [
-                "GatewayHost",
+                "GatewayHost", "PluginInspection",
                 "GatewayAPI", "GatewayConfig", "MerchantAuth", "JiangnanProtocol", "MinbeiProtocol", "HaixiProtocol", "SimulatorSupport",
                 "Reconciliation",
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -219,7 +219,7 @@ public struct AdminPlugin: Codable, Sendable, Equatable {
     /// The state.
     public var state: State
     /// A stable code for a failure (`not_loadable`, `no_entry_point`, `channelkit_version_mismatch`,
-    /// `compiler_mismatch`, `newer_channelkit`, `init_failed`, `invalid_manifest`, `duplicate_id`).
+    /// `compiler_mismatch`, `newer_channelkit`, `init_failed`, `invalid_manifest`, `duplicate_id`, `channelkit_library`).
     public var errorCode: String?
     /// What happened, for ops.
     public var error: String?

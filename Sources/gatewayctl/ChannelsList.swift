@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GatewayAPI
 
 extension GatewayCtl.Channels {
@@ -14,8 +15,12 @@ extension GatewayCtl.Channels {
                 loaded → checked → started, or failed after one of them — with an error code), and CONFIG \
                 ERRORS (channel config files that could not be read). --json prints the admin API's answer \
                 instead.
-                Exit codes: 0 success, 3 gateway unreachable, 4 HTTP error or unreadable answer, 5 admin token \
-                missing or refused, 64 usage.
+                Exit codes: 0 success and nothing failed, 8 something needs attention (listed under PROBLEMS, \
+                on stderr with --json): a plugin file failed to load, a config file was refused, or an online \
+                channel is not ready (misconfigured or failed; an offline or retired channel is a decision, not \
+                a failure; an open circuit breaker is health, not readiness, and does not count), 3 gateway \
+                unreachable, 4 HTTP error or unreadable answer, 5 admin token missing or refused, 64 usage. A \
+                deploy script can gate on it: `gatewayctl channels >/dev/null || exit 1`.
                 """
         )
 
@@ -23,14 +28,42 @@ extension GatewayCtl.Channels {
 
         static let path = "/admin/channels"
 
+        /// The exit code while anything is failed or not ready.
+        static let needsAttention = ExitCode(8)
+
         func run() async throws {
             let body = try await options.fetch(Self.path)
+            let response = try options.decode(AdminChannelsResponse.self, from: body, path: Self.path)
+            let problems = Self.problems(response)
             if options.json {
                 options.printJSON(body)
-                return
+                for problem in problems { FileHandle.standardError.write(Data("problem: \(problem)\n".utf8)) }
+            } else {
+                print(Self.render(response))
+                if !problems.isEmpty { print((["", "PROBLEMS"] + problems.map { "- \($0)" }).joined(separator: "\n")) }
             }
-            let response = try options.decode(AdminChannelsResponse.self, from: body, path: Self.path)
-            print(Self.render(response))
+            if !problems.isEmpty { throw Self.needsAttention }
+        }
+
+        /// What a deploy should not go past: failed plugin files, refused config files, online channels that are
+        /// not ready.
+        static func problems(_ response: AdminChannelsResponse) -> [String] {
+            var problems: [String] = []
+            for plugin in response.plugins where plugin.state == .failed {
+                let code = plugin.errorCode.map { "\($0): " } ?? ""
+                problems.append("plugin file \(plugin.file) failed to load (\(code)\(plugin.error ?? "no reason given"))")
+            }
+            for error in response.configErrors {
+                let place = [error.line.map { "line \($0)" }, error.key.map { "key \($0)" }].compactMap { $0 }
+                problems.append(
+                    "config file \(error.file) was refused\(place.isEmpty ? "" : " (\(place.joined(separator: ", ")))"): "
+                        + error.message)
+            }
+            for channel in response.channels where channel.online && !channel.retired && channel.state != .ready {
+                problems.append(
+                    "channel \(channel.id) is online but \(channel.state.rawValue)\(channel.error.map { ": \($0)" } ?? "")")
+            }
+            return problems
         }
 
         /// The three tables as text.

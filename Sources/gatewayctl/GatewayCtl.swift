@@ -24,6 +24,10 @@ struct GatewayCtl: AsyncParsableCommand {
               5   the admin API refused the request: no admin token, or not one of the gateway's
               6   a config error: `config check` or `config reload` found a refused file, or a direct edit
                   (`channels offline … --config-dir`) was refused
+              7   `plugins inspect`: a file would be refused by this gateway
+              8   `channels`: a plugin file failed, a config file was refused, or an online channel is not
+                  ready (listed under PROBLEMS)
+              66  `plugins inspect`: no such file, or not readable
               64  invalid command line (e.g. the --secret-env variable is not set)
             """,
         version: "0.1.0",

@@ -5,7 +5,7 @@ extension GatewayCtl {
     struct Plugins: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List plugin files; install, rescan and pin plugin versions in a running gateway.",
-            subcommands: [List.self, Install.self, Rescan.self, Use.self, New.self],
+            subcommands: [List.self, Install.self, Rescan.self, Use.self, New.self, Inspect.self],
             defaultSubcommand: List.self
         )
 

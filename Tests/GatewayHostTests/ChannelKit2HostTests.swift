@@ -11,6 +11,7 @@ import Glibc
 #endif
 
 @testable import GatewayHost
+import PluginInspection
 
 /// ChannelKit 2.0 as the gateway applies it, in-process: the rule for a channel that throws, the manifest's
 /// credentials and bounds against a channel config, manifest validation, and the loader's version messages.
@@ -248,10 +249,10 @@ struct ChannelKit2HostTests {
 
     @Test("a manifest with no currency, impossible bounds, a repeated credential or an unknown time zone is refused")
     func manifestValidation() throws {
-        try PluginManager.validate(Self.manifest)
+        try PluginManifestCheck.validate(Self.manifest)
         var jiangnanLike = Self.manifest
         jiangnanLike.statements = StatementSupport(format: "csv", timeZoneIdentifier: "Asia/Shanghai", availableAfterDayEnd: .seconds(3600))
-        try PluginManager.validate(jiangnanLike)
+        try PluginManifestCheck.validate(jiangnanLike)
         func with(_ change: (inout PluginManifest) -> Void) -> PluginManifest {
             var manifest = Self.manifest
             change(&manifest)
@@ -269,7 +270,7 @@ struct ChannelKit2HostTests {
         ]
         for (manifest, text) in bad {
             do {
-                try PluginManager.validate(manifest)
+                try PluginManifestCheck.validate(manifest)
                 Issue.record("accepted a manifest that \(text)")
             } catch {
                 #expect(error.code == .invalidManifest)
@@ -347,7 +348,11 @@ struct ChannelKit2HostTests {
     func docsAgreeWithTheVersion() throws {
         let root = BuildProducts.repositoryRoot
         let changelog = try String(contentsOf: root.appendingPathComponent("docs/CHANNELKIT-CHANGELOG.md"), encoding: .utf8)
-        let newest = changelog.split(separator: "\n").first { $0.hasPrefix("## ") }
+        // An "Unreleased" section (additions that leave the API version as it is) may head the list; the
+        // newest numbered release after it is the version the code carries.
+        let headings = changelog.split(separator: "\n").filter { $0.hasPrefix("## ") }
+        #expect(headings.dropFirst().allSatisfy { !$0.hasPrefix("## Unreleased") }, "\(headings)")
+        let newest = headings.first { !$0.hasPrefix("## Unreleased") }
         #expect(newest?.hasPrefix("## \(ChannelKitVersion.api) ") == true, "\(newest ?? "no release heading")")
         let rules = try String(contentsOf: root.appendingPathComponent("docs/CHANNELKIT-COMPATIBILITY.md"), encoding: .utf8)
         #expect(rules.contains("today `\(ChannelKitVersion.api)`"))

@@ -43,6 +43,11 @@ struct PluginLoaderTests {
         BadPlugin(
             file: "libJiangnan2.so", errorCode: "duplicate_id", texts: ["duplicate plugin id", "jiangnan"],
             passed: [.discovered, .loaded, .checked]),
+        // The build's own libChannelKit.so, copied beside the plugin as a partner might: named, never dlopened.
+        BadPlugin(
+            file: "libChannelKit.so", errorCode: "channelkit_library",
+            texts: ["this is a copy of ChannelKit's own library (libChannelKit.so", "not a plugin", "remove it"],
+            passed: [.discovered]),
     ]
 
     @Test("bad plugin files fail one by one, the good one starts, and its channel takes a payment")
@@ -71,6 +76,7 @@ struct PluginLoaderTests {
         let jiangnan = try BuildProducts.product("libJiangnan.so")
         try plugins.appendingPathComponent("libJiangnan.so").copy(from: jiangnan)
         try plugins.appendingPathComponent("libJiangnan2.so").copy(from: jiangnan)
+        try plugins.appendingPathComponent("libChannelKit.so").copy(from: try BuildProducts.product("libChannelKit.so"))
         for name in [
             "libNoEntry.so", "libOldChannelKit.so", "libWrongCompiler.so", "libNewerPlugin.so", "libThrowingPlugin.so",
             "libLegacyPlugin.so",
@@ -142,7 +148,13 @@ struct PluginLoaderTests {
     /// `gatewayctl channels` shows each file's states, a failed one at the state where it failed.
     static func checkGatewayCtl(_ gateway: GatewayProcess, in directory: TestDirectory) async throws {
         let table = try await GatewayCtlRunner.run(["channels", "--admin-url", gateway.adminURL.absoluteString, "--admin-token-file", gateway.adminTokenFile.path], in: directory)
-        #expect(table.status == 0, "\(table.log)")
+        // Failed plugin files make `channels` exit 8 (a deploy gate), each listed under PROBLEMS.
+        #expect(table.status == 8, "\(table.log)")
+        let problems = table.stdout.components(separatedBy: "\nPROBLEMS\n").last ?? ""
+        for bad in badPlugins {
+            #expect(problems.contains("- plugin file \(bad.file) failed to load (\(bad.errorCode): "), "\(bad.file)\n\(problems)")
+        }
+        #expect(!problems.contains("libJiangnan.so failed"), "\(problems)")
         let lines = table.stdout.split(separator: "\n").map(String.init)
         func row(_ file: String) -> String { lines.first { $0.hasPrefix(file + " ") } ?? "" }
         #expect(lines.contains { $0.hasPrefix("FILE ") && $0.contains("STATES") }, "\(table.stdout)")
@@ -151,6 +163,7 @@ struct PluginLoaderTests {
         #expect(row("libNoEntry.so").contains("discovered → loaded → failed"), "\(table.stdout)")
         #expect(row("libLegacyPlugin.so").contains("discovered → failed"), "\(table.stdout)")
         #expect(row("libLegacyPlugin.so").contains("rebuild against ChannelKit 2.x"), "\(table.stdout)")
+        #expect(row("libChannelKit.so").contains("discovered → failed") && row("libChannelKit.so").contains("channelkit_library"))
     }
 
     static func checkPayment(_ gateway: GatewayProcess) async throws {

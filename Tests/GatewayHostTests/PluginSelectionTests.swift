@@ -2,6 +2,7 @@ import ChannelKit
 import Testing
 
 @testable import GatewayHost
+import PluginInspection
 
 /// Which file of a plugin id serves: semantic versions, not file names; a pin wins while it is loaded.
 @Suite("Plugin versions: semantic order, superseded files, pins")

@@ -2,6 +2,7 @@ import ChannelKit
 import Foundation
 import GatewayConfig
 import Logging
+import PluginInspection
 import Synchronization
 
 /// Turns a config file and a started plugin into a channel: checks the file against its plugin's manifest,
@@ -36,15 +37,48 @@ struct ChannelBootstrapper: Sendable {
             .map { configDirectory.appendingPathComponent($0) }
     }
 
-    /// Finds the config's plugin and checks the config against its manifest (see `check`).
-    func prepare(_ config: ChannelConfigFile, plugins: StartedPlugins) throws(ChannelConfigError) -> ChannelConfiguration {
+    /// Finds the config's plugin and checks the config against its manifest (see `check`). When no started
+    /// plugin has the id, the error points at the plugin files that failed to load (`files`), naming the one
+    /// that is this plugin when its id or file name says so.
+    func prepare(_ config: ChannelConfigFile, plugins: StartedPlugins, files: [PluginRecord] = [])
+        throws(ChannelConfigError) -> ChannelConfiguration
+    {
         guard let (_, manifest) = plugins[config.pluginId] else {
-            let known = plugins.keys.sorted().joined(separator: ", ")
             throw ChannelConfigError(
-                file: config.fileName, key: "plugin",
-                "unknown plugin '\(config.pluginId)' (started plugins: \(known.isEmpty ? "none" : known))")
+                file: config.fileName, key: "plugin", Self.missingPlugin(config.pluginId, started: plugins, files: files))
         }
         return try check(config, against: manifest)
+    }
+
+    /// Why no started plugin has `id`: a file of it that failed (by its manifest's id, or a file name such as
+    /// libPartnerBank.so for `partner-bank`), the files that failed when none is recognisably it, or the ids
+    /// that did start.
+    static func missingPlugin(_ id: String, started: StartedPlugins, files: [PluginRecord]) -> String {
+        let failed = files.compactMap { record -> (file: String, failure: PluginFailure)? in
+            guard case .failed(let failure, _) = record.state else { return nil }
+            return (record.fileName, failure)
+        }
+        func letters(_ text: String) -> String { String(text.lowercased().filter { $0.isLetter || $0.isNumber }) }
+        func stem(_ file: String) -> String {
+            var name = Substring(file)
+            if name.hasPrefix("lib") { name = name.dropFirst(3) }
+            if name.hasSuffix(".so") { name = name.dropLast(3) }
+            return letters(String(name))
+        }
+        let wanted = letters(id)
+        let its = failed.filter { $0.failure.pluginId == id || (!wanted.isEmpty && stem($0.file).hasPrefix(wanted)) }
+        if !its.isEmpty {
+            let causes = its.map { "\($0.file) failed to load (\($0.failure.code.rawValue): \($0.failure.reason))" }
+            return "plugin '\(id)' is not started: its file " + causes.joined(separator: "; ")
+                + " — fix that file (`gatewayctl plugins inspect FILE` shows why); this channel starts once it loads"
+        }
+        let known = started.keys.sorted().joined(separator: ", ")
+        var message = "unknown plugin '\(id)' (started plugins: \(known.isEmpty ? "none" : known))"
+        if !failed.isEmpty {
+            message += "; plugin files that failed to load, one of which may be it: "
+                + failed.map { "\($0.file) (\($0.failure.code.rawValue))" }.joined(separator: ", ")
+        }
+        return message
     }
 
     /// Checks a config against what the plugin declares and resolves its credentials: settings and
@@ -61,7 +95,7 @@ struct ChannelBootstrapper: Sendable {
         for key in config.settings.keys.sorted() where !knownSettings.contains(key) {
             throw ChannelConfigError(
                 file: file, key: "settings.\(key)",
-                "unknown setting for plugin '\(manifest.id)' (known: \(knownSettings.sorted().joined(separator: ", ")))")
+                "unknown setting for plugin '\(manifest.id)' (known: \(knownSettings.isEmpty ? "none" : knownSettings.sorted().joined(separator: ", ")))")
         }
         for declaration in manifest.credentials where declaration.isRequired && config.credentials[declaration.name] == nil {
             throw ChannelConfigError(

@@ -258,7 +258,7 @@ actor ChannelConfigReloader {
                 file: name, key: "id",
                 "the id of channel '\(previous)' cannot change while it runs (retire it and add a new file instead)")
         }
-        let configuration = try bootstrapper.prepare(config, plugins: plugins)
+        let configuration = try bootstrapper.prepare(config, plugins: plugins, files: registry.plugins)
         let plugin = plugins[config.pluginId]!
         let note = ChannelConfigEditor.notes(in: text)
         if let existing = registry.channel(config.id), let instance = existing.instance,

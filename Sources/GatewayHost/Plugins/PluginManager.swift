@@ -1,6 +1,7 @@
 import ChannelKit
 import Foundation
 import Logging
+import PluginInspection
 
 /// Loads every plugin file of the plugins directory, one role at a time (find, open, describe, check,
 /// create, validate), and records each state a file passes. A bad file never stops the others.
@@ -67,66 +68,28 @@ struct PluginManager: Sendable {
             record.move(to: next)
             observe(record)
         }
-        var info: PluginBuildInfo?
-        do throws(PluginFailure) {
-            let library = try PluginLibrary.open(file.path)
-            advance(.loaded)
-            let entry = try library.entryPoint()
-            let described = try factory.describe(entry)
-            info = described
-            try versionCheck.check(described)
-            advance(.checked(described))
-            let plugin = try factory.create(entry)
-            let manifest = plugin.manifest
-            try Self.validate(manifest)
+        let loader = PluginLoader(versionCheck: versionCheck, factory: factory)
+        let outcome = loader.load(file.path) { step in
+            switch step {
+            case .opened: advance(.loaded)
+            case .checked(let info): advance(.checked(info))
+            }
+        }
+        switch outcome {
+        case .started(let info, let plugin, let manifest):
             if let owner = takenIds["\(manifest.id)@\(manifest.version)"] {
-                throw PluginFailure(
+                let failure = PluginFailure(
                     .duplicateId,
                     "duplicate plugin id '\(manifest.id)' version \(manifest.version): already loaded from \(owner); "
                         + "this file is refused (a new version needs a new version number)",
                     pluginId: manifest.id, pluginVersion: manifest.version)
+                advance(.failed(failure, info))
+            } else {
+                advance(.started(info, plugin, manifest))
             }
-            advance(.started(described, plugin, manifest))
-        } catch {
-            advance(.failed(error, info))
+        case .failed(let failure, let info):
+            advance(.failed(failure, info))
         }
         return record
-    }
-
-    /// Checks what the gateway relies on in a manifest.
-    static func validate(_ manifest: PluginManifest) throws(PluginFailure) {
-        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
-        guard (1...64).contains(manifest.id.count), manifest.id.allSatisfy({ allowed.contains($0) }) else {
-            throw PluginFailure(.invalidManifest, "plugin id '\(manifest.id.prefix(80))' must be 1–64 chars of [a-z0-9-]")
-        }
-        func refuse(_ reason: String) -> PluginFailure {
-            PluginFailure(.invalidManifest, "plugin '\(manifest.id)' \(reason)", pluginId: manifest.id, pluginVersion: manifest.version)
-        }
-        guard !manifest.version.isEmpty else { throw refuse("has an empty version") }
-        guard !manifest.currencies.isEmpty else { throw refuse("declares no currency") }
-        var seen: Set<Currency> = []
-        for bound in manifest.currencies {
-            guard seen.insert(bound.currency).inserted else { throw refuse("declares \(bound.currency.code) twice") }
-            guard bound.minimumMinorUnits >= 1, bound.minimumMinorUnits <= bound.maximumMinorUnits else {
-                throw refuse("declares impossible bounds \(bound) (need 1 ≤ minimum ≤ maximum)")
-            }
-        }
-        var names: Set<String> = []
-        for credential in manifest.credentials {
-            guard !credential.name.isEmpty, names.insert(credential.name).inserted else {
-                throw refuse("declares the credential '\(credential.name)' twice or with an empty name")
-            }
-        }
-        if let statements = manifest.statements {
-            guard statements.timeZone != nil else {
-                throw refuse("declares an unknown statement time zone '\(statements.timeZoneIdentifier.prefix(64))'")
-            }
-            guard statements.availableAfterDayEnd >= .zero else {
-                throw refuse("declares a negative statement availability delay")
-            }
-        }
-        if let seconds = manifest.capabilities.notFoundFinalAfterSeconds, seconds < 0 {
-            throw refuse("declares a negative not-found finality window")
-        }
     }
 }

@@ -1,6 +1,7 @@
 import ChannelKit
 import Foundation
 import GatewayAPI
+import PluginInspection
 
 /// A plugin file's life, in order: discovered (found in the plugins directory) → loaded (dlopen succeeded) →
 /// checked (entry point found, build description read, ChannelKit API and compiler versions accepted) →

@@ -1,30 +1,17 @@
 import ChannelKit
 import Foundation
+import PluginInspection
 
-@testable import GatewayHost
-
-/// Loads a plugin `.so` the way the gateway does (its own ``PluginLibrary``: dlopen, the C entry point, the
-/// created ``PluginInstance``), for running the conformance suite in this test process.
+/// Loads a plugin `.so` the way the gateway does (the shared ``PluginLoader``: dlopen, the C entry point, the
+/// version checks, the created plugin and its manifest), for running the conformance suite in this test process.
 enum ConformancePluginLoader {
     static func load(_ file: URL) throws -> any ChannelPlugin {
-        let library: PluginLibrary
-        do {
-            library = try PluginLibrary.open(file.path)
-        } catch {
-            throw LoaderError(message: "\(file.lastPathComponent): \(error)")
+        switch PluginLoader().load(file.path) {
+        case .started(_, let plugin, _):
+            return plugin
+        case .failed(let failure, _):
+            throw LoaderError(message: "\(file.lastPathComponent): \(failure)")
         }
-        let entry = try library.entryPoint()
-        guard let raw = entry(PluginExport.createRequest) else {
-            throw LoaderError(message: "\(file.lastPathComponent): the entry point created nothing")
-        }
-        let object = Unmanaged<AnyObject>.fromOpaque(raw).takeRetainedValue()
-        guard let instance = object as? PluginInstance else {
-            throw LoaderError(message: "\(file.lastPathComponent): the entry point returned no PluginInstance")
-        }
-        guard let plugin = instance.plugin else {
-            throw LoaderError(message: "\(file.lastPathComponent): init threw \(instance.initializationError ?? "?")")
-        }
-        return plugin
     }
 
     struct LoaderError: Error, CustomStringConvertible {

@@ -2,13 +2,13 @@ import ChannelKit
 
 /// What a plugin's entry point says about its build (request 0), read before any Swift type of the plugin
 /// is touched: `channelkit-entry=1;api=1.0;swift=6.3.1`.
-struct PluginBuildInfo: Sendable, Equatable {
-    var entryRevision: Int
-    var channelKitAPI: String
-    var swiftCompiler: String
+public struct PluginBuildInfo: Sendable, Equatable {
+    public var entryRevision: Int
+    public var channelKitAPI: String
+    public var swiftCompiler: String
 
     /// Parses the describe string.
-    init(parsing text: String) throws(PluginFailure) {
+    public init(parsing text: String) throws(PluginFailure) {
         var fields: [String: String] = [:]
         for part in text.split(separator: ";") {
             let pair = part.split(separator: "=", maxSplits: 1)
@@ -26,7 +26,7 @@ struct PluginBuildInfo: Sendable, Equatable {
         swiftCompiler = swift
     }
 
-    init(entryRevision: Int, channelKitAPI: String, swiftCompiler: String) {
+    public init(entryRevision: Int, channelKitAPI: String, swiftCompiler: String) {
         self.entryRevision = entryRevision
         self.channelKitAPI = channelKitAPI
         self.swiftCompiler = swiftCompiler

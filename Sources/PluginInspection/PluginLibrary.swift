@@ -13,17 +13,27 @@ import Darwin
 ///
 /// Opened with `RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE` and never closed: the Swift runtime keeps pointers into
 /// every image it has seen, so unmapping one is unsafe (see docs/ARCHITECTURE.md).
-struct PluginLibrary: @unchecked Sendable {
+public struct PluginLibrary: @unchecked Sendable {
     /// `channelkit_plugin_entry(request)`.
-    typealias EntryPoint = @convention(c) (Int32) -> UnsafeMutableRawPointer?
+    public typealias EntryPoint = @convention(c) (Int32) -> UnsafeMutableRawPointer?
 
-    static let entrySymbol = "channelkit_plugin_entry"
+    public static let entrySymbol = "channelkit_plugin_entry"
 
-    let path: String
+    public let path: String
     private let handle: UnsafeMutableRawPointer
 
     /// dlopens `path`, translating dlerror into a failure that says what happened.
-    static func open(_ path: String) throws(PluginFailure) -> PluginLibrary {
+    /// A copy of ChannelKit's own library is refused before dlopen: loading it would put a second ChannelKit
+    /// in the process, whose types the gateway's casts do not recognise.
+    public static func open(_ path: String) throws(PluginFailure) -> PluginLibrary {
+        if SharedObjectSymbols.read(path)?.isChannelKitLibrary == true {
+            throw PluginFailure(
+                .channelKitLibrary,
+                "this is a copy of ChannelKit's own library (libChannelKit.so: it defines ChannelKit's symbols and no "
+                    + "channelkit_plugin_entry), not a plugin — remove it from the plugins directory: the gateway "
+                    + "provides libChannelKit.so itself, and a plugin links the gateway's copy at load time (install "
+                    + "only your plugin's .so)")
+        }
         _ = dlerror()
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE) else {
             let message = lastError() ?? "unknown dlopen error"
@@ -36,7 +46,7 @@ struct PluginLibrary: @unchecked Sendable {
     }
 
     /// The entry point, or a failure naming the missing symbol.
-    func entryPoint() throws(PluginFailure) -> EntryPoint {
+    public func entryPoint() throws(PluginFailure) -> EntryPoint {
         _ = dlerror()
         guard let symbol = dlsym(handle, Self.entrySymbol) else {
             let message = Self.lastError() ?? "symbol not found"
@@ -54,7 +64,7 @@ struct PluginLibrary: @unchecked Sendable {
 
     /// Why a plugin needs a ChannelKit symbol this gateway lacks, told from the build description the file
     /// carries (ChannelKit 2.0 and later) or its absence (1.x).
-    static func missingSymbolFailure(_ symbol: String, build: PluginBuildInfo?, check: PluginVersionCheck)
+    public static func missingSymbolFailure(_ symbol: String, build: PluginBuildInfo?, check: PluginVersionCheck)
         -> PluginFailure
     {
         let host = check.hostAPI
@@ -84,7 +94,7 @@ struct PluginLibrary: @unchecked Sendable {
     }
 
     /// `$s10ChannelKit…` from an "undefined symbol" dlerror text, if that is what it is.
-    static func undefinedChannelKitSymbol(in message: String) -> String? {
+    public static func undefinedChannelKitSymbol(in message: String) -> String? {
         guard let range = message.range(of: "undefined symbol: ") else { return nil }
         let symbol = message[range.upperBound...].prefix { !$0.isWhitespace && $0 != "," && $0 != ")" }
         return symbol.hasPrefix("$s10ChannelKit") ? String(symbol) : nil

@@ -1,7 +1,7 @@
 /// Why a plugin file could not be used: a stable code for tooling and a reason for ops.
-struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible {
+public struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// Stable failure codes, as the admin API reports them.
-    enum Code: String, Sendable {
+    public enum Code: String, Sendable, CaseIterable {
         case notLoadable = "not_loadable"
         case noEntryPoint = "no_entry_point"
         case channelKitVersionMismatch = "channelkit_version_mismatch"
@@ -10,20 +10,22 @@ struct PluginFailure: Error, Sendable, Equatable, CustomStringConvertible {
         case initFailed = "init_failed"
         case invalidManifest = "invalid_manifest"
         case duplicateId = "duplicate_id"
+        /// The file is a copy of ChannelKit's own library, not a plugin.
+        case channelKitLibrary = "channelkit_library"
     }
 
-    var code: Code
-    var reason: String
+    public var code: Code
+    public var reason: String
     /// The plugin's id and version, when the failure came after the manifest was read (e.g. a duplicate id).
-    var pluginId: String?
-    var pluginVersion: String?
+    public var pluginId: String?
+    public var pluginVersion: String?
 
-    init(_ code: Code, _ reason: String, pluginId: String? = nil, pluginVersion: String? = nil) {
+    public init(_ code: Code, _ reason: String, pluginId: String? = nil, pluginVersion: String? = nil) {
         self.code = code
         self.reason = reason
         self.pluginId = pluginId
         self.pluginVersion = pluginVersion
     }
 
-    var description: String { "\(code.rawValue): \(reason)" }
+    public var description: String { "\(code.rawValue): \(reason)" }
 }

@@ -5,17 +5,17 @@ import Foundation
 /// Since ChannelKit 2.0 the description (`channelkit-entry=1;api=2.0;swift=6.3.1`) is one string literal in
 /// the plugin (``ChannelKit/ChannelKitVersion/buildDescription``), so the file carries it verbatim. A file
 /// without one was built against ChannelKit 1.x, whose description was assembled at run time.
-enum PluginBuildMarker {
+public enum PluginBuildMarker {
     static let prefix = Array("channelkit-entry=".utf8)
 
     /// The first readable build description in the file, or `nil`.
-    static func scan(_ path: String) -> PluginBuildInfo? {
+    public static func scan(_ path: String) -> PluginBuildInfo? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }
         return scan(data)
     }
 
     /// The first readable build description in `data`, or `nil`.
-    static func scan(_ data: Data) -> PluginBuildInfo? {
+    public static func scan(_ data: Data) -> PluginBuildInfo? {
         var searchStart = data.startIndex
         while let range = data.range(of: Data(prefix), in: searchStart..<data.endIndex) {
             var end = range.lowerBound

@@ -2,26 +2,32 @@ import ChannelKit
 
 /// Decides whether a plugin's build can run in this gateway. Swift has no stable ABI on Linux, so a mismatch
 /// is refused, never tried.
-struct PluginVersionCheck: Sendable {
-    var hostAPI: String
-    var hostCompiler: String
-    var hostEntryRevision: Int
+public struct PluginVersionCheck: Sendable {
+    public var hostAPI: String
+    public var hostCompiler: String
+    public var hostEntryRevision: Int
+
+    public init(hostAPI: String, hostCompiler: String, hostEntryRevision: Int) {
+        self.hostAPI = hostAPI
+        self.hostCompiler = hostCompiler
+        self.hostEntryRevision = hostEntryRevision
+    }
 
     /// This gateway's own versions.
-    static var host: PluginVersionCheck {
+    public static var host: PluginVersionCheck {
         PluginVersionCheck(
             hostAPI: ChannelKitVersion.api, hostCompiler: ChannelKitVersion.swiftCompiler,
             hostEntryRevision: ChannelKitVersion.entryRevision)
     }
 
     /// The host's major version.
-    var hostMajor: Int { Self.parse(hostAPI)?.major ?? 0 }
+    public var hostMajor: Int { Self.parse(hostAPI)?.major ?? 0 }
     /// The host's minor version.
-    var hostMinor: Int { Self.parse(hostAPI)?.minor ?? 0 }
+    public var hostMinor: Int { Self.parse(hostAPI)?.minor ?? 0 }
 
     /// Refuses a build this gateway cannot run: another entry revision, another ChannelKit major, a newer
     /// minor, another compiler. Every message says what to rebuild against.
-    func check(_ info: PluginBuildInfo) throws(PluginFailure) {
+    public func check(_ info: PluginBuildInfo) throws(PluginFailure) {
         guard info.entryRevision == hostEntryRevision else {
             throw PluginFailure(
                 .channelKitVersionMismatch,
@@ -51,7 +57,7 @@ struct PluginVersionCheck: Sendable {
         }
     }
 
-    static func parse(_ version: String) -> (major: Int, minor: Int)? {
+    public static func parse(_ version: String) -> (major: Int, minor: Int)? {
         let parts = version.split(separator: ".")
         guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
         return (major, minor)

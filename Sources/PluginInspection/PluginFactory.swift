@@ -2,9 +2,11 @@ import ChannelKit
 import Foundation
 
 /// Reads a plugin's build description and creates its plugin object through the entry point.
-struct PluginFactory: Sendable {
+public struct PluginFactory: Sendable {
+    public init() {}
+
     /// Calls `entry(0)` and parses the C string (which the plugin `malloc`ed; we `free` it).
-    func describe(_ entry: PluginLibrary.EntryPoint) throws(PluginFailure) -> PluginBuildInfo {
+    public func describe(_ entry: PluginLibrary.EntryPoint) throws(PluginFailure) -> PluginBuildInfo {
         guard let raw = entry(PluginExport.describeRequest) else {
             throw PluginFailure(.invalidManifest, "the entry point returned no build description")
         }
@@ -14,7 +16,7 @@ struct PluginFactory: Sendable {
     }
 
     /// Calls `entry(1)` and takes ownership of the returned `PluginInstance`.
-    func create(_ entry: PluginLibrary.EntryPoint) throws(PluginFailure) -> any ChannelPlugin {
+    public func create(_ entry: PluginLibrary.EntryPoint) throws(PluginFailure) -> any ChannelPlugin {
         guard let raw = entry(PluginExport.createRequest) else {
             throw PluginFailure(.initFailed, "init failed: the entry point returned no plugin object")
         }
