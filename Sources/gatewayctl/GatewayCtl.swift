@@ -13,8 +13,8 @@ struct GatewayCtl: AsyncParsableCommand {
             Everything under /admin/ needs an admin bearer token (one of the gateway's --admin-tokens file): \
             --admin-token-file PATH, GATEWAY_ADMIN_TOKEN or GATEWAY_ADMIN_TOKEN_FILE.
 
-            sign, pay and payment speak the merchant API as a merchant: --merchant-id names it and \
-            --secret-env the environment variable holding its secret (never printed). pay and payment go to \
+            sign, pay, payment and refund speak the merchant API as a merchant: --merchant-id names it and \
+            --secret-env the environment variable holding its secret (never printed). pay, payment and refund go to \
             --url or GATEWAY_URL (default \(MerchantURL.fallback)). See docs/MERCHANT-AUTH.md.
 
             Exit codes:
@@ -32,8 +32,8 @@ struct GatewayCtl: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Channels.self, Config.self, Plugins.self, Payments.self, Recon.self, Limits.self, Health.self, Sign.self, Pay.self,
-            Payment.self,
+            Channels.self, Config.self, Plugins.self, Payments.self, Recon.self, Statements.self, Limits.self, Health.self,
+            Sign.self, Pay.self, Payment.self, Refund.self,
         ]
     )
 }

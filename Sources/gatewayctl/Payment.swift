@@ -6,8 +6,9 @@ extension GatewayCtl {
         static let configuration = CommandConfiguration(
             abstract: "Show a payment, signed as a merchant (GET /v1/payments/{id} or ?merchant_order_id=).",
             discussion: """
-                Give the gateway's payment id (pay_…) or --order-id with the merchant's order id. A pending \
-                payment is queried at the bank first. Only the merchant that created a payment can see it.
+                Give the gateway's payment id (pay_…) or --order-id with the merchant's order id. It shows the \
+                stored payment and never calls the bank: a pending payment is resolved by the gateway's recovery \
+                in the background. Only the merchant that created a payment can see it.
 
                 Exit codes: 0 found, 3 gateway unreachable, 4 HTTP error (e.g. 404 payment_not_found, 401) or \
                 unreadable answer, 64 usage.

@@ -1,5 +1,6 @@
 import ChannelKit
 import Foundation
+import GatewayAPI
 
 /// Downloads a channel's statement for a business date through its plugin into the data directory and
 /// parses it through the same plugin. The file is written under a temporary name and renamed when complete.
@@ -7,20 +8,13 @@ struct StatementFetcher: Sendable {
     var registry: ChannelRegistry
     var directory: URL
 
-    struct Summary: Encodable, Sendable {
-        var channel: String
-        var business_date: String
-        var file: String
-        var bytes: Int64
-        var record_count: Int
-        var issue_count: Int
-        var trailer: StatementTrailer?
-        var records: [StatementRecord]?
-        var issues: [StatementIssue]
-    }
-
-    func fetch(channelId: String, date: BusinessDate, includeRecords: Bool) async throws -> Summary {
-        guard let entry = registry.channel(channelId) else { throw GatewayError.unknownChannel(channelId) }
+    /// Downloads and parses the statement of `date`; the records only with `includeRecords`. Unknown channel
+    /// 404, a channel without an instance (its plugin refused the config) 503, no statements 422, not yet 409,
+    /// download failures 502 `statement_unavailable`, a parser that fails 502 `statement_unreadable`.
+    func fetch(channelId: String, date: BusinessDate, includeRecords: Bool) async throws -> AdminStatementSummary {
+        guard let entry = registry.channel(channelId) else {
+            throw GatewayError(.notFound, "unknown_channel", "no channel '\(channelId.prefix(64))'")
+        }
         guard let pinned = registry.pin(channelId) else { throw GatewayError.channelUnavailable(channelId) }
         defer { pinned.release() }
         let channel = pinned.channel
@@ -30,20 +24,38 @@ struct StatementFetcher: Sendable {
         }
         let final = directory.appendingPathComponent("\(channelId)-\(date.compact).statement")
         let stored = try await Self.download(channel, date: date, to: final)
-        var records: [StatementRecord] = []
-        var issues: [StatementIssue] = []
+        var records: [AdminStatementRecord] = []
+        var issues: [AdminStatementIssue] = []
         var count = 0
         var trailer: StatementTrailer?
-        for try await batch in channel.parseStatement(stored, batchSize: 10_000) {
-            count += batch.records.count
-            if includeRecords { records.append(contentsOf: batch.records) }
-            issues.append(contentsOf: batch.issues)
-            if let found = batch.trailer { trailer = found }
+        do {
+            for try await batch in channel.parseStatement(stored, batchSize: 10_000) {
+                count += batch.records.count
+                if includeRecords { records.append(contentsOf: batch.records.map(Self.adminRecord)) }
+                issues.append(contentsOf: batch.issues.map { AdminStatementIssue(lineNumber: $0.lineNumber, line: $0.line, reason: $0.reason) })
+                if let found = batch.trailer { trailer = found }
+            }
+        } catch {
+            throw GatewayError(.badGateway, "statement_unreadable", "the plugin could not read the statement: \(error)")
         }
-        return Summary(
-            channel: channelId, business_date: date.description, file: final.lastPathComponent, bytes: stored.byteCount,
-            record_count: count, issue_count: issues.count, trailer: trailer, records: includeRecords ? records : nil,
-            issues: issues)
+        return AdminStatementSummary(
+            channel: channelId, businessDate: date.description, file: final.lastPathComponent, bytes: stored.byteCount,
+            recordCount: count, issueCount: issues.count,
+            trailer: trailer.map {
+                AdminStatementTrailer(
+                    lineNumber: $0.lineNumber, recordCount: $0.recordCount, amountTotal: $0.amountTotal, feeTotal: $0.feeTotal)
+            },
+            records: includeRecords ? records : nil, issues: issues)
+    }
+
+    /// A record in the admin API's snake_case, amounts as minor units with their currency.
+    static func adminRecord(_ record: StatementRecord) -> AdminStatementRecord {
+        AdminStatementRecord(
+            lineNumber: record.lineNumber, businessDate: record.businessDate.description,
+            finishedAt: record.finishedAt.map(JSONBody.timestamp), transactionId: record.transactionId,
+            bankTransactionId: record.bankTransactionId, kind: record.kind.rawValue, amount: record.amount.minorUnits,
+            currency: record.amount.currency.code, fee: record.fee.minorUnits, feeCurrency: record.fee.currency.code,
+            status: record.status.rawValue, originalTransactionId: record.originalTransactionId)
     }
 
     /// Downloads the statement of `date` through `channel` into `final`: written under a temporary name in the

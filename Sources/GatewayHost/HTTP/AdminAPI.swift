@@ -141,10 +141,18 @@ struct AdminAPI: Sendable {
         // Downloads and parses a channel's statement for ?date=yyyy-MM-dd through its plugin.
         router.post("/admin/channels/{id}/statements") { request, context in
             let id = try context.parameters.require("id")
-            guard let text = request.uri.queryParameters.get("date"), let date = BusinessDate(text) else {
-                throw GatewayError.invalidRequest("query parameter date (yyyy-MM-dd) is required")
+            guard let text = request.uri.queryParameters.get("date") else {
+                throw GatewayError(.unprocessableContent, "invalid_date", "the query parameter date (yyyy-MM-dd) is required")
             }
-            let include = request.uri.queryParameters.get("records") == "true"
+            guard text.count == 10, let date = BusinessDate(text) else {
+                throw GatewayError(
+                    .unprocessableContent, "invalid_date", "date must be a business date yyyy-MM-dd, got '\(text.prefix(32))'")
+            }
+            let records = request.uri.queryParameters.get("records")
+            guard records == nil || records == "true" || records == "false" else {
+                throw GatewayError.invalidRequest("records must be true or false")
+            }
+            let include = records == "true"
             return try JSONBody.response(try await statements.fetch(channelId: id, date: date, includeRecords: include))
         }
     }
