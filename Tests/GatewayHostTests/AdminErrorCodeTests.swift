@@ -97,6 +97,7 @@ struct AdminErrorCodeTests {
                 try await send("POST", "/admin/recon/runs", #"{"channel":"\#(channel)","date":"\#(date)","refetch":\#(refetch)}"#)
             }
             expectError(try await run(day, channel: "nope"), 404, "unknown_channel", "reconciling an unknown channel")
+            expectError(try await send("GET", "/admin/recon/runs/jiangnan/2020-01-01"), 404, "unknown_run", "a day never reconciled")
             let faults = stack.simulator.baseURL.appendingPathComponent("_sim/faults")
             #expect(try await TestHTTP.send("PUT", faults, body: Data(#"{"statement_not_ready":true}"#.utf8), headers: [:], signed: false).status == 200)
             expectError(try await run(day), 409, "statement_not_ready", "a day the bank has no statement for yet")
