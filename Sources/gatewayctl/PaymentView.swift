@@ -42,10 +42,6 @@ struct PaymentView: Decodable {
             ("finished_at", finished_at),
         ]
         if replayed { rows.append(("replayed", "yes: the stored answer of an earlier request with this merchant_order_id")) }
-        let shown = rows.compactMap { name, value in value.flatMap { $0.isEmpty ? nil : (name, $0) } }
-        let width = shown.map(\.0.count).max() ?? 0
-        return shown.map { name, value in
-            name + String(repeating: " ", count: width - name.count) + "  " + value
-        }.joined(separator: "\n")
+        return FieldList.render(rows)
     }
 }

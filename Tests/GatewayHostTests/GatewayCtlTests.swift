@@ -165,7 +165,7 @@ struct GatewayCtlTests {
             #expect(signed.status == 0, "\(signed.log)")
             let command = signed.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
             #expect(command.hasPrefix("curl ") && !command.contains("\n"), "\(command)")
-            let (curlStatus, answer, errors) = try MakeRunTests.shell(command)
+            let (curlStatus, answer, errors) = try await MakeRunTests.shell(command)
             #expect(curlStatus == 0, "\(answer)\(errors)")
             let created = try #require(try? JSONSerialization.jsonObject(with: Data(answer.utf8)) as? [String: Any], "\(answer)")
             #expect(created["status"] as? String == "succeeded" && created["merchant_order_id"] as? String == curlOrderId, "\(answer)")

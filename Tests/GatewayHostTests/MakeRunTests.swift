@@ -74,7 +74,7 @@ struct MakeRunTests {
         let channelsCommand = try await Self.waitForCommand(
             after: "Inspect them again with:", in: outputFile, while: make, timeout: .seconds(60), log: log)
         #expect(channelsCommand.contains("gatewayctl channels ") && channelsCommand.contains("--admin-token-file "), "\(channelsCommand)")
-        let (channelsStatus, channels, channelsErrors) = try Self.shell(channelsCommand, in: Self.packageRoot)
+        let (channelsStatus, channels, channelsErrors) = try await Self.shell(channelsCommand, in: Self.packageRoot)
         #expect(channelsStatus == 0, "channels command failed (\(channelsStatus)): \(channels)\(channelsErrors)\n\(log())")
         for channel in Self.channels {
             #expect(channels.split(separator: "\n").contains { $0.hasPrefix("\(channel) ") && $0.contains("ready") }, "\(channels)")
@@ -103,13 +103,13 @@ struct MakeRunTests {
             let command = try await Self.waitForCommand(
                 after: "pay command (\(channel)):", in: outputFile, while: make, timeout: .seconds(60), log: log)
             #expect(command.contains("--channel \(channel)"), "\(command)")
-            let (status, answer, errors) = try Self.shell(command, in: Self.packageRoot)
+            let (status, answer, errors) = try await Self.shell(command, in: Self.packageRoot)
             #expect(status == 0, "\(channel) pay command failed (\(status)): \(answer)\(errors)\n\(log())")
             #expect(GatewayCtlTests.fields(answer)["status"] == "succeeded", "\(channel): \(answer)\n\(log())")
         }
 
         // Pasted into a shell at the repository root, as printed: gatewayctl signs and prints the payment.
-        let (status, answer, errors) = try Self.shell(payCommand, in: Self.packageRoot)
+        let (status, answer, errors) = try await Self.shell(payCommand, in: Self.packageRoot)
         #expect(status == 0, "pay command failed (\(status)): \(answer)\(errors)\n\(log())")
         let fields = GatewayCtlTests.fields(answer)
         #expect(fields["status"] == "succeeded", "\(answer)\n\(log())")
@@ -117,7 +117,7 @@ struct MakeRunTests {
         #expect(!(answer + errors).contains("demo-merchant-secret"), "\(answer)\(errors)")
 
         // The signed curl command: a payment, and the same again is its idempotent replay.
-        let (curlStatus, curlAnswer, curlErrors) = try Self.shell(curlCommand, in: Self.packageRoot)
+        let (curlStatus, curlAnswer, curlErrors) = try await Self.shell(curlCommand, in: Self.packageRoot)
         #expect(curlStatus == 0, "signed curl command failed (\(curlStatus)): \(curlAnswer)\(curlErrors)\n\(log())")
         let json = try #require(
             try? JSONSerialization.jsonObject(with: Data(curlAnswer.utf8)) as? [String: Any],
@@ -125,7 +125,7 @@ struct MakeRunTests {
         #expect(json["status"] as? String == "succeeded", "\(curlAnswer)\n\(log())")
         let id = try #require(json["id"] as? String, "\(curlAnswer)")
         #expect(id.hasPrefix("pay_") && id != fields["payment"], "\(curlAnswer)")
-        let (_, replayAnswer, _) = try Self.shell(curlCommand, in: Self.packageRoot)
+        let (_, replayAnswer, _) = try await Self.shell(curlCommand, in: Self.packageRoot)
         let replay = try? JSONSerialization.jsonObject(with: Data(replayAnswer.utf8)) as? [String: Any]
         #expect(replay?["id"] as? String == id, "the replay answered another payment: \(replayAnswer)")
 
@@ -182,7 +182,11 @@ struct MakeRunTests {
 
     /// Runs `command` with /bin/sh (in `directory`, else the current one); returns its exit status, stdout and
     /// stderr apart (notes on stderr must not spoil a JSON answer on stdout).
-    static func shell(_ command: String, in directory: URL? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func shell(_ command: String, in directory: URL? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await offPool { try blockingShell(command, in: directory) }
+    }
+
+    private static func blockingShell(_ command: String, in directory: URL?) throws -> (status: Int32, stdout: String, stderr: String) {
         let errors = FileManager.default.temporaryDirectory.appendingPathComponent("shell-\(UUID().uuidString).stderr")
         guard FileManager.default.createFile(atPath: errors.path, contents: nil) else {
             throw MakeRunFailure("cannot create \(errors.path)")

@@ -16,7 +16,7 @@ import FoundationNetworking
     static let binary = ProcessInfo.processInfo.environment["JIANGNAN_SIM_BIN"] ?? ""
 
     @Test(.enabled(if: !binary.isEmpty)) func channelAgainstTheSimulator() async throws {
-        let sim = try LaunchedSimulator(binary: Self.binary)
+        let sim = try await LaunchedSimulator(binary: Self.binary)
         defer { sim.stop() }
         let clock = OffsetClock()
         let context = ChannelContext(
@@ -140,7 +140,7 @@ final class LaunchedSimulator: Sendable {
     let process: Process
     let port: Int
 
-    init(binary: String) throws {
+    init(binary: String) async throws {
         let ready = temporaryFile("ready.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -158,7 +158,7 @@ final class LaunchedSimulator: Sendable {
             {
                 port = value
             } else {
-                Thread.sleep(forTimeInterval: 0.05)
+                try await Task.sleep(for: .milliseconds(50))
             }
         }
         try? FileManager.default.removeItem(at: ready)
