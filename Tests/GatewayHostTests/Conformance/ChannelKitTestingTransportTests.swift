@@ -15,7 +15,7 @@ struct ChannelKitTestingTransportTests {
                 body: Data("got \(request.body.count) bytes, x-test=\(request.headers.value(for: "x-test") ?? "-")".utf8))
         }
         #expect(server.port > 0)
-        let transport = URLSessionTransport(requestTimeout: .seconds(5))
+        let transport = URLSessionTransport(requestTimeout: .seconds(60))
         for round in 0..<3 {
             let body = Data(repeating: UInt8(ascii: "a"), count: 70_000 + round)
             let response = try await transport.execute(
@@ -56,7 +56,9 @@ struct ChannelKitTestingTransportTests {
             return LoopbackHTTPServer.closeWithoutAnswer
         }
         defer { server.stop() }
-        let transport = URLSessionTransport(requestTimeout: .seconds(5))
+        // 60 s is a liveness bound for the requests without their own timeout: the server's handler runs on the
+        // cooperative pool, which CPU-heavy tests beside this one can hold for tens of seconds.
+        let transport = URLSessionTransport(requestTimeout: .seconds(60))
         do {
             _ = try await transport.execute(
                 HTTPRequestMessage(method: "POST", url: server.baseURL.appendingPathComponent("hang"), body: Data("x".utf8), timeout: .milliseconds(500)))
