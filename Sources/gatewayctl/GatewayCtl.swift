@@ -19,6 +19,7 @@ struct GatewayCtl: AsyncParsableCommand {
 
             Exit codes:
               0   success
+              2   `recon run` found breaks or findings; `statements fetch` found issues
               3   the gateway cannot be reached (gateway not running, wrong URL, timeout)
               4   HTTP error (e.g. 401 invalid_signature), unreadable answer, or not ok
               5   the admin API refused the request: no admin token, or not one of the gateway's

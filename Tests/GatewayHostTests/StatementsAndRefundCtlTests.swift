@@ -68,6 +68,13 @@ struct StatementsAndRefundCtlTests {
             #expect(badAmount.status == 64, "\(badAmount.log)")
             let refunds = try await stack.bankRecord().refunds.filter { $0.out_trade_no == paymentId }
             #expect(refunds.map(\.refund_amount).sorted() == [300, 700], "\(refunds.map(\.refund_amount))")
+            // A whole payment refunded in one go.
+            let whole = try await stack.pay(["merchant_order_id": "sr-3", "amount": 500, "currency": "CNY", "subject": "Cup", "channel": "jiangnan"])
+            let wholeId = try #require(whole.string("id"))
+            let full = try await ctl(["refund"] + signing + [wholeId, "--amount", "500", "--refund-id", "sr-r3"])
+            #expect(full.status == 0, "\(full.log)")
+            #expect(Self.fields(full.stdout)["status"] == "succeeded" && Self.fields(full.stdout)["amount"] == "500 CNY (minor units)", "\(full.stdout)")
+            #expect(try await stack.bankRecord().refunds.filter { $0.out_trade_no == wholeId }.map(\.refund_amount) == [500])
 
             // Back to real time on both sides (the gateway restarts on its ledger): that day has ended for the bank.
             _ = try await TestHTTP.post(
@@ -87,20 +94,21 @@ struct StatementsAndRefundCtlTests {
             let summary = try answer.decode(AdminStatementSummary.self)
             #expect(summary.businessDate == date && summary.channel == "jiangnan" && summary.issues.isEmpty, "\(answer.text)")
             let records = try #require(summary.records)
-            #expect(summary.recordCount == records.count && records.count == 4, "two payments, two refunds: \(answer.text)")
+            #expect(summary.recordCount == records.count && records.count == 6, "three payments, three refunds: \(answer.text)")
             let payment = try #require(records.first { $0.transactionId == paymentId })
             #expect(payment.kind == "payment" && payment.amount == 1000 && payment.currency == "CNY" && payment.status == "succeeded")
             #expect(payment.feeCurrency == "CNY" && payment.businessDate == date && payment.lineNumber > 1, "\(payment)")
             #expect(payment.bankTransactionId == bank.payments.first { $0.out_trade_no == paymentId }?.trade_no)
             #expect(payment.finishedAt?.hasPrefix(String(date.prefix(4))) == true, "\(payment)")
-            let refundRecords = records.filter { $0.kind == "refund" }
-            #expect(Set(refundRecords.map(\.amount)) == [300, 700] && refundRecords.allSatisfy { $0.originalTransactionId == paymentId })
+            let refundRecords = records.filter { $0.kind == "refund" && $0.originalTransactionId == paymentId }
+            #expect(Set(refundRecords.map(\.amount)) == [300, 700], "\(records)")
+            #expect(records.contains { $0.kind == "refund" && $0.amount == 500 && $0.originalTransactionId == wholeId }, "\(records)")
             #expect(refundRecords.contains { $0.transactionId == refundId }, "\(refundRecords)")
             #expect(records.contains { $0.status == "failed" && $0.amount == 2000 }, "the declined payment: \(records)")
             let raw = try #require(json["records"] as? [[String: Any]])
             #expect(raw.allSatisfy { $0["transaction_id"] is String && $0["line_number"] is Int && $0["transactionId"] == nil }, "\(raw)")
             let trailer = try #require(summary.trailer)
-            #expect(trailer.recordCount == 4, "\(trailer)")
+            #expect(trailer.recordCount == 6 && trailer.amountTotal > 0, "\(trailer)")
             let withoutRecords = try await TestHTTP.post(stack.gateway.admin("\(path)?date=\(date)"), body: Data(), headers: stack.gateway.adminHeaders)
             #expect(withoutRecords.status == 200 && withoutRecords.json["records"] == nil, "\(withoutRecords.text)")
 
@@ -126,7 +134,7 @@ struct StatementsAndRefundCtlTests {
             let table = try await ctl(["statements", "fetch", "--channel", "jiangnan", "--date", date] + admin)
             #expect(table.status == 0, "\(table.log)")
             let row = table.stdout.split(separator: "\n").first { $0.hasPrefix("jiangnan ") }.map(String.init) ?? ""
-            #expect(row.contains(date) && row.contains(summary.file) && row.contains("  4  ") && row.contains("4 records"), "\(table.stdout)")
+            #expect(row.contains(date) && row.contains(summary.file) && row.contains("  6  ") && row.contains("6 records"), "\(table.stdout)")
             #expect(!table.stdout.contains("RECORDS\n"), "\(table.stdout)")
             let listed = try await ctl(["statements", "fetch", "--channel", "jiangnan", "--date", date, "--records"] + admin)
             #expect(listed.status == 0 && listed.stdout.contains("RECORDS"), "\(listed.log)")
@@ -135,7 +143,7 @@ struct StatementsAndRefundCtlTests {
             let asJSON = try await ctl(["statements", "fetch", "--channel", "jiangnan", "--date", date, "--json"] + admin)
             #expect(asJSON.status == 0, "\(asJSON.log)")
             let parsed = try JSONSerialization.jsonObject(with: Data(asJSON.stdout.utf8)) as? [String: Any]
-            #expect(parsed?["record_count"] as? Int == 4 && parsed?["business_date"] as? String == date, "\(asJSON.stdout)")
+            #expect(parsed?["record_count"] as? Int == 6 && parsed?["business_date"] as? String == date, "\(asJSON.stdout)")
             let badDate = try await ctl(["statements", "fetch", "--channel", "jiangnan", "--date", "2026-02-30"] + admin)
             #expect(badDate.status == 64 && badDate.log.contains("--date must be a date yyyy-MM-dd"), "\(badDate.log)")
             let unknown = try await ctl(["statements", "fetch", "--channel", "nope", "--date", date] + admin)

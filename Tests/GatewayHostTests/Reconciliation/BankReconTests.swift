@@ -92,7 +92,8 @@ extension EndToEndLoadTests {
                 ] {
                     let answer = try await stack.pay(order, amount: amount, subject: subject)
                     #expect(answer.status == 201, "\(answer.text)")
-                    paid[order] = try #require(answer.string("id"))
+                    let id = try #require(answer.string("id"))
+                    paid[order] = id
                     if order == "no-1" { #expect(answer.string("status") == "declined", "\(answer.text)") }
                     if order == "late-1" { #expect(answer.string("status") == "pending", "\(answer.text)") }
                 }
