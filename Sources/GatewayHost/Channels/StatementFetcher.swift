@@ -13,7 +13,7 @@ struct StatementFetcher: Sendable {
     /// download failures 502 `statement_unavailable`, a parser that fails 502 `statement_unreadable`.
     func fetch(channelId: String, date: BusinessDate, includeRecords: Bool) async throws -> AdminStatementSummary {
         guard let entry = registry.channel(channelId) else {
-            throw GatewayError(.notFound, "unknown_channel", "no channel '\(channelId.prefix(64))'")
+            throw GatewayError.channelNotFound(channelId)
         }
         guard let pinned = registry.pin(channelId) else { throw GatewayError.channelUnavailable(channelId) }
         defer { pinned.release() }

@@ -34,7 +34,7 @@ struct AdminAPI: Sendable {
         }
         router.get("/admin/channels/{id}") { _, context in
             let id = try context.parameters.require("id")
-            guard let entry = registry.channel(id) else { throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'") }
+            guard let entry = registry.channel(id) else { throw GatewayError.channelNotFound(id) }
             var channel = registry.adminChannel(entry)
             channel.today = try await Self.today(of: entry, payments: payments)
             return try JSONBody.response(channel)
@@ -52,7 +52,7 @@ struct AdminAPI: Sendable {
                             channel: registry.adminChannel(entry), configFile: entry.configFile, changedBy: who,
                             changedAt: JSONBody.timestamp(Date())))
                 } catch let error as GatewayError where error.code == "unknown_channel" {
-                    throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
+                    throw GatewayError.channelNotFound(id)
                 }
             }
         }
@@ -62,7 +62,7 @@ struct AdminAPI: Sendable {
             router.post("/admin/channels/{id}/breaker/\(state)") { request, context in
                 let id = try context.parameters.require("id")
                 guard let entry = registry.channel(id) else {
-                    throw GatewayError(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
+                    throw GatewayError.channelNotFound(id)
                 }
                 let change = try await Self.change(from: request)
                 let who = AdminIdentity.name ?? "unknown"

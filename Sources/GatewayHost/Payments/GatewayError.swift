@@ -34,6 +34,10 @@ struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible {
     static func unknownChannel(_ id: String) -> GatewayError {
         .init(.unprocessableContent, "unknown_channel", "no channel '\(id.prefix(64))' is configured")
     }
+    /// The admin API's answer for a channel id it does not know: 404 (the merchant API's is 422, `unknownChannel`).
+    static func channelNotFound(_ id: String) -> GatewayError {
+        .init(.notFound, "unknown_channel", "no channel '\(id.prefix(64))'")
+    }
     static func channelOffline(_ id: String) -> GatewayError {
         .init(.unprocessableContent, "channel_offline", "channel '\(id)' is offline")
     }

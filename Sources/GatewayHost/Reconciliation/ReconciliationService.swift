@@ -86,7 +86,7 @@ struct ReconciliationService: Sendable {
             phases[name] = (clock.now - since).milliseconds
         }
         guard let entry = registry.channel(channelId) else {
-            throw GatewayError(.notFound, "unknown_channel", "no channel '\(channelId.prefix(64))'")
+            throw GatewayError.channelNotFound(channelId)
         }
         guard let support = entry.manifest?.statements else {
             throw GatewayError(.unprocessableContent, "statement_unsupported", "channel '\(channelId)' offers no statement")
