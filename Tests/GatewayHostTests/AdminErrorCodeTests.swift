@@ -92,7 +92,7 @@ struct AdminErrorCodeTests {
             try FileManager.default.moveItem(at: away, to: plugins)
 
             // Reconciliation.
-            let day = Self.daysAgo(1)
+            let day = Self.daysAgo(2)
             func run(_ date: String, channel: String = "jiangnan", refetch: Bool = false) async throws -> HTTPResult {
                 try await send("POST", "/admin/recon/runs", #"{"channel":"\#(channel)","date":"\#(date)","refetch":\#(refetch)}"#)
             }
@@ -111,10 +111,10 @@ struct AdminErrorCodeTests {
                 try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
                 try url.appendingPathComponent("keep").write(text: "x\n")
             }
-            let writeDay = Self.daysAgo(2)
+            let writeDay = Self.daysAgo(3)
             try blockWithDirectory("reconciliation/jiangnan/\(writeDay)/discrepancies.csv")
             expectError(try await run(writeDay), 500, "write_failed", "discrepancy files that cannot be written")
-            let unreadableDay = Self.daysAgo(3)
+            let unreadableDay = Self.daysAgo(4)
             try blockWithDirectory("statements/jiangnan/\(unreadableDay).statement")
             expectError(try await run(unreadableDay), 502, "statement_unreadable", "a statement on disk the plugin cannot read")
             expectError(
@@ -124,17 +124,19 @@ struct AdminErrorCodeTests {
             let statementsAway = stack.directory.path("statements-away")
             try FileManager.default.moveItem(at: statements, to: statementsAway)
             try statements.write(text: "not a directory\n")
-            let failed = try await run(Self.daysAgo(4), refetch: true)
+            let failed = try await run(Self.daysAgo(5), refetch: true)
             expectError(failed, 500, "internal_error", "a statements directory that is a file")
             #expect(!failed.text.contains(statements.path), "the answer leaks a path: \(failed.text)")
             try FileManager.default.removeItem(at: statements)
             try FileManager.default.moveItem(at: statementsAway, to: statements)
             await stack.simulator.terminate()
-            expectError(try await run(Self.daysAgo(5), refetch: true), 502, "statement_unavailable", "a bank that is down")
+            expectError(try await run(Self.daysAgo(6), refetch: true), 502, "statement_unavailable", "a bank that is down")
         }
     }
 
-    /// The business date `days` before today in Shanghai (the Jiangnan bank's day).
+    /// The business date `days` before today in Shanghai (the Jiangnan bank's day). The bank publishes a day's
+    /// statement from 01:00 the next day, so yesterday's is not there yet between 00:00 and 01:00 Shanghai time
+    /// (16:00–17:00 UTC): the days used here start two days back.
     static func daysAgo(_ days: Int) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
