@@ -102,8 +102,8 @@ struct Gateway: Sendable {
     }
 
     /// The merchant API's router (also used by the test that checks every route is in docs/openapi.yaml).
-    static func merchantRouter(payments: PaymentService, merchants: MerchantRegistry) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    static func merchantRouter(payments: PaymentService, merchants: MerchantRegistry) -> Router<MerchantRequestContext> {
+        let router = Router(context: MerchantRequestContext.self)
         router.add(middleware: RequestIdMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: MerchantAuthenticator(merchants: merchants, store: payments.store))

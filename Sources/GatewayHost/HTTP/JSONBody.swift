@@ -28,6 +28,11 @@ enum JSONBody {
         } catch {
             throw GatewayError(.contentTooLarge, "payload_too_large", "the body exceeds \(maximumBytes) bytes")
         }
+        return try decode(type, from: buffer)
+    }
+
+    /// Decodes a body already collected (the merchant API's, by `MerchantAuthenticator`).
+    static func decode<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         let data = Data(buffer: buffer)
         do {
             return try JSONDecoder().decode(T.self, from: data)

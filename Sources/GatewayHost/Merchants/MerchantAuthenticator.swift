@@ -13,7 +13,15 @@ import MerchantAuth
 ///
 /// Any failure is a 401 with a stable code, and nothing is stored: the nonce is recorded only once the
 /// signature is valid. Bank notifications (`/v1/notify/…`) are authenticated by their channel instead.
-struct MerchantAuthenticator<Context: RequestContext>: RouterMiddleware {
+///
+/// The merchant, its nonce and the collected body go into the `MerchantRequestContext`. On the two routes that
+/// create something (`POST /v1/payments`, `POST /v1/payments/{id}/refunds`) the nonce is recorded by the
+/// insert's own write transaction; when the handler ends without one (a replay, a refusal), it is recorded
+/// here after the handler, and a replayed nonce then turns the answer into 401 `replayed_nonce` — those
+/// handlers store nothing without the nonce. Every other route records it before its handler runs.
+struct MerchantAuthenticator: RouterMiddleware {
+    typealias Context = MerchantRequestContext
+
     var merchants: MerchantRegistry
     var store: any PaymentStore
     var now: @Sendable () -> Date = { Date() }
@@ -23,6 +31,14 @@ struct MerchantAuthenticator<Context: RequestContext>: RouterMiddleware {
     {
         let path = request.uri.path
         guard path.hasPrefix("/v1/"), !path.hasPrefix("/v1/notify/") else { return try await next(request, context) }
+        return try await LedgerWrites.$origin.withValue("merchant_request") {
+            try await authenticate(request, context: context, next: next)
+        }
+    }
+
+    private func authenticate(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
 
         func header(_ name: String) -> String? { request.headers[HTTPField.Name(name)!] }
         guard let merchantId = header(MerchantSignature.Header.merchantId),
@@ -57,10 +73,31 @@ struct MerchantAuthenticator<Context: RequestContext>: RouterMiddleware {
             return MerchantSignature.matches(given, expected: expected)
         }
         guard matched else { throw AuthError.invalidSignature }
-        guard try await store.registerNonce(merchantId: merchantId, nonce: nonce, at: current) else {
-            throw AuthError.replayedNonce
+        let claim = MerchantNonce(merchantId: merchantId, value: nonce, seenAt: current)
+        var context = context
+        context.merchant = AuthenticatedMerchant(id: merchantId, nonce: claim, body: body)
+        guard Self.createsInTransaction(request) else {
+            try await claim.record(in: store)
+            return try await next(request, context)
         }
-        return try await next(request, context)
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            try await claim.record(in: store)
+            throw error
+        }
+        try await claim.record(in: store)
+        return response
+    }
+
+    /// The routes whose handler records the nonce in its insert transaction.
+    static func createsInTransaction(_ request: Request) -> Bool {
+        guard request.method == .post else { return false }
+        let path = request.uri.path
+        if path == "/v1/payments" { return true }
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return parts.count == 5 && parts[1] == "v1" && parts[2] == "payments" && !parts[3].isEmpty && parts[4] == "refunds"
     }
 }
 

@@ -13,6 +13,8 @@ struct NewPayment: Sendable {
     /// The payer's bank and region, for routing rules (not stored).
     var payerBank: String? = nil
     var payerRegion: String? = nil
+    /// The request's nonce, recorded by the payment's insert transaction (nil: recorded already, or none).
+    var nonce: MerchantNonce? = nil
 }
 
 /// A validated request to refund a payment.
@@ -22,6 +24,8 @@ struct NewRefund: Sendable {
     var merchantRefundId: String
     var amount: Int64
     var reason: String
+    /// The request's nonce, recorded by the refund's insert transaction (nil: recorded already, or none).
+    var nonce: MerchantNonce? = nil
 }
 
 /// The answer to a create call: the stored record and whether it was created by this call.

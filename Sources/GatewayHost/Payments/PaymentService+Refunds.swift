@@ -5,6 +5,8 @@ extension PaymentService {
     /// Creates a refund, idempotent on (merchant, merchant refund id) as payments are on their order id.
     func createRefund(_ request: NewRefund) async throws -> Created<RefundRecord> {
         if let existing = try await store.refund(merchantId: request.merchantId, merchantRefundId: request.merchantRefundId) {
+            // Nothing is inserted: the request's nonce is recorded on its own, before any answer.
+            try await request.nonce?.record(in: store)
             return Created(record: try await settled(try replay(existing, request)), isNew: false)
         }
         guard let payment = try await store.payment(id: request.paymentId), payment.merchantId == request.merchantId else {
@@ -17,7 +19,9 @@ extension PaymentService {
             merchantRefundId: request.merchantRefundId, amount: request.amount, currency: payment.currency,
             reason: request.reason, status: .processing, bankTransactionId: nil, bankCode: nil, bankMessage: nil,
             notProcessed: false, createdAt: timestamp, updatedAt: timestamp, finishedAt: nil)
-        switch try await store.insertRefund(record, checkAt: timestamp + callWindow(payment.channelId)) {
+        switch try await store.insertRefund(record, checkAt: timestamp + callWindow(payment.channelId), nonce: request.nonce) {
+        case .replayedNonce:
+            throw AuthError.replayedNonce
         case .existing(let existing):
             return Created(record: try await settled(try replay(existing, request)), isNew: false)
         case .paymentNotRefundable(let current):

@@ -41,6 +41,8 @@ struct PaymentService: Sendable {
         // since, and the stored answer must still come back. `insertPayment` checks again inside its write
         // transaction, which is what makes concurrent first requests (in any process) safe.
         if let existing = try await store.payment(merchantId: request.merchantId, merchantOrderId: request.merchantOrderId) {
+            // Nothing is inserted: the request's nonce is recorded on its own, before any answer.
+            try await request.nonce?.record(in: store)
             return Created(record: try await settled(try replay(existing, request)), isNew: false)
         }
         // Each candidate channel is pinned for the rest of its try: the row, the call window and the bank call
@@ -89,7 +91,11 @@ struct PaymentService: Sendable {
                 notifyURL: request.notifyURL, metadata: request.metadata, status: .processing, bankTransactionId: nil,
                 bankCode: nil, bankMessage: nil, notProcessed: false, createdAt: timestamp, updatedAt: timestamp,
                 finishedAt: nil)
-            switch try await store.insertPayment(record, checkAt: timestamp + callWindow(channel.entry), holds: holds) {
+            switch try await store.insertPayment(
+                record, checkAt: timestamp + callWindow(channel.entry), holds: holds, nonce: request.nonce)
+            {
+            case .replayedNonce:
+                throw AuthError.replayedNonce
             case .existing(let existing):
                 return Created(record: try await settled(try replay(existing, request)), isNew: false)
             case .limitExceeded(let refusal):

@@ -6,8 +6,10 @@ enum PaymentInsertResult: Sendable {
     case inserted(PaymentRecord)
     /// A payment with this merchant order id already exists.
     case existing(PaymentRecord)
-    /// A daily limit has no room for it: nothing was stored.
+    /// A daily limit has no room for it: nothing was stored (the nonce neither).
     case limitExceeded(LimitRefusal)
+    /// The request's nonce was seen before: nothing was stored.
+    case replayedNonce
 }
 
 /// What `insertRefund` found or did.
@@ -20,6 +22,8 @@ enum RefundInsertResult: Sendable {
     case paymentNotRefundable(PaymentRecord)
     /// The refund would exceed what remains: processing, pending and succeeded refunds count.
     case exceedsRemaining(remaining: Int64)
+    /// The request's nonce was seen before: nothing was stored.
+    case replayedNonce
 }
 
 /// The ledger: the durable record of payments, refunds, every state change, the webhook outbox and the
@@ -38,7 +42,12 @@ protocol PaymentStore: ReconciliationStore {
     /// on each of `holds` (its daily limit counters; in the order given); atomic: when one of them has no room,
     /// nothing is stored or reserved. `checkAt` is when recovery may first look at it if it is still processing
     /// (the bank call must be over by then). A move to declined releases the holds (`updatePayment`).
-    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult
+    ///
+    /// `nonce`, when given, is recorded in the same transaction, first (`registerNonce`'s rule): a nonce seen
+    /// before stores nothing (`replayedNonce`); it stays recorded when the order id exists (`existing`) and is
+    /// marked recorded once the transaction committed. A limit refusal rolls it back with everything else.
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?) async throws
+        -> PaymentInsertResult
     /// A payment by id.
     func payment(id: String) async throws -> PaymentRecord?
     /// A payment by merchant order id.
@@ -72,7 +81,9 @@ protocol PaymentStore: ReconciliationStore {
     // MARK: refunds
 
     /// Stores a new refund unless its id exists, the payment is not succeeded, or it exceeds what remains; atomic.
-    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult
+    /// `nonce` as in `insertPayment`: recorded first in the same transaction (kept when the refund is refused or
+    /// exists: those answers change nothing else).
+    func insertRefund(_ refund: RefundRecord, checkAt: Date, nonce: MerchantNonce?) async throws -> RefundInsertResult
     /// A refund by id.
     func refund(id: String) async throws -> RefundRecord?
     /// A refund by merchant refund id.
@@ -135,7 +146,17 @@ struct ChannelTotal: Sendable, Equatable {
 extension PaymentStore {
     /// A payment with no daily limits.
     func insertPayment(_ payment: PaymentRecord, checkAt: Date) async throws -> PaymentInsertResult {
-        try await insertPayment(payment, checkAt: checkAt, holds: [])
+        try await insertPayment(payment, checkAt: checkAt, holds: [], nonce: nil)
+    }
+
+    /// A payment whose request's nonce is recorded elsewhere (or has none).
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult {
+        try await insertPayment(payment, checkAt: checkAt, holds: holds, nonce: nil)
+    }
+
+    /// A refund whose request's nonce is recorded elsewhere (or has none).
+    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult {
+        try await insertRefund(refund, checkAt: checkAt, nonce: nil)
     }
 }
 

@@ -16,7 +16,7 @@ extension PostgresPaymentStore {
     }
 
     func setBreakerOverride(channelId: String, _ override: ChannelBreakers.Override?) async throws {
-        try await withConnection { connection in
+        try await withConnection(writing: "setBreakerOverride") { connection in
             guard let override else {
                 try await self.execute("DELETE FROM channel_breakers WHERE channel_id = \(channelId)", on: connection)
                 return

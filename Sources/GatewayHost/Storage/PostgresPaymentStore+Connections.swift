@@ -46,12 +46,22 @@ extension PostgresPaymentStore {
         }
     }
 
-    /// Runs `body` in one transaction (READ COMMITTED) on a pooled connection: COMMIT when it returns, ROLLBACK
-    /// when it throws. Errors come out as thrown, not wrapped.
-    func transaction<Result: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    /// `withConnection` for one statement that writes: counted in `LedgerWrites` as `operation`.
+    func withConnection<Result: Sendable>(
+        writing operation: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
-        try await withConnection { [logger] connection in
+        LedgerWrites.count(operation)
+        return try await withConnection(body)
+    }
+
+    /// Runs `body` in one transaction (READ COMMITTED) on a pooled connection: COMMIT when it returns, ROLLBACK
+    /// when it throws. Errors come out as thrown, not wrapped. Counted in `LedgerWrites` as `operation` (the
+    /// caller's method by default); a retried transaction counts each try.
+    func transaction<Result: Sendable>(
+        operation: String = #function, _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        LedgerWrites.count(operation)
+        return try await withConnection { [logger] connection in
             try await connection.query("BEGIN", logger: logger)
             let result: Result
             do {

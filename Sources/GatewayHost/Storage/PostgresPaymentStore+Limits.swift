@@ -250,7 +250,7 @@ extension PostgresPaymentStore {
 
     @discardableResult
     func purgeLimitCounters(before day: String) async throws -> Int {
-        try await withConnection { connection in
+        try await withConnection(writing: "purgeLimitCounters") { connection in
             try await self.rows("DELETE FROM limit_counters WHERE day < \(day) RETURNING 1", on: connection).count
         }
     }

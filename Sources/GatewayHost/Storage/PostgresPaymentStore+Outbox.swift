@@ -16,7 +16,7 @@ extension PostgresPaymentStore {
     }
 
     func claimWebhook(_ event: WebhookEvent, until: Date) async throws -> Bool {
-        try await withConnection { connection in
+        try await withConnection(writing: "claimWebhook") { connection in
             try await !self.rows(
                 """
                 UPDATE webhook_events SET next_attempt_at = \(Self.ms(until))

@@ -242,7 +242,7 @@ extension PostgresPaymentStore {
     // MARK: - Jobs
 
     func ensureReconciliationJob(channelId: String, date: String, dueAt: Date, now: Date) async throws {
-        try await withConnection { connection in
+        try await withConnection(writing: "ensureReconciliationJob") { connection in
             try await self.execute(
                 """
                 INSERT INTO recon_jobs (channel_id, business_date, state, next_attempt_at, updated_at)
@@ -254,7 +254,7 @@ extension PostgresPaymentStore {
 
     /// `FOR UPDATE SKIP LOCKED`: concurrent claims from several nodes each get a different job, none waits.
     func claimReconciliationJob(node: String, leaseUntil: Date, now: Date) async throws -> ReconciliationJob? {
-        try await withConnection { connection in
+        try await withConnection(writing: "claimReconciliationJob") { connection in
             try await self.rows(
                 """
                 UPDATE recon_jobs SET state = 'running', lease_owner = \(node), lease_until = \(Self.ms(leaseUntil)),
@@ -272,7 +272,7 @@ extension PostgresPaymentStore {
     }
 
     func renewReconciliationLease(channelId: String, date: String, node: String, until: Date, now: Date) async throws -> Bool {
-        try await withConnection { connection in
+        try await withConnection(writing: "renewReconciliationLease") { connection in
             try await !self.rows(
                 """
                 UPDATE recon_jobs SET lease_until = \(Self.ms(until)), updated_at = \(Self.ms(now))
@@ -287,7 +287,7 @@ extension PostgresPaymentStore {
     func releaseReconciliationJob(
         channelId: String, date: String, node: String, error: String, next: Date?, now: Date
     ) async throws {
-        try await withConnection { connection in
+        try await withConnection(writing: "releaseReconciliationJob") { connection in
             try await self.execute(
                 """
                 UPDATE recon_jobs SET state = \(next == nil ? "failed" : "due"),
@@ -388,7 +388,7 @@ extension PostgresPaymentStore {
     }
 
     func resolveBreak(id: String, by: String, note: String, at: Date) async throws -> BreakRecord? {
-        try await withConnection { connection in
+        try await withConnection(writing: "resolveBreak") { connection in
             try await self.rows(
                 """
                 UPDATE recon_breaks SET state = 'resolved', resolved_at = \(Self.ms(at)), resolved_by = \(by),

@@ -22,7 +22,7 @@ extension PostgresPaymentStore {
     }
 
     func claimCheck(_ transaction: OpenTransaction, until: Date) async throws -> Bool {
-        try await withConnection { connection in
+        try await withConnection(writing: "claimCheck") { connection in
             try await !self.rows(
                 """
                 UPDATE \(unescaped: Self.table(transaction.kind)) SET next_check_at = \(Self.ms(until))
@@ -35,7 +35,7 @@ extension PostgresPaymentStore {
     }
 
     func rescheduleCheck(_ transaction: OpenTransaction, attempts: Int, next: Date) async throws {
-        try await withConnection { connection in
+        try await withConnection(writing: "rescheduleCheck") { connection in
             try await self.execute(
                 """
                 UPDATE \(unescaped: Self.table(transaction.kind)) SET next_check_at = \(Self.ms(next)),
@@ -107,19 +107,25 @@ extension PostgresPaymentStore {
     }
 
     func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool {
-        try await withConnection { connection in
-            try await !self.rows(
-                """
-                INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (\(merchantId), \(nonce), \(Self.ms(at)))
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-                """, on: connection
-            ).isEmpty
+        try await withConnection(writing: "registerNonce") { connection in
+            try await self.insertNonce(MerchantNonce(merchantId: merchantId, value: nonce, seenAt: at), on: connection)
         }
     }
 
+    /// Records a request's nonce (inside the caller's transaction, if any); false when it was seen before.
+    func insertNonce(_ nonce: MerchantNonce, on connection: PostgresConnection) async throws -> Bool {
+        try await !rows(
+            """
+            INSERT INTO merchant_nonces (merchant_id, nonce, seen_at)
+            VALUES (\(nonce.merchantId), \(nonce.value), \(Self.ms(nonce.seenAt)))
+            ON CONFLICT DO NOTHING
+            RETURNING 1
+            """, on: connection
+        ).isEmpty
+    }
+
     func purgeNonces(before: Date) async throws {
-        try await withConnection { connection in
+        try await withConnection(writing: "purgeNonces") { connection in
             try await self.execute("DELETE FROM merchant_nonces WHERE seen_at < \(Self.ms(before))", on: connection)
         }
     }

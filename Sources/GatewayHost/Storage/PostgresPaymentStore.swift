@@ -78,15 +78,19 @@ final class PostgresPaymentStore: PaymentStore, Service {
 
     // MARK: payments
 
-    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult {
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?) async throws
+        -> PaymentInsertResult
+    {
         let metadata = try Self.encodeMetadata(payment.metadata)
         var attempt = 0
         var allAtOnce = true
         while true {
             attempt += 1
             do {
-                return try await insertPayment(
-                    payment, metadata: metadata, checkAt: checkAt, holds: holds, allAtOnce: allAtOnce)
+                let result = try await insertPayment(
+                    payment, metadata: metadata, checkAt: checkAt, holds: holds, nonce: nonce, allAtOnce: allAtOnce)
+                if case .replayedNonce = result {} else { nonce?.markRecorded() }
+                return result
             } catch let refused as LimitRefused {
                 return .limitExceeded(refused.refusal)
             } catch is FastPathMissed {
@@ -106,10 +110,12 @@ final class PostgresPaymentStore: PaymentStore, Service {
     /// The payment's row first, then its reservations: a copy of the same request waits at the row's unique
     /// key before it holds any counter, so two copies never wait for each other in opposite orders.
     private func insertPayment(
-        _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], allAtOnce: Bool
+        _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?,
+        allAtOnce: Bool
     ) async throws -> PaymentInsertResult
     {
         try await transaction { connection in
+            if let nonce, try await !self.insertNonce(nonce, on: connection) { return .replayedNonce }
             let inserted = try await self.rows(
                 """
                 INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
@@ -163,8 +169,17 @@ final class PostgresPaymentStore: PaymentStore, Service {
 
     // MARK: refunds
 
-    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult {
+    func insertRefund(_ refund: RefundRecord, checkAt: Date, nonce: MerchantNonce?) async throws -> RefundInsertResult {
+        let result = try await insertRefund(refund, checkAt: checkAt, nonceFirst: nonce)
+        if case .replayedNonce = result {} else { nonce?.markRecorded() }
+        return result
+    }
+
+    private func insertRefund(_ refund: RefundRecord, checkAt: Date, nonceFirst nonce: MerchantNonce?) async throws
+        -> RefundInsertResult
+    {
         try await transaction { connection in
+            if let nonce, try await !self.insertNonce(nonce, on: connection) { return .replayedNonce }
             let byMerchantRefundId = RefundKey.merchantRefund(
                 merchantId: refund.merchantId, merchantRefundId: refund.merchantRefundId)
             if let existing = try await self.fetchRefund(byMerchantRefundId, on: connection) {

@@ -34,8 +34,10 @@ final class SQLiteGroupCommit: Sendable {
     }
 
     /// Runs `work` inside the next group transaction; returns its result once that transaction committed.
-    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+    /// `operation` names it in `LedgerWrites` (the caller's method by default).
+    func write<T: Sendable>(operation: String = #function, _ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        LedgerWrites.count(operation)
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             let result = Mutex<Result<T, any Error>?>(nil)
             let job = Job(
                 run: { db in

@@ -102,8 +102,7 @@ extension SQLitePaymentStore {
 
     func registerNonce(merchantId: String, nonce: String, at: Date) async throws -> Bool {
         try await writer.write { db in
-            try db.cachedStatement(sql: "INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(arguments: [merchantId, nonce, Self.ms(at)])
-            return db.changesCount == 1
+            try Self.insertNonce(MerchantNonce(merchantId: merchantId, value: nonce, seenAt: at), db)
         }
     }
 

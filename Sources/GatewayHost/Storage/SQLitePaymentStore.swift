@@ -38,9 +38,12 @@ final class SQLitePaymentStore: PaymentStore {
 
     // MARK: payments
 
-    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold]) async throws -> PaymentInsertResult {
+    func insertPayment(_ payment: PaymentRecord, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?) async throws
+        -> PaymentInsertResult
+    {
         do {
-            return try await writer.write { db in
+            let result = try await writer.write { db -> PaymentInsertResult in
+                if let nonce, try !Self.insertNonce(nonce, db) { return .replayedNonce }
                 if let existing = try Self.fetchPayment(
                     db, where: "merchant_id = ? AND merchant_order_id = ?",
                     [payment.merchantId, payment.merchantOrderId])
@@ -51,6 +54,8 @@ final class SQLitePaymentStore: PaymentStore {
                 try Self.insert(payment, checkAt: checkAt, holds: holds, db)
                 return .inserted(payment)
             }
+            if case .replayedNonce = result {} else { nonce?.markRecorded() }
+            return result
         } catch let refused as LimitRefused {
             return .limitExceeded(refused.refusal)
         }
@@ -85,21 +90,23 @@ final class SQLitePaymentStore: PaymentStore {
     func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord? {
         try await writer.write { db in
             guard let current = try Self.fetchPayment(db, where: "id = ?", [id]) else { return nil }
+            // The UPDATE returns the row as stored: no SELECT after it.
             guard
-                try Self.apply(
+                let row = try Self.apply(
                     update, to: "payments", kind: .payment, id: id, from: current.status, merchantId: current.merchantId,
                     notifyURL: current.notifyURL, at: now, db)
             else {
                 return current
             }
-            return try Self.fetchPayment(db, where: "id = ?", [id])
+            return Self.payment(row)
         }
     }
 
     // MARK: refunds
 
-    func insertRefund(_ refund: RefundRecord, checkAt: Date) async throws -> RefundInsertResult {
-        try await writer.write { db in
+    func insertRefund(_ refund: RefundRecord, checkAt: Date, nonce: MerchantNonce?) async throws -> RefundInsertResult {
+        let result = try await writer.write { db -> RefundInsertResult in
+            if let nonce, try !Self.insertNonce(nonce, db) { return .replayedNonce }
             if let existing = try Self.fetchRefund(
                 db, where: "merchant_id = ? AND merchant_refund_id = ?", [refund.merchantId, refund.merchantRefundId])
             {
@@ -127,6 +134,15 @@ final class SQLitePaymentStore: PaymentStore {
                 bankCode: nil, bankMessage: nil, at: refund.createdAt)
             return .inserted(refund)
         }
+        if case .replayedNonce = result {} else { nonce?.markRecorded() }
+        return result
+    }
+
+    /// Records a request's nonce inside the caller's write transaction; false when it was seen before.
+    static func insertNonce(_ nonce: MerchantNonce, _ db: Database) throws -> Bool {
+        try db.cachedStatement(sql: "INSERT INTO merchant_nonces (merchant_id, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [nonce.merchantId, nonce.value, ms(nonce.seenAt)])
+        return db.changesCount == 1
     }
 
     func refund(id: String) async throws -> RefundRecord? {
@@ -144,13 +160,13 @@ final class SQLitePaymentStore: PaymentStore {
             guard let current = try Self.fetchRefund(db, where: "id = ?", [id]) else { return nil }
             let notifyURL = try String.fetchOne(db.cachedStatement(sql: "SELECT notify_url FROM payments WHERE id = ?"), arguments: [current.paymentId])
             guard
-                try Self.apply(
+                let row = try Self.apply(
                     update, to: "refunds", kind: .refund, id: id, from: current.status, merchantId: current.merchantId,
                     notifyURL: notifyURL, at: now, db)
             else {
                 return current
             }
-            return try Self.fetchRefund(db, where: "id = ?", [id])
+            return Self.refund(row)
         }
     }
 
@@ -188,24 +204,28 @@ final class SQLitePaymentStore: PaymentStore {
     }
 
     /// Moves one payment or refund row from `from` to `update.status` and records the transition, inside the
-    /// caller's write transaction; a final state also puts its webhook event into the outbox. Returns false
-    /// (and changes nothing) when the move is not allowed.
+    /// caller's write transaction; a final state also puts its webhook event into the outbox. Returns the row as
+    /// the UPDATE left it (`RETURNING *`), or nil (and changes nothing) when the move is not allowed.
     private static func apply(
         _ update: OutcomeUpdate, to table: String, kind: TransactionKind, id: String, from: TransactionStatus,
         merchantId: String, notifyURL: String?, at now: Date, _ db: Database
-    ) throws -> Bool {
-        guard from.canMove(to: update.status) else { return false }
-        try db.cachedStatement(sql: """
+    ) throws -> Row? {
+        guard from.canMove(to: update.status) else { return nil }
+        // fetchAll steps the statement to its end (the one row of a primary-key update).
+        let rows = try Row.fetchAll(
+            db.cachedStatement(sql: """
                 UPDATE \(table) SET status = ?, bank_transaction_id = COALESCE(?, bank_transaction_id),
                     bank_code = ?, bank_message = ?, not_processed = ?, outcome_reason = ?, updated_at = ?,
                     finished_at = ?, next_check_at = ?, check_attempts = 0
                 WHERE id = ? AND status = ?
-                """).execute(arguments: [
+                RETURNING *
+                """),
+            arguments: [
                 update.status.rawValue, update.bankTransactionId, update.bankCode, update.bankMessage,
                 update.notProcessed, update.outcomeReason, ms(now), update.finishedAt.map(ms),
                 update.nextCheckAt.map(ms), id, from.rawValue,
             ])
-        guard db.changesCount == 1 else { return false }
+        guard let row = rows.first else { return nil }
         // A declined (or not processed) payment no longer counts against its daily limits.
         if kind == .payment, update.status == .declined { try release(paymentId: id, db) }
         try recordTransition(
@@ -222,7 +242,7 @@ final class SQLitePaymentStore: PaymentStore {
                     "\(kind.rawValue).\(update.status.rawValue)", notifyURL, ms(now), ms(now),
                 ])
         }
-        return true
+        return row
     }
 
     static func recordTransition(
@@ -241,10 +261,12 @@ final class SQLitePaymentStore: PaymentStore {
     static func fetchPayment(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
         -> PaymentRecord?
     {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE \(clause)"), arguments: arguments) else {
-            return nil
-        }
-        return PaymentRecord(
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE \(clause)"), arguments: arguments).map(payment)
+    }
+
+    /// A payments row (`SELECT *` or `RETURNING *`) as a record.
+    static func payment(_ row: Row) -> PaymentRecord {
+        PaymentRecord(
             id: row["id"], merchantId: row["merchant_id"], merchantOrderId: row["merchant_order_id"],
             channelId: row["channel_id"], amount: row["amount"], currency: row["currency"], subject: row["subject"],
             notifyURL: row["notify_url"], metadata: decodeMetadata(row["metadata"]),
@@ -259,10 +281,12 @@ final class SQLitePaymentStore: PaymentStore {
     private static func fetchRefund(_ db: Database, where clause: String, _ arguments: StatementArguments) throws
         -> RefundRecord?
     {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM refunds WHERE \(clause)"), arguments: arguments) else {
-            return nil
-        }
-        return RefundRecord(
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM refunds WHERE \(clause)"), arguments: arguments).map(refund)
+    }
+
+    /// A refunds row (`SELECT *` or `RETURNING *`) as a record.
+    private static func refund(_ row: Row) -> RefundRecord {
+        RefundRecord(
             id: row["id"], paymentId: row["payment_id"], merchantId: row["merchant_id"],
             merchantRefundId: row["merchant_refund_id"], amount: row["amount"], currency: row["currency"],
             reason: row["reason"], status: TransactionStatus(rawValue: row["status"]) ?? .pending,

@@ -28,7 +28,7 @@ struct RecoveryWorker: Service {
         // On SIGTERM the worker stops between checks: an interrupted query is simply asked again later.
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                let handled = await round()
+                let handled = await LedgerWrites.$origin.withValue("recovery", operation: { await round() })
                 if handled < configuration.batchSize {
                     try await Task.sleep(for: configuration.pollInterval)
                 }

@@ -41,7 +41,7 @@ struct WebhookDispatcher: Service {
         logger.info("webhook dispatcher started")
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                if await round(client) < configuration.batchSize {
+                if await LedgerWrites.$origin.withValue("webhook", operation: { await round(client) }) < configuration.batchSize {
                     try await Task.sleep(for: configuration.pollInterval)
                 }
             }
