@@ -3,14 +3,21 @@
 # the same payments sent straight to the Jiangnan bank simulator. Method and results: BENCHMARKS.md.
 #
 # Builds release products, then for each storage variant and each run starts, on free loopback ports in a
-# temporary directory, two fresh jiangnan-sim (one for the direct loads, one behind the gateway) and the gateway,
-# and runs `loadgen` four times:
+# temporary directory, one fresh jiangnan-sim (the one bank of the direct and the gateway loads, as production
+# has one bank), the benchmark merchant's webhook endpoint (scripts/webhook-sink.py, answers 200) and the
+# gateway, and runs `loadgen` four times:
 #   direct closed   64 connections straight to the simulator (signed as the Jiangnan plugin signs)
 #   gateway closed  64 connections through the gateway (merchant-signed POST /v1/payments)
 #   direct open     constant 500 requests/s straight to the simulator
 #   gateway open    constant 500 requests/s through the gateway
-# and prints a markdown table: per run and the median of the runs, the gateway/direct throughput ratio and the
-# p99 difference at 500/s, checked against the targets (ratio >= 0.15, p99 difference < 2 ms).
+# The gateway runs as in production: merchant authentication, idempotency, the audit trail, the bank's
+# notification of every payment, a webhook for every final state (the merchant's notify_url is the sink), and a
+# daily amount cap and a daily count cap on the channel and on the merchant (never reached).
+# It prints a markdown table: per run and the median of the runs, the gateway/direct throughput ratio, the p50
+# and p99 differences at 500/s and the CPU per payment, checked against issue 13's targets (SQLite: ratio >= 0.5,
+# p50 diff <= 2 ms, p99 diff <= 4 ms, gateway CPU <= 0.5 ms/pay; PostgreSQL: ratio >= 0.3, p99 diff <= 8 ms,
+# <= 0.6 ms/pay). With PostgreSQL it then runs two gateway nodes on the one database (closed loop, half the
+# connections to each) against one node, in the same run.
 #
 # Storage variants: SQLite (the default, synchronous=FULL) always; PostgreSQL when BENCH_POSTGRES_URL is set
 # (a database on this machine, e.g. postgres://bench:bench@127.0.0.1:5432/bench; passed as --database-url).
@@ -25,8 +32,11 @@
 #                      (notifications drained), 30 s at most (default 2)
 #   BENCH_POSTGRES_URL PostgreSQL URL for the second variant (skipped when unset)
 #   BENCH_SKIP_BUILD   1: use the release products as they are
+#   BENCH_BIN_DIR      use the products in this directory instead (implies BENCH_SKIP_BUILD; e.g. a debug build
+#                      for a quick check of the script itself — its figures are not results)
 #   BENCH_DIR          working directory (default: a new temporary directory, removed at the end)
 #   BENCH_KEEP         1: keep the working directory (logs, loadgen JSON) at the end
+#   BENCH_NODES        0: skip the two-node PostgreSQL comparison (default 1: run it when PostgreSQL is set)
 #   START_TIMEOUT      seconds to wait for each process to become ready (default 60)
 set -euo pipefail
 
@@ -55,6 +65,7 @@ for value in "$runs" "$connections"; do [[ $value =~ ^[1-9][0-9]*$ ]] || fail "B
 for value in "$duration" "$warmup" "$rate" "$pause"; do [[ $value =~ ^[0-9]+([.][0-9]+)?$ ]] || fail "durations and the rate must be numbers"; done
 
 # --- build ---------------------------------------------------------------------------------------------
+if [[ -n ${BENCH_BIN_DIR:-} ]]; then BENCH_SKIP_BUILD=1; fi
 if [[ ${BENCH_SKIP_BUILD:-} != 1 ]]; then
     say "bench: building release products (swift build -c release)..."
     # One product per invocation: given several --product options, swift build builds only the last one.
@@ -62,13 +73,13 @@ if [[ ${BENCH_SKIP_BUILD:-} != 1 ]]; then
         swift build -c release --product "$product" >&2
     done
 fi
-bin=$(swift build -c release --show-bin-path)
+bin=${BENCH_BIN_DIR:-$(swift build -c release --show-bin-path)}
 for file in gateway jiangnan-sim loadgen libJiangnan.so; do
     [[ -f $bin/$file ]] || fail "$bin/$file is missing; build it with swift build -c release --product ..."
 done
 
 # What this gateway build supports: merchant authentication (--merchants) and PostgreSQL (--database-url).
-gateway_help=$("$bin/gateway" --help 2>&1 || true)
+gateway_help=$("$bin/gateway" serve --help 2>&1 || true)
 has_option() { grep -q -- "$1" <<<"$gateway_help"; }
 
 # --- working directory and cleanup ---------------------------------------------------------------------
@@ -106,13 +117,13 @@ stop_pids() {
     for pid in "$@"; do wait "$pid" 2>/dev/null || true; done
 }
 sim_pid=
-direct_sim_pid=
-gateway_sim_pid=
 gateway_pid=
+second_gateway_pid=
+sink_pid=
 cleanup() {
     local status=$?
     trap '' INT TERM
-    stop_pids $gateway_pid $gateway_sim_pid $direct_sim_pid $sim_pid
+    stop_pids $second_gateway_pid $gateway_pid $sim_pid $sink_pid
     if [[ $keep == 1 || $status != 0 ]]; then
         say "bench: logs and loadgen output are in $work"
     else
@@ -172,17 +183,34 @@ start_simulator() {
     [[ -n $sim_port ]] || fail "no port in $dir/$name.ready"
 }
 
-# Starts the gateway in directory $1 with storage $2 (sqlite or postgres), its channel pointing at the simulator
-# on port $3; sets gateway_pid and gateway_port.
+# Starts the merchant's webhook endpoint in directory $1; sets sink_pid and sink_port.
+start_sink() {
+    local dir=$1
+    rm -f "$dir/sink.ready" "$dir/sink.count"
+    python3 scripts/webhook-sink.py --ready-file "$dir/sink.ready" --count-file "$dir/sink.count" >"$dir/sink.log" 2>&1 &
+    sink_pid=$!
+    wait_ready "$dir/sink.ready" "$sink_pid" "the webhook sink" "$dir/sink.log"
+    sink_port=$(json_number "$(<"$dir/sink.ready")" port)
+    [[ -n $sink_port ]] || fail "no port in $dir/sink.ready"
+}
+
+# Starts a gateway in directory $1 (files under $1/$4, default "gateway") with storage $2 (sqlite or postgres),
+# its channel pointing at the simulator on port $3; sets gateway_pid and gateway_port.
 start_gateway() {
-    local dir=$1 storage=$2 sim_port=$3 port admin_port
+    local base=$1 storage=$2 sim_port=$3 name=${4:-gateway} port admin_port
+    local dir=$base/$name
     mkdir -p "$dir/data" "$dir/plugins" "$dir/channel-configs"
     cp "$bin/libJiangnan.so" "$dir/plugins/.libJiangnan.so.partial"
     mv -f "$dir/plugins/.libJiangnan.so.partial" "$dir/plugins/libJiangnan.so"
     sed -E "s#^endpoint:.*#endpoint: http://127.0.0.1:$sim_port#" channel-configs/jiangnan.yaml >"$dir/channel-configs/jiangnan.yaml"
     grep -q "^endpoint: http://127.0.0.1:$sim_port\$" "$dir/channel-configs/jiangnan.yaml" \
         || fail "channel-configs/jiangnan.yaml has no endpoint line"
-    printf 'merchants:\n  - id: %s\n    secret_env: BENCH_MERCHANT_SECRET\n' "$merchant_id" >"$dir/merchants.yaml"
+    # One daily amount cap and one daily count cap on the channel and on the merchant, never reached: every
+    # payment reserves on each of them as in production.
+    printf '%s\n' 'limits:' '  daily_amount: 900000000000' '  daily_count: 900000000' '  merchants:' \
+        "    $merchant_id: {daily_amount: 900000000000, daily_count: 900000000}" >>"$dir/channel-configs/jiangnan.yaml"
+    printf 'merchants:\n  - id: %s\n    secret_env: BENCH_MERCHANT_SECRET\n    notify_url: http://127.0.0.1:%s/webhooks\n' \
+        "$merchant_id" "$sink_port" >"$dir/merchants.yaml"
 
     local extra=()
     if [[ $auth == signed ]]; then extra+=(--merchants "$dir/merchants.yaml"); fi
@@ -210,10 +238,12 @@ cpu_ticks() {
 }
 clock_ticks=$(getconf CLK_TCK)
 
-# Waits (at most 30 s, at least BENCH_PAUSE) until the simulators and the gateway are idle (less than 5% of a
-# core over half a second): the bank's notifications and the gateway's background work from the previous load
-# must not run during the next one.
-busy_ticks() { echo $(($(cpu_ticks "$direct_sim_pid") + $(cpu_ticks "$gateway_sim_pid") + $(cpu_ticks "$gateway_pid"))); }
+# Waits (at most 30 s, at least BENCH_PAUSE) until the simulator, the gateway(s) and the webhook sink are idle
+# (less than 5% of a core over half a second): the bank's notifications, the webhooks and the gateway's
+# background work from the previous load must not run during the next one.
+busy_ticks() {
+    echo $(($(cpu_ticks "$sim_pid") + $(cpu_ticks "$gateway_pid") + $(cpu_ticks "$second_gateway_pid") + $(cpu_ticks "$sink_pid")))
+}
 settle() {
     sleep "$pause"
     local deadline=$((SECONDS + 30)) before after
@@ -227,17 +257,17 @@ settle() {
 }
 
 # Runs loadgen ($1 = name of the output file, $2 = pid of the simulator it loads, directly or through the
-# gateway, then loadgen's arguments); prints its JSON. Writes the CPU ticks that simulator and the gateway used
-# meanwhile to $1.cpu ("sim gateway").
+# gateway, then loadgen's arguments); prints its JSON. Writes the CPU ticks that simulator and the gateway(s)
+# used meanwhile to $1.cpu ("sim gateway").
 loadgen() {
     local out=$1 sim_pid=$2
     shift 2
     local status=0 sim_before gateway_before
     sim_before=$(cpu_ticks "$sim_pid")
-    gateway_before=$(cpu_ticks "$gateway_pid")
+    gateway_before=$(($(cpu_ticks "$gateway_pid") + $(cpu_ticks "$second_gateway_pid")))
     JIANGNAN_SECRET=$bank_secret BENCH_MERCHANT_SECRET=$merchant_secret \
         "$bin/loadgen" "$@" --duration "$duration" --warmup "$warmup" --json >"$out.json" 2>"$out.log" || status=$?
-    echo "$(($(cpu_ticks "$sim_pid") - sim_before)) $(($(cpu_ticks "$gateway_pid") - gateway_before))" >"$out.cpu"
+    echo "$(($(cpu_ticks "$sim_pid") - sim_before)) $(($(cpu_ticks "$gateway_pid") + $(cpu_ticks "$second_gateway_pid") - gateway_before))" >"$out.cpu"
     # 2 = every request failed: still a result (shown with its errors); anything else is a broken run.
     if ((status != 0 && status != 2)); then
         cat "$out.log" >&2
@@ -248,11 +278,12 @@ loadgen() {
 
 # --- one variant -----------------------------------------------------------------------------------------
 # Columns of the table, one row per run, then the medians.
-header='| storage | run | direct req/s | gateway req/s | ratio | direct p99 ms | gateway p99 ms | p99 diff ms '
-header+='| gateway CPU ms/pay | sim CPU ms/pay | load | errors |'
-divider='| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
+header='| storage | run | direct req/s | gateway req/s | ratio | direct p50 ms | gateway p50 ms | p50 diff ms '
+header+='| direct p99 ms | gateway p99 ms | p99 diff ms | gateway CPU ms/pay | sim CPU ms/pay | webhooks | load | errors |'
+divider='| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |'
 rows=()
 summary=()
+node_rows=()
 
 # The errors of a run's loadgen JSON objects: "0", or the total and the counts by kind.
 error_note() {
@@ -267,23 +298,45 @@ error_note() {
             }'
 }
 
+# CPU ms per payment: $1 ticks, $2 loadgen JSON of the load (payments ≈ measured ones scaled up by the warmup).
+per_payment() {
+    local payments
+    payments=$(awk -v n="$(json_number "$2" successes)" -v w="$warmup" -v d="$duration" 'BEGIN { printf "%.0f", n * (w + d) / d }')
+    awk -v t="$1" -v hz="$clock_ticks" -v p="$payments" 'BEGIN { if (p > 0) printf "%.3f", t * 1000 / hz / p; else print "-" }'
+}
+
+# Stops the run's processes; the sink's count of webhooks goes to $1/sink.count.
+stop_run() {
+    stop_pids $second_gateway_pid $gateway_pid
+    stop_pids $sim_pid $sink_pid
+    second_gateway_pid=
+    gateway_pid=
+    sim_pid=
+    sink_pid=
+}
+
+# Issue 13's targets: ratio, p50 diff (SQLite only), p99 diff, gateway CPU per payment.
+targets() {
+    case $1 in
+        sqlite) echo "0.5 2 4 0.5" ;;
+        *) echo "0.3 - 8 0.6" ;;
+    esac
+}
+
 run_variant() {
     local storage=$1 label=$2 run dir
-    local ratios=() direct_rps=() gateway_rps=() direct_p99=() gateway_p99=() diffs=()
+    local ratios=() direct_rps=() gateway_rps=() direct_p50=() gateway_p50=() p50_diffs=() direct_p99=() gateway_p99=()
+    local diffs=() cpus=()
     for ((run = 1; run <= runs; run++)); do
         dir=$work/$storage-$run
         mkdir -p "$dir"
-        say "bench: $label, run $run of $runs: starting the simulators and the gateway"
-        # Two simulators: one for the direct loads, one behind the gateway. The direct loads' notifications
-        # fail (nobody listens at their notify URL) and wait for their retry as tasks in the simulator's job
-        # group, which makes every later finished job slower there (Swift removes a finished child task from
-        # its group by walking the list of children): the gateway's simulator must not inherit them.
-        start_simulator "$dir" sim-direct
-        direct_sim_pid=$sim_pid
+        say "bench: $label, run $run of $runs: starting the simulator, the webhook sink and the gateway"
+        # One simulator for the direct and the gateway loads. The direct loads' notifications go to the discard
+        # port and wait an hour for their retry in the simulator's scheduler (a heap entry each, issue 8).
+        start_simulator "$dir" sim
         local direct=(--target jiangnan --url "http://127.0.0.1:$sim_port" --merchant-id "$bank_merchant_no"
             --secret-env JIANGNAN_SECRET)
-        start_simulator "$dir" sim-gateway
-        gateway_sim_pid=$sim_pid
+        start_sink "$dir"
         start_gateway "$dir" "$storage" "$sim_port"
         local through=(--target gateway --url "http://127.0.0.1:$gateway_port" --merchant-id "$merchant_id"
             --secret-env BENCH_MERCHANT_SECRET)
@@ -292,51 +345,115 @@ run_variant() {
         say "bench:   direct, $connections connections"
         local direct_closed gateway_closed direct_open gateway_open load
         load=$(cut -d' ' -f1 /proc/loadavg)
-        direct_closed=$(loadgen "$dir/direct-closed" "$direct_sim_pid" "${direct[@]}" --connections "$connections")
+        direct_closed=$(loadgen "$dir/direct-closed" "$sim_pid" "${direct[@]}" --connections "$connections")
         settle
         say "bench:   gateway, $connections connections"
-        gateway_closed=$(loadgen "$dir/gateway-closed" "$gateway_sim_pid" "${through[@]}" --connections "$connections")
+        gateway_closed=$(loadgen "$dir/gateway-closed" "$sim_pid" "${through[@]}" --connections "$connections")
         settle
         say "bench:   direct, $rate/s"
-        direct_open=$(loadgen "$dir/direct-open" "$direct_sim_pid" "${direct[@]}" --rate "$rate" --connections "$connections")
+        direct_open=$(loadgen "$dir/direct-open" "$sim_pid" "${direct[@]}" --rate "$rate" --connections "$connections")
         settle
         say "bench:   gateway, $rate/s"
-        gateway_open=$(loadgen "$dir/gateway-open" "$gateway_sim_pid" "${through[@]}" --rate "$rate" --connections "$connections")
-        stop_pids "$gateway_pid" "$gateway_sim_pid" "$direct_sim_pid"
-        gateway_pid=
-        gateway_sim_pid=
-        direct_sim_pid=
+        gateway_open=$(loadgen "$dir/gateway-open" "$sim_pid" "${through[@]}" --rate "$rate" --connections "$connections")
+        settle
+        stop_run
+        local webhooks
+        webhooks=$(cat "$dir/sink.count" 2>/dev/null || echo "-")
 
-        local d_rps g_rps d_p99 g_p99 ratio diff
+        local d_rps g_rps d_p50 g_p50 p50_diff d_p99 g_p99 ratio diff
         d_rps=$(json_number "$direct_closed" throughput_rps)
         g_rps=$(json_number "$gateway_closed" throughput_rps)
+        d_p50=$(json_number "$direct_open" p50)
+        g_p50=$(json_number "$gateway_open" p50)
         d_p99=$(json_number "$direct_open" p99)
         g_p99=$(json_number "$gateway_open" p99)
         ratio=$(awk -v g="$g_rps" -v d="$d_rps" 'BEGIN { if (d > 0) printf "%.3f", g / d; else print "0" }')
+        p50_diff=$(calc "$g_p50 - $d_p50")
         diff=$(calc "$g_p99 - $d_p99")
-        # CPU per payment in the gateway closed-loop run, warmup included (payments ≈ measured ones scaled up).
-        local sim_cpu gateway_cpu payments
+        local sim_cpu gateway_cpu
         read -r sim_cpu gateway_cpu <"$dir/gateway-closed.cpu"
-        payments=$(awk -v n="$(json_number "$gateway_closed" successes)" -v w="$warmup" -v d="$duration" \
-            'BEGIN { printf "%.0f", n * (w + d) / d }')
-        local per_pay="BEGIN { if (p > 0) printf \"%.3f\", t * 1000 / hz / p; else print \"-\" }"
-        gateway_cpu=$(awk -v t="$gateway_cpu" -v hz="$clock_ticks" -v p="$payments" "$per_pay")
-        sim_cpu=$(awk -v t="$sim_cpu" -v hz="$clock_ticks" -v p="$payments" "$per_pay")
+        gateway_cpu=$(per_payment "$gateway_cpu" "$gateway_closed")
+        sim_cpu=$(per_payment "$sim_cpu" "$gateway_closed")
         direct_rps+=("$d_rps"); gateway_rps+=("$g_rps"); ratios+=("$ratio")
-        direct_p99+=("$d_p99"); gateway_p99+=("$g_p99"); diffs+=("$diff")
+        direct_p50+=("$d_p50"); gateway_p50+=("$g_p50"); p50_diffs+=("$p50_diff")
+        direct_p99+=("$d_p99"); gateway_p99+=("$g_p99"); diffs+=("$diff"); cpus+=("$gateway_cpu")
         local errors
         errors=$(error_note "$direct_closed" "$gateway_closed" "$direct_open" "$gateway_open")
-        rows+=("| $label | $run | $d_rps | $g_rps | $ratio | $d_p99 | $g_p99 | $diff | $gateway_cpu | $sim_cpu | $load | $errors |")
+        rows+=("| $label | $run | $d_rps | $g_rps | $ratio | $d_p50 | $g_p50 | $p50_diff | $d_p99 | $g_p99 | $diff \
+| $gateway_cpu | $sim_cpu | $webhooks | $load | $errors |")
     done
-    local m_ratio m_diff
+    local m_ratio m_p50 m_diff m_cpu
     m_ratio=$(median "${ratios[@]}")
+    m_p50=$(median "${p50_diffs[@]}")
     m_diff=$(median "${diffs[@]}")
+    m_cpu=$(median "${cpus[@]}")
     rows+=("| $label | **median** | $(median "${direct_rps[@]}") | $(median "${gateway_rps[@]}") | **$m_ratio** \
-| $(median "${direct_p99[@]}") | $(median "${gateway_p99[@]}") | **$m_diff** | | | | |")
-    local ratio_ok diff_ok
-    ratio_ok=$(awk -v r="$m_ratio" 'BEGIN { print (r >= 0.15) ? "met" : "NOT met" }')
-    diff_ok=$(awk -v d="$m_diff" 'BEGIN { print (d < 2) ? "met" : "NOT met" }')
-    summary+=("- $label: throughput ratio $m_ratio (target >= 0.15: $ratio_ok); p99 at $rate/s $m_diff ms above direct (target < 2 ms: $diff_ok)")
+| $(median "${direct_p50[@]}") | $(median "${gateway_p50[@]}") | **$m_p50** \
+| $(median "${direct_p99[@]}") | $(median "${gateway_p99[@]}") | **$m_diff** | **$m_cpu** | | | | |")
+    local t_ratio t_p50 t_p99 t_cpu
+    read -r t_ratio t_p50 t_p99 t_cpu <<<"$(targets "$storage")"
+    met() { awk -v v="$1" -v t="$3" "BEGIN { print (v $2 t) ? \"met\" : \"NOT met\" }"; }
+    local line="- $label: throughput ratio $m_ratio (target >= $t_ratio: $(met "$m_ratio" '>=' "$t_ratio"))"
+    if [[ $t_p50 != - ]]; then line+="; p50 at $rate/s $m_p50 ms above direct (target <= $t_p50 ms: $(met "$m_p50" '<=' "$t_p50"))"; fi
+    line+="; p99 $m_diff ms above direct (target <= $t_p99 ms: $(met "$m_diff" '<=' "$t_p99"))"
+    line+="; gateway CPU $m_cpu ms/pay (target <= $t_cpu: $(met "$m_cpu" '<=' "$t_cpu"))"
+    summary+=("$line")
+}
+
+# Two gateway nodes on the one PostgreSQL database against one node, closed loop, in the same run: the one node
+# gets all connections, the two nodes half each (two loadgens at once; their throughputs add up).
+run_nodes() {
+    local run dir one_rps=() two_rps=() scale=()
+    local half=$(((connections + 1) / 2))
+    for ((run = 1; run <= runs; run++)); do
+        dir=$work/nodes-$run
+        mkdir -p "$dir"
+        say "bench: PostgreSQL nodes, run $run of $runs"
+        start_simulator "$dir" sim
+        start_sink "$dir"
+        start_gateway "$dir" postgres "$sim_port" gateway-1
+        local first_port=$gateway_port first_pid=$gateway_pid
+        settle
+        local load one
+        load=$(cut -d' ' -f1 /proc/loadavg)
+        say "bench:   one node, $connections connections"
+        one=$(loadgen "$dir/one-node" "$sim_pid" --target gateway --url "http://127.0.0.1:$first_port" \
+            --merchant-id "$merchant_id" --secret-env BENCH_MERCHANT_SECRET --connections "$connections")
+        start_gateway "$dir" postgres "$sim_port" gateway-2
+        second_gateway_pid=$gateway_pid
+        local second_port=$gateway_port
+        gateway_pid=$first_pid
+        settle
+        say "bench:   two nodes, $half connections each"
+        local a b cpu_before cpu_after
+        cpu_before=$(($(cpu_ticks "$gateway_pid") + $(cpu_ticks "$second_gateway_pid")))
+        JIANGNAN_SECRET=$bank_secret BENCH_MERCHANT_SECRET=$merchant_secret "$bin/loadgen" --target gateway \
+            --url "http://127.0.0.1:$first_port" --merchant-id "$merchant_id" --secret-env BENCH_MERCHANT_SECRET \
+            --connections "$half" --duration "$duration" --warmup "$warmup" --json >"$dir/node-1.json" 2>"$dir/node-1.log" &
+        a=$!
+        JIANGNAN_SECRET=$bank_secret BENCH_MERCHANT_SECRET=$merchant_secret "$bin/loadgen" --target gateway \
+            --url "http://127.0.0.1:$second_port" --merchant-id "$merchant_id" --secret-env BENCH_MERCHANT_SECRET \
+            --connections "$half" --duration "$duration" --warmup "$warmup" --json >"$dir/node-2.json" 2>"$dir/node-2.log" &
+        b=$!
+        wait "$a" || fail "loadgen against node 1 failed (see $dir/node-1.log)"
+        wait "$b" || fail "loadgen against node 2 failed (see $dir/node-2.log)"
+        cpu_after=$(($(cpu_ticks "$gateway_pid") + $(cpu_ticks "$second_gateway_pid")))
+        settle
+        stop_run
+        local r1 r2a r2b r2 ratio one_cpu two_cpu
+        r1=$(json_number "$one" throughput_rps)
+        r2a=$(json_number "$(<"$dir/node-1.json")" throughput_rps)
+        r2b=$(json_number "$(<"$dir/node-2.json")" throughput_rps)
+        r2=$(calc "$r2a + $r2b")
+        ratio=$(awk -v a="$r2" -v b="$r1" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "0" }')
+        read -r _ one_cpu <"$dir/one-node.cpu"
+        one_cpu=$(per_payment "$one_cpu" "$one")
+        two_cpu=$(awk -v t="$((cpu_after - cpu_before))" -v hz="$clock_ticks" -v n="$(calc "($r2a + $r2b) * ($warmup + $duration)")" \
+            'BEGIN { if (n > 0) printf "%.3f", t * 1000 / hz / n; else print "-" }')
+        one_rps+=("$r1"); two_rps+=("$r2"); scale+=("$ratio")
+        node_rows+=("| $run | $r1 | $r2a + $r2b = $r2 | $ratio | $one_cpu | $two_cpu | $load | $(error_note "$one" "$(<"$dir/node-1.json")" "$(<"$dir/node-2.json")") |")
+    done
+    node_rows+=("| **median** | $(median "${one_rps[@]}") | $(median "${two_rps[@]}") | **$(median "${scale[@]}")** | | | | |")
 }
 
 # --- the variants ----------------------------------------------------------------------------------------
@@ -364,6 +481,7 @@ fi
 for variant in "${variants[@]}"; do
     run_variant "${variant%%|*}" "${variant#*|}"
 done
+if [[ " ${variants[*]} " == *" postgres|PostgreSQL "* && ${BENCH_NODES:-1} != 0 ]]; then run_nodes; fi
 
 # --- report ----------------------------------------------------------------------------------------------
 cpu=$(sed -nE 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
@@ -371,17 +489,27 @@ revision=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 if [[ -n $(git status --porcelain 2>/dev/null) ]]; then revision+=" (with uncommitted changes)"; fi
 swift_version=$(swift --version 2>/dev/null | head -n 1)
 built_note=
+build_kind="Release build"
+if [[ -n ${BENCH_BIN_DIR:-} ]]; then build_kind="Products of BENCH_BIN_DIR=$BENCH_BIN_DIR (a check of the script, not a result unless that is a release build)"; fi
 if [[ ${BENCH_SKIP_BUILD:-} == 1 ]]; then
     built_note=" (not rebuilt: the gateway binary dates from $(date -u -r "$bin/gateway" '+%Y-%m-%d %H:%M UTC'))"
 fi
 printf '%s\n' \
     "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($cpu), $swift_version, commit $revision." \
-    "Release build$built_note; loadgen, jiangnan-sim and the gateway share the machine. $auth_note." \
-    "Per load: ${warmup} s warmup + ${duration} s measured. req/s: successful payments per second, closed loop at" \
-    "$connections connections. p99: open loop at $rate/s, from the intended send time. CPU ms/pay: CPU time of the" \
-    "gateway and of the simulator per payment in the gateway closed-loop run. load: 1-minute load average when the" \
-    "run started (other work on the machine makes the numbers noisy)." \
+    "$build_kind$built_note; loadgen, jiangnan-sim, the webhook sink and the gateway share the machine. $auth_note;" \
+    "webhooks on (every final state to a local endpoint answering 200); a daily amount and count cap on the channel" \
+    "and the merchant. Per load: ${warmup} s warmup + ${duration} s measured. req/s: successful payments per second," \
+    "closed loop at $connections connections. p50/p99: open loop at $rate/s, from the intended send time. CPU ms/pay:" \
+    "CPU time of the gateway and of the simulator per payment in the gateway closed-loop run (the bank's" \
+    "notifications and the webhooks included). webhooks: delivered to the sink in the run. load: 1-minute load" \
+    "average when the run started (other work on the machine makes the numbers noisy)." \
     "" "$header" "$divider"
 printf '%s\n' "${rows[@]}"
 printf '\n'
 printf '%s\n' "${summary[@]}"
+if ((${#node_rows[@]} > 0)); then
+    printf '%s\n' "" "Two gateway nodes on one PostgreSQL (same machine: this shows contention, not scale):" "" \
+        "| run | one node req/s | two nodes req/s | two / one | CPU ms/pay, one node | CPU ms/pay, both nodes | load | errors |" \
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    printf '%s\n' "${node_rows[@]}"
+fi
