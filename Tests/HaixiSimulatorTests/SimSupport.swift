@@ -240,8 +240,9 @@ struct QuietLogger: ChannelLogger {
     func log(_ level: ChannelLogLevel, _ message: String, metadata: [String: String]) {}
 }
 
-/// Polls `condition` until it holds or `seconds` pass.
-func eventually(seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+/// Polls `condition` until it holds or `seconds` pass. A liveness bound (every use waits for something that must
+/// happen): 60 s, because in the whole suite's parallel run the test's own receiver can wait seconds for a thread.
+func eventually(seconds: Double = 60, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }

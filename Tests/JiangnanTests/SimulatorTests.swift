@@ -335,8 +335,10 @@ private func refundBody(_ id: String, _ payment: String, _ amount: Int64) -> Dat
         JiangnanRefundBody(out_refund_no: id, out_trade_no: payment, refund_amount: amount, reason: "test"))) ?? Data()
 }
 
-/// Polls `condition` every 50 ms for up to `seconds`.
-private func eventually(seconds: Double = 5, _ condition: () async throws -> Bool) async throws -> Bool {
+/// Polls `condition` every 50 ms for up to `seconds`. A bound on liveness only (every use waits for something
+/// that must happen): 60 s, because in the whole suite's parallel run on 2 cores the test process's own
+/// receiver can be kept from running for seconds (5 s was missed in CI).
+private func eventually(seconds: Double = 60, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
