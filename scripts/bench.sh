@@ -37,6 +37,13 @@
 #   BENCH_DIR          working directory (default: a new temporary directory, removed at the end)
 #   BENCH_KEEP         1: keep the working directory (logs, loadgen JSON) at the end
 #   BENCH_NODES        0: skip the two-node PostgreSQL comparison (default 1: run it when PostgreSQL is set)
+#   BENCH_PROFILE      a directory: record a CPU profile of the gateway (perf record -F 999 -g) during the first
+#                      run's closed-loop gateway load of each variant, into DIR/STORAGE.perf.data, and its report
+#                      by symbol into DIR/STORAGE.txt. perf costs CPU itself: a profiled run's figures are no
+#                      result (use BENCH_RUNS=1 BENCH_NODES=0 for a profile alone)
+#   BENCH_LIMITS       0: no daily caps (to measure what the limits cost; not the targets' set-up)
+#   BENCH_WEBHOOKS     0: the merchant has no notify_url (each final state's event is still written and recorded
+#                      as no_endpoint, nothing is sent; to measure what delivery costs; not the targets' set-up)
 #   START_TIMEOUT      seconds to wait for each process to become ready (default 60)
 set -euo pipefail
 
@@ -207,10 +214,14 @@ start_gateway() {
         || fail "channel-configs/jiangnan.yaml has no endpoint line"
     # One daily amount cap and one daily count cap on the channel and on the merchant, never reached: every
     # payment reserves on each of them as in production.
-    printf '%s\n' 'limits:' '  daily_amount: 900000000000' '  daily_count: 900000000' '  merchants:' \
-        "    $merchant_id: {daily_amount: 900000000000, daily_count: 900000000}" >>"$dir/channel-configs/jiangnan.yaml"
-    printf 'merchants:\n  - id: %s\n    secret_env: BENCH_MERCHANT_SECRET\n    notify_url: http://127.0.0.1:%s/webhooks\n' \
-        "$merchant_id" "$sink_port" >"$dir/merchants.yaml"
+    if [[ ${BENCH_LIMITS:-1} != 0 ]]; then
+        printf '%s\n' 'limits:' '  daily_amount: 900000000000' '  daily_count: 900000000' '  merchants:' \
+            "    $merchant_id: {daily_amount: 900000000000, daily_count: 900000000}" >>"$dir/channel-configs/jiangnan.yaml"
+    fi
+    printf 'merchants:\n  - id: %s\n    secret_env: BENCH_MERCHANT_SECRET\n' "$merchant_id" >"$dir/merchants.yaml"
+    if [[ ${BENCH_WEBHOOKS:-1} != 0 ]]; then
+        printf '    notify_url: http://127.0.0.1:%s/webhooks\n' "$sink_port" >>"$dir/merchants.yaml"
+    fi
 
     local extra=()
     if [[ $auth == signed ]]; then extra+=(--merchants "$dir/merchants.yaml"); fi
@@ -348,7 +359,21 @@ run_variant() {
         direct_closed=$(loadgen "$dir/direct-closed" "$sim_pid" "${direct[@]}" --connections "$connections")
         settle
         say "bench:   gateway, $connections connections"
+        local profiler=
+        if [[ -n ${BENCH_PROFILE:-} && $run == 1 ]]; then
+            mkdir -p "$BENCH_PROFILE"
+            # After the warmup, for the measured seconds less one (the load is still on when it stops).
+            (sleep "$warmup"; exec perf record -q -F 999 -g -p "$gateway_pid" -o "$BENCH_PROFILE/$storage.perf.data" \
+                -- sleep "$(calc "$duration - 1")") >"$BENCH_PROFILE/$storage.perf.log" 2>&1 &
+            profiler=$!
+        fi
         gateway_closed=$(loadgen "$dir/gateway-closed" "$sim_pid" "${through[@]}" --connections "$connections")
+        if [[ -n $profiler ]]; then
+            wait "$profiler" || say "bench:   perf record failed: $BENCH_PROFILE/$storage.perf.log"
+            perf report -i "$BENCH_PROFILE/$storage.perf.data" --no-children --sort dso,symbol -g none --stdio \
+                --percent-limit 0.5 >"$BENCH_PROFILE/$storage.txt" 2>>"$BENCH_PROFILE/$storage.perf.log" || true
+            say "bench:   profile: $BENCH_PROFILE/$storage.txt"
+        fi
         settle
         say "bench:   direct, $rate/s"
         direct_open=$(loadgen "$dir/direct-open" "$sim_pid" "${direct[@]}" --rate "$rate" --connections "$connections")
@@ -494,11 +519,14 @@ if [[ -n ${BENCH_BIN_DIR:-} ]]; then build_kind="Products of BENCH_BIN_DIR=$BENC
 if [[ ${BENCH_SKIP_BUILD:-} == 1 ]]; then
     built_note=" (not rebuilt: the gateway binary dates from $(date -u -r "$bin/gateway" '+%Y-%m-%d %H:%M UTC'))"
 fi
+webhook_note="webhooks on (every final state to a local endpoint answering 200)"
+if [[ ${BENCH_WEBHOOKS:-1} == 0 ]]; then webhook_note="webhooks OFF (BENCH_WEBHOOKS=0: no notify_url, events recorded as no_endpoint)"; fi
+limits_note="a daily amount and count cap on the channel and the merchant"
+if [[ ${BENCH_LIMITS:-1} == 0 ]]; then limits_note="limits OFF (BENCH_LIMITS=0: no daily caps)"; fi
 printf '%s\n' \
     "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores ($cpu), $swift_version, commit $revision." \
     "$build_kind$built_note; loadgen, jiangnan-sim, the webhook sink and the gateway share the machine. $auth_note;" \
-    "webhooks on (every final state to a local endpoint answering 200); a daily amount and count cap on the channel" \
-    "and the merchant. Per load: ${warmup} s warmup + ${duration} s measured. req/s: successful payments per second," \
+    "$webhook_note; $limits_note. Per load: ${warmup} s warmup + ${duration} s measured. req/s: successful payments per second," \
     "closed loop at $connections connections. p50/p99: open loop at $rate/s, from the intended send time. CPU ms/pay:" \
     "CPU time of the gateway and of the simulator per payment in the gateway closed-loop run (the bank's" \
     "notifications and the webhooks included). webhooks: delivered to the sink in the run. load: 1-minute load" \
@@ -507,6 +535,14 @@ printf '%s\n' \
 printf '%s\n' "${rows[@]}"
 printf '\n'
 printf '%s\n' "${summary[@]}"
+if [[ " ${variants[*]} " == *" postgres|PostgreSQL "* ]]; then
+    # Durability is not traded away: the server's settings that decide it, as the benchmark ran.
+    pg_settings=$(psql "$BENCH_POSTGRES_URL" -XAtq -F= -c "SELECT name, setting FROM pg_settings WHERE name IN
+        ('fsync', 'synchronous_commit', 'wal_sync_method', 'full_page_writes', 'commit_delay', 'max_connections',
+        'shared_buffers', 'server_version') ORDER BY name" 2>/dev/null | paste -sd' ' - || true)
+    printf '%s\n' "" "PostgreSQL: ${pg_settings:-(settings not readable with psql)}; the gateway's pool: its default" \
+        "max_connections (\`PostgresPaymentStore.Configuration\`) unless the URL sets one."
+fi
 if ((${#node_rows[@]} > 0)); then
     printf '%s\n' "" "Two gateway nodes on one PostgreSQL (same machine: this shows contention, not scale):" "" \
         "| run | one node req/s | two nodes req/s | two / one | CPU ms/pay, one node | CPU ms/pay, both nodes | load | errors |" \

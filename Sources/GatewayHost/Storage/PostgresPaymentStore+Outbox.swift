@@ -27,18 +27,17 @@ extension PostgresPaymentStore {
         }
     }
 
+    /// One statement (atomic on its own, one round trip): the attempt's row and the event's new state.
     func recordWebhookAttempt(
         _ attempt: WebhookAttempt, event: WebhookEvent, body: String, state: WebhookEvent.State, next: Date?
     ) async throws {
-        try await transaction { connection in
+        try await withConnection(writing: "recordWebhookAttempt") { connection in
             try await self.execute(
                 """
-                INSERT INTO webhook_attempts (event_id, number, at, url, http_status, error, duration_ms)
-                VALUES (\(event.id), \(attempt.number), \(Self.ms(attempt.at)), \(attempt.url), \(attempt.httpStatus),
-                    \(attempt.error), \(attempt.durationMs))
-                """, on: connection)
-            try await self.execute(
-                """
+                WITH a AS (
+                    INSERT INTO webhook_attempts (event_id, number, at, url, http_status, error, duration_ms)
+                    VALUES (\(event.id), \(attempt.number), \(Self.ms(attempt.at)), \(attempt.url), \(attempt.httpStatus),
+                        \(attempt.error), \(attempt.durationMs)))
                 UPDATE webhook_events SET body = COALESCE(body, \(body)), state = \(state.rawValue),
                     attempt_count = \(attempt.number), next_attempt_at = \(next.map(Self.ms))
                 WHERE id = \(event.id)

@@ -8,7 +8,8 @@ import ServiceLifecycle
 /// as `SQLitePaymentStore`; every rule that must hold across processes is enforced by PostgreSQL itself:
 /// `INSERT … ON CONFLICT DO NOTHING` for idempotent inserts and nonces, the refund limit under a
 /// `SELECT … FOR UPDATE` of the payment, state changes as `UPDATE … WHERE status = <state read>` in one
-/// transaction with their transitions row and outbox event, claims as compare-and-set updates.
+/// statement with their transitions row and outbox event (`PostgresPaymentStore+Outcomes`), claims as
+/// compare-and-set updates.
 ///
 /// A `Service`: `run()` runs the connection pool and must be running for any other call to make progress
 /// (add the store to the gateway's `ServiceGroup`, then call `migrate()`). A database that cannot be reached
@@ -107,39 +108,90 @@ final class PostgresPaymentStore: PaymentStore, Service {
         error.serverInfo?[.sqlState] == "40P01"
     }
 
-    /// The payment's row first, then its reservations: a copy of the same request waits at the row's unique
-    /// key before it holds any counter, so two copies never wait for each other in opposite orders.
+    /// The nonce and the payment's row first (one statement), then its reservations: a copy of the same request
+    /// waits at the row's unique key before it holds any counter, so two copies never wait for each other in
+    /// opposite orders. Without holds, the payment's first transition goes into the same statement, which then
+    /// needs no BEGIN/COMMIT around it: one round trip.
     private func insertPayment(
         _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?,
         allAtOnce: Bool
     ) async throws -> PaymentInsertResult
     {
-        try await transaction { connection in
-            if let nonce, try await !self.insertNonce(nonce, on: connection) { return .replayedNonce }
-            let inserted = try await self.rows(
-                """
+        let key = PaymentKey.order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId)
+        guard !holds.isEmpty else {
+            return try await withConnection(writing: "insertPayment") { connection in
+                switch try await self.insertNonceAndPayment(
+                    payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: true, on: connection)
+                {
+                case .replayedNonce: return .replayedNonce
+                case .inserted: return .inserted(payment)
+                case .conflicted: return .existing(try await self.existingPayment(key, on: connection))
+                }
+            }
+        }
+        return try await transaction { connection in
+            switch try await self.insertNonceAndPayment(
+                payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: false, on: connection)
+            {
+            case .replayedNonce:
+                return .replayedNonce
+            case .conflicted:
+                return .existing(try await self.existingPayment(key, on: connection))
+            case .inserted:
+                try await self.reserve(
+                    holds, slots: max(1, self.configuration.limitSlots), for: payment, allAtOnce: allAtOnce,
+                    on: connection)
+                return .inserted(payment)
+            }
+        }
+    }
+
+    private enum RowInsert { case inserted, conflicted, replayedNonce }
+
+    /// One statement: the request's nonce (when given; a replayed one stores nothing), the payment's row
+    /// unless one with its merchant order id exists, and with `withTransition` its first transition.
+    private func insertNonceAndPayment(
+        _ payment: PaymentRecord, metadata: String?, checkAt: Date, nonce: MerchantNonce?, withTransition: Bool,
+        on connection: PostgresConnection
+    ) async throws -> RowInsert {
+        // Without a nonce the nonce CTE inserts nothing and does not gate the payment.
+        let row = try await rows(
+            """
+            WITH n AS (
+                INSERT INTO merchant_nonces (merchant_id, nonce, seen_at)
+                SELECT \(nonce?.merchantId), \(nonce?.value), \(nonce.map { Self.ms($0.seenAt) })
+                WHERE \(nonce != nil)
+                ON CONFLICT DO NOTHING
+                RETURNING 1),
+            p AS (
                 INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
                     notify_url, metadata, status, created_at, updated_at, next_check_at, limit_holds)
-                VALUES (\(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
+                SELECT \(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
                     \(payment.amount), \(payment.currency), \(payment.subject), \(payment.notifyURL), \(metadata),
                     \(payment.status.rawValue), \(Self.ms(payment.createdAt)), \(Self.ms(payment.updatedAt)),
-                    \(Self.ms(checkAt)), NULL)
+                    \(Self.ms(checkAt)), NULL
+                WHERE \(nonce == nil) OR EXISTS (SELECT 1 FROM n)
                 ON CONFLICT (merchant_id, merchant_order_id) DO NOTHING
-                RETURNING id
-                """, on: connection)
-            guard !inserted.isEmpty else {
-                guard
-                    let existing = try await self.fetchPayment(
-                        .order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId), on: connection)
-                else {
-                    throw StoreError("payment \(payment.merchantId)/\(payment.merchantOrderId) conflicted but is not there")
-                }
-                return .existing(existing)
-            }
-            try await self.reserve(
-                holds, slots: max(1, self.configuration.limitSlots), for: payment, allAtOnce: allAtOnce, on: connection)
-            return .inserted(payment)
+                RETURNING id),
+            t AS (
+                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, at)
+                SELECT id, \(TransactionKind.payment.rawValue), \(TransactionStatus.created.rawValue),
+                    \(payment.status.rawValue), 'accepted', \(Self.ms(payment.createdAt))
+                FROM p WHERE \(withTransition))
+            SELECT \(nonce == nil) OR EXISTS (SELECT 1 FROM n), EXISTS (SELECT 1 FROM p)
+            """, on: connection
+        ).first
+        guard let row else { throw StoreError("the payment insert answered no row") }
+        let (nonceFresh, inserted) = try row.decode((Bool, Bool).self)
+        guard nonceFresh else { return .replayedNonce }
+        return inserted ? .inserted : .conflicted
+    }
+
+    private func existingPayment(_ key: PaymentKey, on connection: PostgresConnection) async throws -> PaymentRecord {
+        guard let existing = try await fetchPayment(key, on: connection) else {
+            throw StoreError("payment \(key) conflicted but is not there")
         }
+        return existing
     }
 
     func payment(id: String) async throws -> PaymentRecord? {
@@ -149,21 +201,6 @@ final class PostgresPaymentStore: PaymentStore, Service {
     func payment(merchantId: String, merchantOrderId: String) async throws -> PaymentRecord? {
         try await withConnection { connection in
             try await self.fetchPayment(.order(merchantId: merchantId, merchantOrderId: merchantOrderId), on: connection)
-        }
-    }
-
-    func updatePayment(id: String, with update: OutcomeUpdate, at now: Date) async throws -> PaymentRecord? {
-        try await transaction { connection in
-            guard let current = try await self.fetchPayment(.id(id), on: connection) else { return nil }
-            guard
-                let row = try await self.apply(
-                    update, kind: .payment, id: id, from: current.status, merchantId: current.merchantId,
-                    notifyURL: current.notifyURL, at: now, returning: Self.paymentColumns, on: connection)
-            else {
-                // Not allowed, or another process moved it first: answer with the row as it is now.
-                return try await self.fetchPayment(.id(id), on: connection)
-            }
-            return try Self.payment(row)
         }
     }
 
@@ -231,23 +268,6 @@ final class PostgresPaymentStore: PaymentStore, Service {
     func refund(merchantId: String, merchantRefundId: String) async throws -> RefundRecord? {
         try await withConnection { connection in
             try await self.fetchRefund(.merchantRefund(merchantId: merchantId, merchantRefundId: merchantRefundId), on: connection)
-        }
-    }
-
-    func updateRefund(id: String, with update: OutcomeUpdate, at now: Date) async throws -> RefundRecord? {
-        try await transaction { connection in
-            guard let current = try await self.fetchRefund(.id(id), on: connection) else { return nil }
-            let notifyURL = try await self.rows(
-                "SELECT notify_url FROM payments WHERE id = \(current.paymentId)", on: connection
-            ).first.flatMap { try $0.decode(String?.self) }
-            guard
-                let row = try await self.apply(
-                    update, kind: .refund, id: id, from: current.status, merchantId: current.merchantId,
-                    notifyURL: notifyURL, at: now, returning: Self.refundColumns, on: connection)
-            else {
-                return try await self.fetchRefund(.id(id), on: connection)
-            }
-            return try Self.refund(row)
         }
     }
 
@@ -329,50 +349,6 @@ final class PostgresPaymentStore: PaymentStore, Service {
             WHERE payment_id = \(paymentId) AND status IN ('processing', 'pending', 'succeeded')
             """, on: connection
         ).first?.decode(Int64.self) ?? 0
-    }
-
-    /// Moves one payment or refund row from `from` to `update.status` if that is an allowed transition and the
-    /// row is still in `from`, records the transition and, for a final state, puts its webhook event into the
-    /// outbox. Returns the updated row (`returning` columns), or nil when nothing changed.
-    private func apply(
-        _ update: OutcomeUpdate, kind: TransactionKind, id: String, from: TransactionStatus, merchantId: String,
-        notifyURL: String?, at now: Date, returning columns: String, on connection: PostgresConnection
-    ) async throws -> PostgresRow? {
-        guard from.canMove(to: update.status) else { return nil }
-        guard
-            let row = try await rows(
-                """
-                UPDATE \(unescaped: Self.table(kind)) SET status = \(update.status.rawValue),
-                    bank_transaction_id = COALESCE(\(update.bankTransactionId), bank_transaction_id),
-                    bank_code = \(update.bankCode), bank_message = \(update.bankMessage),
-                    not_processed = \(update.notProcessed), outcome_reason = \(update.outcomeReason),
-                    updated_at = \(Self.ms(now)),
-                    finished_at = \(update.finishedAt.map(Self.ms)), next_check_at = \(update.nextCheckAt.map(Self.ms)),
-                    check_attempts = 0
-                WHERE id = \(id) AND status = \(from.rawValue)
-                RETURNING \(unescaped: columns)
-                """, on: connection
-            ).first
-        else {
-            return nil
-        }
-        // A declined (or not processed) payment no longer counts against its daily limits.
-        if kind == .payment, update.status == .declined { try await release(paymentId: id, on: connection) }
-        try await recordTransition(
-            id: id, kind: kind, from: from, to: update.status, cause: update.cause, bankCode: update.bankCode,
-            bankMessage: update.bankMessage, outcomeReason: update.outcomeReason, at: now, on: connection)
-        if update.status.isFinal {
-            try await self.execute(
-                """
-                INSERT INTO webhook_events (id, merchant_id, transaction_id, kind, type, url, state, next_attempt_at,
-                    created_at)
-                VALUES (\(WebhookEvent.id(transactionId: id, status: update.status)), \(merchantId), \(id),
-                    \(kind.rawValue), \("\(kind.rawValue).\(update.status.rawValue)"), \(notifyURL), 'pending',
-                    \(Self.ms(now)), \(Self.ms(now)))
-                ON CONFLICT (id) DO NOTHING
-                """, on: connection)
-        }
-        return row
     }
 
     /// `limitHolds`: also stores a new payment's reserved counters, in the same round trip.

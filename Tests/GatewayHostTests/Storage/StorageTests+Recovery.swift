@@ -100,4 +100,57 @@ extension StorageTests {
             #expect(try await b.registerNonce(merchantId: "m1", nonce: "n-3", at: F.at(30)) == false)
         }
     }
+
+    @Test("a payment's insert records its nonce in the same statement or transaction: a replay stores nothing, with limit holds and without; a refused payment keeps no nonce",
+        arguments: StoreKind.allCases)
+    func nonceInPaymentInsert(kind: StoreKind) async throws {
+        try await TestLedger.with(kind) { stores, _ async throws in
+            let (a, b) = (stores[0], stores[1])
+            func nonce(_ value: String) -> MerchantNonce { MerchantNonce(merchantId: "m1", value: value, seenAt: F.at(1)) }
+            let hold = Self.channelHold("jiangnan", amount: 100, capCount: 2)
+            for holds in [[], [hold]] {
+                let tag = holds.isEmpty ? "plain" : "held"
+                let first = F.payment(amount: 100)
+                let n1 = nonce("n-\(tag)-1")
+                #expect(try await a.insertPayment(first, checkAt: F.at(30), holds: holds, nonce: n1).inserted == first)
+                #expect(n1.isRecorded)
+                #expect(try await b.registerNonce(merchantId: "m1", nonce: n1.value, at: F.at(2)) == false)
+
+                // The same nonce on another payment: a replay, nothing stored, from either store.
+                let second = F.payment(amount: 100)
+                let replay = nonce(n1.value)
+                guard case .replayedNonce = try await b.insertPayment(second, checkAt: F.at(30), holds: holds, nonce: replay)
+                else {
+                    Issue.record("\(kind) \(tag): a replayed nonce inserted a payment")
+                    continue
+                }
+                #expect(!replay.isRecorded)
+                #expect(try await a.payment(id: second.id) == nil)
+                #expect(try await a.transitions(transactionId: second.id).isEmpty)
+
+                // A copy of the first payment with a fresh nonce: the existing payment, and the nonce is kept.
+                let n2 = nonce("n-\(tag)-2")
+                let copy = F.payment(merchantOrderId: first.merchantOrderId, amount: 100)
+                guard case .existing(let existing) = try await b.insertPayment(copy, checkAt: F.at(30), holds: holds, nonce: n2)
+                else {
+                    Issue.record("\(kind) \(tag): a copy of the payment was not answered with the existing one")
+                    continue
+                }
+                #expect(existing.id == first.id)
+                #expect(n2.isRecorded)
+                #expect(try await a.registerNonce(merchantId: "m1", nonce: n2.value, at: F.at(2)) == false)
+                #expect(try await a.transitions(transactionId: first.id).map(\.cause) == ["accepted"])
+            }
+            // The count cap of 2 is full after the held payment and one more: a refusal rolls its nonce back.
+            #expect(try await a.insertPayment(F.payment(amount: 100), checkAt: F.at(30), holds: [hold]).inserted != nil)
+            let refused = nonce("n-refused")
+            guard case .limitExceeded = try await b.insertPayment(F.payment(amount: 100), checkAt: F.at(30), holds: [hold], nonce: refused)
+            else {
+                Issue.record("\(kind): the payment past the count cap was not refused")
+                return
+            }
+            #expect(!refused.isRecorded)
+            #expect(try await a.registerNonce(merchantId: "m1", nonce: refused.value, at: F.at(3)))
+        }
+    }
 }
