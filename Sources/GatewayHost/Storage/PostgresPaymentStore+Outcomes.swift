@@ -49,6 +49,7 @@ extension PostgresPaymentStore {
         let movable = TransactionStatus.allCases.filter { $0.canMove(to: update.status) }.map(\.rawValue)
         let table = Self.table(kind)
         let columns = kind == .payment ? Self.paymentColumns : Self.refundColumns
+        let returned = kind == .payment ? Self.qualifiedPaymentColumns : Self.qualifiedRefundColumns
         let current =
             kind == .payment
             ? "SELECT id, status, notify_url AS hook_url FROM payments WHERE id ="
@@ -66,7 +67,7 @@ extension PostgresPaymentStore {
                     check_attempts = 0
                 FROM cur
                 WHERE x.id = cur.id AND x.status = cur.status AND cur.status = ANY(\(movable)::TEXT[])
-                RETURNING cur.status AS from_status, cur.hook_url, \(unescaped: Self.qualified(columns, "x"))),
+                RETURNING cur.status AS from_status, cur.hook_url, \(unescaped: returned)),
             t AS (
                 INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, bank_code, bank_message,
                     outcome_reason, at)
@@ -86,8 +87,13 @@ extension PostgresPaymentStore {
         return try await rows(query, on: connection).first
     }
 
+    /// The columns `applyOutcome` returns, qualified with the updated table's alias `x` (built once, not per
+    /// update).
+    private static let qualifiedPaymentColumns = qualified(paymentColumns, "x")
+    private static let qualifiedRefundColumns = qualified(refundColumns, "x")
+
     /// `columns` (a comma-separated list) each prefixed with `alias.`.
-    static func qualified(_ columns: String, _ alias: String) -> String {
+    private static func qualified(_ columns: String, _ alias: String) -> String {
         columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
             .joined(separator: ", ")
     }

@@ -118,32 +118,26 @@ final class PostgresPaymentStore: PaymentStore, Service {
     ) async throws -> PaymentInsertResult
     {
         let key = PaymentKey.order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId)
-        guard !holds.isEmpty else {
-            return try await withConnection(writing: "insertPayment") { connection in
-                switch try await self.insertNonceAndPayment(
-                    payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: true, on: connection)
-                {
-                case .replayedNonce: return .replayedNonce
-                case .inserted: return .inserted(payment)
-                case .conflicted: return .existing(try await self.existingPayment(key, on: connection))
-                }
-            }
-        }
-        return try await transaction { connection in
+        let insert: @Sendable (PostgresConnection) async throws -> PaymentInsertResult = { connection in
             switch try await self.insertNonceAndPayment(
-                payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: false, on: connection)
+                payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: holds.isEmpty,
+                on: connection)
             {
             case .replayedNonce:
                 return .replayedNonce
             case .conflicted:
                 return .existing(try await self.existingPayment(key, on: connection))
             case .inserted:
-                try await self.reserve(
-                    holds, slots: max(1, self.configuration.limitSlots), for: payment, allAtOnce: allAtOnce,
-                    on: connection)
+                if !holds.isEmpty {
+                    try await self.reserve(
+                        holds, slots: max(1, self.configuration.limitSlots), for: payment, allAtOnce: allAtOnce,
+                        on: connection)
+                }
                 return .inserted(payment)
             }
         }
+        if holds.isEmpty { return try await withConnection(writing: "insertPayment", insert) }
+        return try await transaction(operation: "insertPayment", insert)
     }
 
     private enum RowInsert { case inserted, conflicted, replayedNonce }
