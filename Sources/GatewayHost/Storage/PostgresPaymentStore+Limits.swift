@@ -3,77 +3,123 @@ import Foundation
 import PostgresNIO
 
 /// The daily limit counters (限额限次) in PostgreSQL: each counter is `limitSlots` rows, and a payment reserves
-/// in one of them that has room and that no other transaction holds — every counter of the payment in one
-/// statement, which also writes its first transition, so that limits add no round trip to a new payment; only
-/// when a counter has no such slot (or on a new day, or after a cap changed) does it take the slow path that
-/// locks that counter's rows and shares out what is left (`LimitBalancer`). Row locks are taken counter by counter in key order, and always
-/// after the payment's own row (the all-at-once fast path waits for no lock; when it misses, the insert starts
-/// again counter by counter). One case can still deadlock: a slot picked by the fast path that another
-/// transaction changed a moment before stays locked by the pick even though it no longer has room, and the
-/// slow path then locks the others in slot order; PostgreSQL detects it and the insert is retried
-/// (`insertPayment`).
+/// in one of them that has room (`LimitBalancer`).
+///
+/// A new payment first tries everything in **one statement** (`insertReservingAtOnce`, no BEGIN/COMMIT): a free
+/// slot with room for each of its counters (`SKIP LOCKED`, so it waits for no other payment), and only when each
+/// found one, its nonce, its row, the counters and its first transition. When a counter has no free slot with
+/// room, that statement writes nothing and the insert runs as a transaction instead (`reserve`): the row first,
+/// then counter by counter in key order a free slot, else a slot with room that another payment holds (waiting
+/// for that one row only), else the slow path that locks the counter's slots and shares out what is left.
+/// The statement holds its slots only while it runs and commits, so concurrent payments rarely find every slot
+/// of a counter taken; before, a transaction held them across its round trips, and every miss took the slow
+/// path, which locks all slots, so the misses that followed took it too: a convoy.
+///
+/// Row locks are taken counter by counter in key order, and always after the payment's own row, with two
+/// exceptions, each detected by PostgreSQL and retried by `insertPayment` (nothing of the failed try is stored):
+/// the one statement holds its slots while its row insert waits for a concurrent copy of the same request; and
+/// a slot a pick found changed a moment before stays locked by the pick even though it no longer has room.
 extension PostgresPaymentStore {
-    /// Reserves every hold of a new payment inside the caller's transaction and records the payment's first
-    /// transition with its holds; throws `LimitRefused` with the first hold that does not fit (the caller's
-    /// transaction then rolls back).
-    ///
-    /// `allAtOnce`: one statement picks a slot for every hold on the fast path, adds the payment to them and
-    /// writes the transition and the payment's `limit_holds` — limits then add no round trip to a new payment.
-    /// Holds that found no slot there and come after every picked one take the slow path next, in the same
-    /// transaction. A hold that found none before one that did throws `FastPathMissed`: the caller rolls back
-    /// (a pick is held out of key order, and the slow path waits for locks) and inserts again without
-    /// `allAtOnce`, taking the counters one by one in key order, each by the fast path or else the slow one.
-    func reserve(
-        _ holds: [LimitHold], slots: Int, for payment: PaymentRecord, allAtOnce: Bool, on connection: PostgresConnection
-    ) async throws {
-        guard !holds.isEmpty else {
-            try await recordTransition(
-                id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted",
-                bankCode: nil, bankMessage: nil, at: payment.createdAt, on: connection)
-            return
-        }
-        let reserved: [LimitHold]
-        if allAtOnce {
-            let picked = try await reserveFast(holds, slots: slots, recording: payment, on: connection)
-            if picked.count == holds.count { return }
-            try await refuseIfFull(holds.indices.filter { picked[$0] == nil }.map { holds[$0] }, on: connection)
-            // The picks are reserved already. When the holds that found no slot come after every one that did
-            // (in key order), the slow path takes them now, in order, as the counter-by-counter insert would;
-            // otherwise a pick is held out of key order: start again.
-            let firstMiss = holds.indices.first { picked[$0] == nil } ?? holds.count
-            guard !holds.indices.contains(where: { $0 > firstMiss && picked[$0] != nil }) else { throw FastPathMissed() }
-            var taken: [LimitHold] = []
-            for (index, var hold) in holds.enumerated() {
-                if let slot = picked[index] {
-                    hold.slot = slot
-                } else {
-                    switch try await reserveSlow(hold, slots: slots, on: connection) {
-                    case .success(let slot): hold.slot = slot
-                    case .failure(let passed): throw LimitRefused(refusal: hold.refusal(passed))
-                    }
-                }
-                taken.append(hold)
-            }
-            reserved = taken
-        } else {
-            reserved = try await reserve(holds, slots: slots, on: connection)
-        }
-        try await recordTransition(
-            id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
-            bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
-            on: connection)
+    /// What one statement of a new payment did.
+    enum RowInsert {
+        /// The payment's row is in (with its reservations and first transition where the statement writes them).
+        case inserted
+        /// A payment with the merchant order id exists: nothing but the nonce was written.
+        case conflicted
+        /// The merchant's nonce was seen before: nothing was written.
+        case replayedNonce
+        /// A counter had no free slot with room: nothing was written.
+        case missed
     }
 
-    /// A hold found no slot on the all-at-once fast path: the transaction is rolled back and done one by one.
-    struct FastPathMissed: Error {}
+    /// One statement: a free slot with room for every hold (`FOR NO KEY UPDATE SKIP LOCKED`, starting at a random
+    /// slot, so concurrent payments spread over the slots without waiting), and only when every hold found one,
+    /// the nonce (when given), the payment's row with its `limit_holds` (the form of `LimitHold.encode`) unless
+    /// one with its merchant order id exists, the counters, and the first transition. Data-modifying CTEs: the
+    /// counters move only when the row went in.
+    func insertReservingAtOnce(
+        _ payment: PaymentRecord, metadata: String?, checkAt: Date, nonce: MerchantNonce?, holds: [LimitHold],
+        slots: Int, on connection: PostgresConnection
+    ) async throws -> RowInsert {
+        let keys = holds.map(\.key)
+        let days = holds.map(\.day)
+        let amounts = holds.map(\.amount)
+        let capAmounts = holds.map { LimitHold.stored($0.capAmount) }
+        let capCounts = holds.map { LimitHold.stored($0.capCount) }
+        let starts = holds.map { _ in Int64.random(in: 0..<Int64(slots)) }
+        let row = try await rows(
+            """
+            WITH w AS (
+                SELECT * FROM unnest(\(keys)::TEXT[], \(days)::TEXT[], \(amounts)::BIGINT[], \(capAmounts)::BIGINT[],
+                    \(capCounts)::BIGINT[], \(starts)::BIGINT[])
+                    WITH ORDINALITY AS w(key, day, amount, cap_amount, cap_count, start, ord)),
+            pick AS MATERIALIZED (
+                SELECT w.ord, p.slot FROM w CROSS JOIN LATERAL (
+                    SELECT c.slot FROM limit_counters AS c
+                    WHERE c.limit_key = w.key AND c.day = w.day
+                        AND c.amount + w.amount <= c.amount_quota AND c.count + 1 <= c.count_quota
+                        AND c.cap_amount = w.cap_amount AND c.cap_count = w.cap_count
+                    ORDER BY (c.slot + \(Int64(slots)) - w.start) % \(Int64(slots))
+                    LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) AS p),
+            ok AS (SELECT count(*) = \(Int64(holds.count)) AS complete FROM pick),
+            n AS (
+                INSERT INTO merchant_nonces (merchant_id, nonce, seen_at)
+                SELECT \(nonce?.merchantId), \(nonce?.value), \(nonce.map { Self.ms($0.seenAt) })
+                FROM ok WHERE ok.complete AND \(nonce != nil)
+                ON CONFLICT DO NOTHING
+                RETURNING 1),
+            p AS (
+                INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
+                    notify_url, metadata, status, created_at, updated_at, next_check_at, limit_holds)
+                SELECT \(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
+                    \(payment.amount), \(payment.currency), \(payment.subject), \(payment.notifyURL), \(metadata),
+                    \(payment.status.rawValue), \(Self.ms(payment.createdAt)), \(Self.ms(payment.updatedAt)),
+                    \(Self.ms(checkAt)),
+                    (SELECT string_agg(w.key || '|' || w.day || '|' || pick.slot, ';' ORDER BY w.ord)
+                        FROM pick JOIN w ON w.ord = pick.ord)
+                FROM ok WHERE ok.complete AND (\(nonce == nil) OR EXISTS (SELECT 1 FROM n))
+                ON CONFLICT (merchant_id, merchant_order_id) DO NOTHING
+                RETURNING id),
+            upd AS (
+                UPDATE limit_counters AS c SET amount = c.amount + w.amount, count = c.count + 1
+                FROM pick JOIN w ON w.ord = pick.ord
+                WHERE c.limit_key = w.key AND c.day = w.day AND c.slot = pick.slot AND EXISTS (SELECT 1 FROM p)
+                RETURNING 1),
+            t AS (
+                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, at)
+                SELECT id, \(TransactionKind.payment.rawValue), \(TransactionStatus.created.rawValue),
+                    \(payment.status.rawValue), 'accepted', \(Self.ms(payment.createdAt))
+                FROM p)
+            SELECT ok.complete, \(nonce == nil) OR EXISTS (SELECT 1 FROM n), EXISTS (SELECT 1 FROM p),
+                (SELECT count(*) FROM upd)
+            FROM ok
+            """, on: connection
+        ).first
+        guard let row else { throw StoreError("the payment insert answered no row") }
+        let (complete, nonceFresh, inserted, moved) = try row.decode((Bool, Bool, Bool, Int64).self)
+        guard complete else { return .missed }
+        guard nonceFresh else { return .replayedNonce }
+        guard inserted else { return .conflicted }
+        if moved != Int64(holds.count) {
+            // Cannot happen: the statement holds the lock of every slot it picked, so its update finds each.
+            logger.critical(
+                "ledger: a payment's limit reservation moved fewer counters than it holds",
+                metadata: ["payment_id": "\(payment.id)", "moved": "\(moved)", "holds": "\(holds.count)"])
+        }
+        return .inserted
+    }
 
     /// Reserves every hold inside the caller's transaction, counter by counter in the holds' (key) order, and
-    /// returns them with the slot each went to; throws `LimitRefused` with the first that does not fit.
+    /// returns them with the slot each went to; throws `LimitRefused` with the first that does not fit (the
+    /// caller's transaction then rolls back). Each counter: a free slot with room; else a slot with room that
+    /// another transaction holds, waiting for it alone; else the slow path.
     func reserve(_ holds: [LimitHold], slots: Int, on connection: PostgresConnection) async throws -> [LimitHold] {
         try await refuseIfFull(holds, on: connection)
         var reserved: [LimitHold] = []
         for var hold in holds {
-            if let slot = try await reserveFast([hold], slots: slots, recording: nil, on: connection)[0] {
+            if let slot = try await reserveFree(hold, slots: slots, on: connection) {
+                hold.slot = slot
+            } else if let slot = try await reserveWaiting(hold, slots: slots, on: connection) {
                 hold.slot = slot
             } else {
                 switch try await reserveSlow(hold, slots: slots, on: connection) {
@@ -86,59 +132,49 @@ extension PostgresPaymentStore {
         return reserved
     }
 
-    /// The fast path of every hold in one statement: for each, a slot with room that no other transaction
-    /// holds (`SKIP LOCKED`, starting at a random slot, so concurrent payments spread over the slots without
-    /// waiting), updated; when every hold got one, the payment's transition and `limit_holds` (the form of
-    /// `LimitHold.encode`) in the same statement, if `payment` is given. Returns the slot of each hold that got
-    /// one, by index.
-    private func reserveFast(
-        _ holds: [LimitHold], slots: Int, recording payment: PaymentRecord?, on connection: PostgresConnection
-    ) async throws -> [Int: Int] {
-        let keys = holds.map(\.key)
-        let days = holds.map(\.day)
-        let amounts = holds.map(\.amount)
-        let capAmounts = holds.map { LimitHold.stored($0.capAmount) }
-        let capCounts = holds.map { LimitHold.stored($0.capCount) }
-        let starts = holds.map { _ in Int64.random(in: 0..<Int64(slots)) }
-        // Without a payment to record, the last two statements write nothing.
-        let complete = payment == nil ? -1 : Int64(holds.count)
-        let taken = try await rows(
+    /// A slot of the hold's counter with room that no other transaction holds (`SKIP LOCKED`, from a random
+    /// slot), with the payment added; nil when there is none.
+    private func reserveFree(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws -> Int? {
+        let start = Int64.random(in: 0..<Int64(slots))
+        return try await rows(
             """
-            WITH w AS (
-                SELECT * FROM unnest(\(keys)::TEXT[], \(days)::TEXT[], \(amounts)::BIGINT[], \(capAmounts)::BIGINT[],
-                    \(capCounts)::BIGINT[], \(starts)::BIGINT[])
-                    WITH ORDINALITY AS w(key, day, amount, cap_amount, cap_count, start, ord)),
-            pick AS (
-                SELECT w.ord, p.slot FROM w CROSS JOIN LATERAL (
-                    SELECT c.slot FROM limit_counters AS c
-                    WHERE c.limit_key = w.key AND c.day = w.day
-                        AND c.amount + w.amount <= c.amount_quota AND c.count + 1 <= c.count_quota
-                        AND c.cap_amount = w.cap_amount AND c.cap_count = w.cap_count
-                    ORDER BY (c.slot + \(Int64(slots)) - w.start) % \(Int64(slots))
-                    LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) AS p),
-            upd AS (
-                UPDATE limit_counters AS c SET amount = c.amount + w.amount, count = c.count + 1
-                FROM pick JOIN w ON w.ord = pick.ord
-                WHERE c.limit_key = w.key AND c.day = w.day AND c.slot = pick.slot
-                RETURNING pick.ord, c.slot),
-            t AS (
-                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, at)
-                SELECT \(payment?.id), \(TransactionKind.payment.rawValue), \(TransactionStatus.created.rawValue),
-                    \(payment?.status.rawValue), 'accepted', \(payment.map { Self.ms($0.createdAt) })
-                WHERE (SELECT count(*) FROM upd) = \(complete)),
-            h AS (
-                UPDATE payments SET limit_holds = (
-                    SELECT string_agg(w.key || '|' || w.day || '|' || upd.slot, ';' ORDER BY w.ord)
-                    FROM upd JOIN w ON w.ord = upd.ord)
-                WHERE id = \(payment?.id) AND (SELECT count(*) FROM upd) = \(complete))
-            SELECT ord, slot FROM upd
-            """, on: connection)
-        var picked: [Int: Int] = [:]
-        for row in taken {
-            let (ord, slot) = try row.decode((Int64, Int).self)
-            picked[Int(ord) - 1] = slot
-        }
-        return picked
+            WITH pick AS MATERIALIZED (
+                SELECT slot FROM limit_counters
+                WHERE limit_key = \(hold.key) AND day = \(hold.day)
+                    AND amount + \(hold.amount) <= amount_quota AND count + 1 <= count_quota
+                    AND cap_amount = \(LimitHold.stored(hold.capAmount)) AND cap_count = \(LimitHold.stored(hold.capCount))
+                ORDER BY (slot + \(Int64(slots)) - \(start)) % \(Int64(slots))
+                LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)
+            UPDATE limit_counters AS c SET amount = c.amount + \(hold.amount), count = c.count + 1
+            FROM pick WHERE c.limit_key = \(hold.key) AND c.day = \(hold.day) AND c.slot = pick.slot
+            RETURNING c.slot
+            """, on: connection
+        ).first?.decode(Int.self)
+    }
+
+    /// A slot of the hold's counter that had room when the statement began (from a random slot), with the payment
+    /// added once its holder commits and only if it still has room then (PostgreSQL re-checks the condition on the
+    /// row it waited for); nil when there was none or it no longer had room.
+    private func reserveWaiting(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws -> Int? {
+        let start = Int64.random(in: 0..<Int64(slots))
+        let capAmount = LimitHold.stored(hold.capAmount)
+        let capCount = LimitHold.stored(hold.capCount)
+        return try await rows(
+            """
+            UPDATE limit_counters AS c SET amount = c.amount + \(hold.amount), count = c.count + 1
+            WHERE c.limit_key = \(hold.key) AND c.day = \(hold.day)
+                AND c.amount + \(hold.amount) <= c.amount_quota AND c.count + 1 <= c.count_quota
+                AND c.cap_amount = \(capAmount) AND c.cap_count = \(capCount)
+                AND c.slot = (
+                    SELECT slot FROM limit_counters
+                    WHERE limit_key = \(hold.key) AND day = \(hold.day)
+                        AND amount + \(hold.amount) <= amount_quota AND count + 1 <= count_quota
+                        AND cap_amount = \(capAmount) AND cap_count = \(capCount)
+                    ORDER BY (slot + \(Int64(slots)) - \(start)) % \(Int64(slots))
+                    LIMIT 1)
+            RETURNING c.slot
+            """, on: connection
+        ).first?.decode(Int.self)
     }
 
     /// Throws `LimitRefused` for the first of `holds` whose cap is already full in what is committed, without

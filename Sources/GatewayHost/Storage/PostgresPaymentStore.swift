@@ -84,19 +84,15 @@ final class PostgresPaymentStore: PaymentStore, Service {
     {
         let metadata = try Self.encodeMetadata(payment.metadata)
         var attempt = 0
-        var allAtOnce = true
         while true {
             attempt += 1
             do {
                 let result = try await insertPayment(
-                    payment, metadata: metadata, checkAt: checkAt, holds: holds, nonce: nonce, allAtOnce: allAtOnce)
+                    payment, metadata: metadata, checkAt: checkAt, holds: holds, nonce: nonce)
                 if case .replayedNonce = result {} else { nonce?.markRecorded() }
                 return result
             } catch let refused as LimitRefused {
                 return .limitExceeded(refused.refusal)
-            } catch is FastPathMissed {
-                // Rolled back whole: again, the counters one by one (see `reserve`).
-                allAtOnce = false
             } catch let error as PSQLError where !holds.isEmpty && attempt < 5 && Self.isDeadlock(error) {
                 // Rolled back whole (nothing of it is stored): the same insert again (see `reserve`).
                 logger.notice("ledger: a limit reservation deadlocked; retrying", metadata: ["attempt": "\(attempt)"])
@@ -108,39 +104,55 @@ final class PostgresPaymentStore: PaymentStore, Service {
         error.serverInfo?[.sqlState] == "40P01"
     }
 
-    /// The nonce and the payment's row first (one statement), then its reservations: a copy of the same request
-    /// waits at the row's unique key before it holds any counter, so two copies never wait for each other in
-    /// opposite orders. Without holds, the payment's first transition goes into the same statement, which then
-    /// needs no BEGIN/COMMIT around it: one round trip.
+    /// Without holds: one statement (nonce, row, first transition), no BEGIN/COMMIT. With holds: one statement
+    /// that also reserves every counter when each has a free slot with room (`insertReservingAtOnce`); else a
+    /// transaction: the nonce and the payment's row first (one statement), so that a copy of the same request
+    /// waits at the row's unique key before it holds any counter, then the counters one by one (`reserve`).
     private func insertPayment(
-        _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?,
-        allAtOnce: Bool
-    ) async throws -> PaymentInsertResult
-    {
+        _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?
+    ) async throws -> PaymentInsertResult {
         let key = PaymentKey.order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId)
-        let insert: @Sendable (PostgresConnection) async throws -> PaymentInsertResult = { connection in
-            switch try await self.insertNonceAndPayment(
-                payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: holds.isEmpty,
-                on: connection)
-            {
-            case .replayedNonce:
-                return .replayedNonce
-            case .conflicted:
-                return .existing(try await self.existingPayment(key, on: connection))
-            case .inserted:
-                if !holds.isEmpty {
-                    try await self.reserve(
-                        holds, slots: max(1, self.configuration.limitSlots), for: payment, allAtOnce: allAtOnce,
-                        on: connection)
-                }
-                return .inserted(payment)
-            }
+        let slots = max(1, configuration.limitSlots)
+        let answered = try await withConnection(writing: "insertPayment") { connection -> PaymentInsertResult? in
+            let row =
+                holds.isEmpty
+                ? try await self.insertNonceAndPayment(
+                    payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: true, on: connection)
+                : try await self.insertReservingAtOnce(
+                    payment, metadata: metadata, checkAt: checkAt, nonce: nonce, holds: holds, slots: slots,
+                    on: connection)
+            return try await self.answer(row, payment, key, on: connection)
         }
-        if holds.isEmpty { return try await withConnection(writing: "insertPayment", insert) }
-        return try await transaction(operation: "insertPayment", insert)
+        if let answered { return answered }
+        return try await transaction(operation: "insertPayment") { connection in
+            let row = try await self.insertNonceAndPayment(
+                payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: false, on: connection)
+            guard case .inserted = row else {
+                guard let answered = try await self.answer(row, payment, key, on: connection) else {
+                    throw StoreError("the payment insert missed without limits")
+                }
+                return answered
+            }
+            let reserved = try await self.reserve(holds, slots: slots, on: connection)
+            try await self.recordTransition(
+                id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
+                bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
+                on: connection)
+            return .inserted(payment)
+        }
     }
 
-    private enum RowInsert { case inserted, conflicted, replayedNonce }
+    /// What a statement's `RowInsert` answers the merchant; nil when it missed (nothing was written).
+    private func answer(_ row: RowInsert, _ payment: PaymentRecord, _ key: PaymentKey, on connection: PostgresConnection)
+        async throws -> PaymentInsertResult?
+    {
+        switch row {
+        case .inserted: return .inserted(payment)
+        case .replayedNonce: return .replayedNonce
+        case .conflicted: return .existing(try await existingPayment(key, on: connection))
+        case .missed: return nil
+        }
+    }
 
     /// One statement: the request's nonce (when given; a replayed one stores nothing), the payment's row
     /// unless one with its merchant order id exists, and with `withTransition` its first transition.

@@ -132,6 +132,92 @@ extension StorageTests {
             #expect(usage[counters[1]] == LimitUsage(amount: 900, count: 1), "2026-11-20 stays")
         }
     }
+
+    @Test("PostgreSQL: a payment whose counter has no free slot writes nothing in its one statement, then waits for one slot with room, not for all, and shares nothing out again")
+    func waitsForOneSlot() async throws {
+        try await TestLedger.with(.postgres, instances: 1) { stores, _ async throws in
+            let store = try #require(stores.first as? PostgresPaymentStore)
+            let first = F.payment(amount: 100)
+            let holds = { (amount: Int64) in Self.holds(amount: amount, capAmount: 1_000_000, capCount: 1_000) }
+            #expect(try await store.insertPayment(first, checkAt: F.at(30), holds: holds(100)).inserted != nil)
+            let key = holds(1)[0].key
+            func slots() async throws -> [String] {
+                try await store.withConnection { connection in
+                    try await store.rows(
+                        """
+                        SELECT limit_key, slot, amount_quota, count_quota, cap_amount, cap_count FROM limit_counters
+                        ORDER BY limit_key, slot
+                        """, on: connection
+                    ).map { row in
+                        let (key, slot, amountQuota, countQuota, capAmount, capCount) =
+                            try row.decode((String, Int, Int64, Int64, Int64, Int64).self)
+                        return "\(key)#\(slot) \(amountQuota)/\(countQuota) caps \(capAmount)/\(capCount)"
+                    }
+                }
+            }
+            let shares = try await slots()
+            #expect(shares.count == 2 * store.configuration.limitSlots)
+
+            // Another transaction holds every slot of the first counter.
+            let (locked, lockedSignal) = AsyncStream<Int>.makeStream()
+            let (release, releaseSignal) = AsyncStream<Void>.makeStream()
+            let locker = Task {
+                try await store.withConnection { connection in
+                    try await store.execute("BEGIN", on: connection)
+                    let count = try await store.rows(
+                        "SELECT slot FROM limit_counters WHERE limit_key = \(key) FOR NO KEY UPDATE", on: connection
+                    ).count
+                    lockedSignal.yield(count)
+                    for await _ in release { break }
+                    try await store.execute("COMMIT", on: connection)
+                }
+            }
+            var lockedSlots = 0
+            for await count in locked {
+                lockedSlots = count
+                break
+            }
+            #expect(lockedSlots == shares.count / 2)
+
+            // With a nonce: had the one statement written it before missing, the transaction would find a replay.
+            let second = F.payment(amount: 200)
+            let nonce = MerchantNonce(merchantId: "m1", value: "n-waits", seenAt: F.at(1))
+            let secondHolds = holds(200)
+            let inserting = Task { try await store.insertPayment(second, checkAt: F.at(30), holds: secondHolds, nonce: nonce) }
+            var waiting: [String] = []
+            for _ in 0..<200 where waiting.isEmpty {
+                try await Task.sleep(for: .milliseconds(50))
+                waiting = try await store.withConnection { connection in
+                    try await store.rows(
+                        """
+                        SELECT query FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock'
+                        """, on: connection
+                    ).map { try $0.decode(String.self) }
+                }
+            }
+            let statement = try #require(waiting.first, "the payment never waited for a lock").trimmingCharacters(in: .whitespacesAndNewlines)
+            #expect(waiting.count == 1)
+            // The wait of one slot (an UPDATE of the row with room), not the slow path's lock of every slot.
+            #expect(statement.hasPrefix("UPDATE limit_counters AS c SET amount"), "\(statement)")
+            #expect(!statement.contains("FOR UPDATE"), "\(statement)")
+
+            releaseSignal.yield()
+            try await locker.value
+            guard case .inserted = try await inserting.value else {
+                Issue.record("the waiting payment was not inserted")
+                return
+            }
+            #expect(nonce.isRecorded)
+            #expect(try await store.transitions(transactionId: second.id).map(\.cause) == ["accepted"])
+            #expect(try await slots() == shares, "the slots' shares were shared out again: the slow path ran")
+            let counters = holds(1).map(\.counter)
+            let usage = try await store.limitUsage(counters)
+            for counter in counters {
+                #expect(usage[counter] == LimitUsage(amount: 300, count: 2), "\(counter.key)")
+            }
+        }
+    }
 }
 
 @Suite("Limits: the slot balancer and business days")
