@@ -255,7 +255,19 @@ struct WebhookTests {
 
                     let paymentBody = try #require(byEvent[paymentEvent.id]).json
                     #expect(paymentBody["type"] as? String == "payment.succeeded")
-                    #expect((paymentBody["data"] as? [String: Any])?["id"] as? String == paymentId)
+                    let paymentData = try #require(paymentBody["data"] as? [String: Any])
+                    #expect(paymentData["id"] as? String == paymentId)
+                    // The payment as its success left it (the refund came after), as the pay answer showed it.
+                    #expect(paymentData["refunded_amount"] as? Int == 0, "\(paymentData)")
+                    #expect(paymentData["updated_at"] as? String == paid.string("updated_at"), "\(paymentData)")
+                    #expect(paymentData["status"] as? String == "succeeded")
+
+                    // The three payment bodies were rendered from the rows their outcome updates returned, with no
+                    // read of the ledger; the refund's was read and rendered at its first attempt.
+                    let metrics = try await TestHTTP.get(stack.gateway.admin("/metrics"), headers: stack.gateway.adminHeaders).text
+                    let bodies = metrics.split(separator: "\n").filter { $0.hasPrefix("gateway_webhook_bodies_total") }
+                    #expect(bodies.contains(#"gateway_webhook_bodies_total{source="outcome"} 3"#), "\(bodies)")
+                    #expect(bodies.contains(#"gateway_webhook_bodies_total{source="ledger"} 1"#), "\(bodies)")
                 }
             }
         }

@@ -39,7 +39,7 @@ extension PaymentService {
             warnIfContradicting(payment.id, ledger: payment.status, bank: update.status)
             // Final already (the usual case: the pay answer came first): nothing to write.
             guard payment.status.canMove(to: update.status) else { return }
-            _ = try await store.updatePayment(id: payment.id, with: update, at: now())
+            _ = try await applyOutcome(update, toPayment: payment.id)
         case .refund:
             guard let refund = try await store.refund(id: event.transactionId),
                 let payment = try await store.payment(id: refund.paymentId), payment.channelId == channelId

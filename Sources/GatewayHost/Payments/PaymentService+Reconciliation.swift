@@ -34,7 +34,7 @@ extension PaymentService {
                 return .alreadyFinal(payment.status)
             }
             guard payment.status.canMove(to: update.status) else { return .alreadyFinal(payment.status) }
-            let stored = try await store.updatePayment(id: payment.id, with: update, at: now())
+            let stored = try await applyOutcome(update, toPayment: payment.id)
             guard let stored else { return .notFound }
             return stored.status == update.status && !payment.status.isFinal ? .moved(stored.status) : .alreadyFinal(stored.status)
         case .refund:

@@ -73,7 +73,7 @@ extension PaymentService {
     private func move(_ open: OpenTransaction, _ update: OutcomeUpdate) async throws -> CheckResult {
         switch open.kind {
         case .payment:
-            let stored = try await store.updatePayment(id: open.id, with: update, at: now())
+            let stored = try await applyOutcome(update, toPayment: open.id)
             if let stored { warnIfContradicting(open.id, ledger: stored.status, bank: update.status) }
             return stored?.status == update.status ? .moved(update.status) : .skipped
         case .refund:

@@ -31,6 +31,8 @@ struct PaymentService: Sendable {
     var merchants: MerchantRegistry?
     var configuration = Configuration()
     var ids = TransactionIdGenerator()
+    /// The bodies of the webhook events this process's outcome updates wrote (`applyOutcome`), for the dispatcher.
+    var webhookBodies = WebhookBodies()
     var logger: Logger
     var now: @Sendable () -> Date = { Date() }
 
@@ -167,7 +169,7 @@ struct PaymentService: Sendable {
                 taken.append(next.channel)
                 continue
             }
-            return try await store.updatePayment(id: payment.id, with: update(outcome, cause: "pay answer"), at: now()) ?? payment
+            return try await applyOutcome(update(outcome, cause: "pay answer"), toPayment: payment.id) ?? payment
         }
     }
 
@@ -236,6 +238,16 @@ struct PaymentService: Sendable {
             throw GatewayError.paymentNotFound()
         }
         return payment
+    }
+
+    /// A payment's outcome update (`PaymentStore.updatePayment`, at `now()`); when it reached a final state, the
+    /// body of the webhook event it wrote is rendered from the returned row and kept for the dispatcher
+    /// (`WebhookBodies`), which then reads nothing to send it.
+    func applyOutcome(_ update: OutcomeUpdate, toPayment id: String) async throws -> PaymentRecord? {
+        let at = now()
+        let stored = try await store.updatePayment(id: id, with: update, at: at)
+        if let stored { webhookBodies.freeze(stored, movedAt: at, to: update.status) }
+        return stored
     }
 
     func refundTotals(paymentId: String) async throws -> RefundTotals {

@@ -73,7 +73,15 @@ struct WebhookDispatcher: Service {
             let merchant = merchants.merchant(event.merchantId)
             let number = event.attemptCount + 1
             let body: String
-            if let frozen = event.body { body = frozen } else { body = try await WebhookPayload.render(event, payments: payments) }
+            if let frozen = event.body {
+                body = frozen
+            } else if let fresh = payments.webhookBodies.take(event.id) {
+                body = fresh
+                Counter(label: "gateway_webhook_bodies_total", dimensions: [("source", "outcome")]).increment()
+            } else {
+                body = try await WebhookPayload.render(event, payments: payments)
+                Counter(label: "gateway_webhook_bodies_total", dimensions: [("source", "ledger")]).increment()
+            }
             guard let merchant, let url = event.url ?? merchant.notifyURL else {
                 let attempt = WebhookAttempt(
                     number: number, at: payments.now(), url: "", httpStatus: nil,

@@ -13,14 +13,19 @@ enum WebhookPayload {
             let resource = PaymentResource(
                 payment, refunds: try await payments.refundTotals(paymentId: payment.id), needsAttention: false,
                 earlier: earlier)
-            return try encode(Envelope(id: event.id, type: event.type, created_at: event.createdAt, data: resource))
+            return try render(id: event.id, type: event.type, createdAt: event.createdAt, data: resource)
         case .refund:
             guard let refund = try await payments.store.refund(id: event.transactionId) else {
                 throw StoreError("webhook event \(event.id) names a missing refund")
             }
             let resource = RefundResource(refund, needsAttention: false)
-            return try encode(Envelope(id: event.id, type: event.type, created_at: event.createdAt, data: resource))
+            return try render(id: event.id, type: event.type, createdAt: event.createdAt, data: resource)
         }
+    }
+
+    /// The body of event `id` with `data` (a `PaymentResource` or a `RefundResource`).
+    static func render(id: String, type: String, createdAt: Date, data: some Encodable & Sendable) throws -> String {
+        try encode(Envelope(id: id, type: type, created_at: createdAt, data: data))
     }
 
     private struct Envelope<Data: Encodable & Sendable>: Encodable, Sendable {
