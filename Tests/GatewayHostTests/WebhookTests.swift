@@ -109,16 +109,23 @@ struct WebhookTests {
                         #expect(event.attempts[attemptsBeforeKill].number == attemptsBeforeKill + 1)
                     }
 
-                    // Delays grow exponentially: each gap is at least the scheduled base·2^(n-1); gaps of one
-                    // process run are at most that plus slack (poll interval, load); the crash gap only has the floor.
-                    let times = try event.attempts.map { try timestamp($0.at) }
+                    // Delays grow exponentially: the next attempt is due base·2^(n-1) after the previous one ended
+                    // (its start plus its duration), so each gap from that end is at least the scheduled delay; gaps
+                    // of one process run are at most that plus slack (poll interval, load); the crash gap only has the
+                    // floor. (From the end, not the start: how long an attempt itself takes is the endpoint's and the
+                    // machine's, not the backoff's — a first request that waited 8 s for a loaded receiver is no
+                    // late retry.)
+                    let starts = try event.attempts.map { try timestamp($0.at) }
                     var gaps: [TimeInterval] = []
-                    for index in 1..<times.count {
-                        let gap = times[index].timeIntervalSince(times[index - 1])
+                    for index in 1..<starts.count {
+                        let previous = event.attempts[index - 1]
+                        let ended = starts[index - 1].addingTimeInterval(Double(previous.duration_ms) / 1000)
+                        let gap = starts[index].timeIntervalSince(ended)
                         let scheduled = Self.retryBase * pow(2, Double(index - 1))
-                        #expect(gap >= scheduled - 0.01, "gap after attempt \(index): \(gap) s, scheduled \(scheduled) s")
+                        let context = "gap after attempt \(index) (which took \(previous.duration_ms) ms): \(gap) s, scheduled \(scheduled) s"
+                        #expect(gap >= scheduled - 0.01, "\(context)")
                         if index < attemptsBeforeKill {
-                            #expect(gap <= scheduled + 8, "gap after attempt \(index): \(gap) s, scheduled \(scheduled) s")
+                            #expect(gap <= scheduled + 8, "\(context)")
                             gaps.append(gap)
                         }
                     }

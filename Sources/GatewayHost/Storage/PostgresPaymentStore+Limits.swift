@@ -5,7 +5,7 @@ import PostgresNIO
 /// The daily limit counters (限额限次) in PostgreSQL: each counter is `limitSlots` rows, and a payment reserves
 /// in one of them that has room (`LimitBalancer`).
 ///
-/// A new payment first tries everything in **one statement** (`insertReservingAtOnce`, no BEGIN/COMMIT): a free
+/// A new payment first tries everything in **one statement** (`insertNonceAndPayment`, no BEGIN/COMMIT): a free
 /// slot with room for each of its counters (`SKIP LOCKED`, so it waits for no other payment), and only when each
 /// found one, its nonce, its row, the counters and its first transition. When a counter has no free slot with
 /// room, that statement writes nothing and the insert runs as a transaction instead (`reserve`): the row first,
@@ -20,95 +20,6 @@ import PostgresNIO
 /// the one statement holds its slots while its row insert waits for a concurrent copy of the same request; and
 /// a slot a pick found changed a moment before stays locked by the pick even though it no longer has room.
 extension PostgresPaymentStore {
-    /// What one statement of a new payment did.
-    enum RowInsert {
-        /// The payment's row is in (with its reservations and first transition where the statement writes them).
-        case inserted
-        /// A payment with the merchant order id exists: nothing but the nonce was written.
-        case conflicted
-        /// The merchant's nonce was seen before: nothing was written.
-        case replayedNonce
-        /// A counter had no free slot with room: nothing was written.
-        case missed
-    }
-
-    /// One statement: a free slot with room for every hold (`FOR NO KEY UPDATE SKIP LOCKED`, starting at a random
-    /// slot, so concurrent payments spread over the slots without waiting), and only when every hold found one,
-    /// the nonce (when given), the payment's row with its `limit_holds` (the form of `LimitHold.encode`) unless
-    /// one with its merchant order id exists, the counters, and the first transition. Data-modifying CTEs: the
-    /// counters move only when the row went in.
-    func insertReservingAtOnce(
-        _ payment: PaymentRecord, metadata: String?, checkAt: Date, nonce: MerchantNonce?, holds: [LimitHold],
-        slots: Int, on connection: PostgresConnection
-    ) async throws -> RowInsert {
-        let keys = holds.map(\.key)
-        let days = holds.map(\.day)
-        let amounts = holds.map(\.amount)
-        let capAmounts = holds.map { LimitHold.stored($0.capAmount) }
-        let capCounts = holds.map { LimitHold.stored($0.capCount) }
-        let starts = holds.map { _ in Int64.random(in: 0..<Int64(slots)) }
-        let row = try await rows(
-            """
-            WITH w AS (
-                SELECT * FROM unnest(\(keys)::TEXT[], \(days)::TEXT[], \(amounts)::BIGINT[], \(capAmounts)::BIGINT[],
-                    \(capCounts)::BIGINT[], \(starts)::BIGINT[])
-                    WITH ORDINALITY AS w(key, day, amount, cap_amount, cap_count, start, ord)),
-            pick AS MATERIALIZED (
-                SELECT w.ord, p.slot FROM w CROSS JOIN LATERAL (
-                    SELECT c.slot FROM limit_counters AS c
-                    WHERE c.limit_key = w.key AND c.day = w.day
-                        AND c.amount + w.amount <= c.amount_quota AND c.count + 1 <= c.count_quota
-                        AND c.cap_amount = w.cap_amount AND c.cap_count = w.cap_count
-                    ORDER BY (c.slot + \(Int64(slots)) - w.start) % \(Int64(slots))
-                    LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) AS p),
-            ok AS (SELECT count(*) = \(Int64(holds.count)) AS complete FROM pick),
-            n AS (
-                INSERT INTO merchant_nonces (merchant_id, nonce, seen_at)
-                SELECT \(nonce?.merchantId), \(nonce?.value), \(nonce.map { Self.ms($0.seenAt) })
-                FROM ok WHERE ok.complete AND \(nonce != nil)
-                ON CONFLICT DO NOTHING
-                RETURNING 1),
-            p AS (
-                INSERT INTO payments (id, merchant_id, merchant_order_id, channel_id, amount, currency, subject,
-                    notify_url, metadata, status, created_at, updated_at, next_check_at, limit_holds)
-                SELECT \(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
-                    \(payment.amount), \(payment.currency), \(payment.subject), \(payment.notifyURL), \(metadata),
-                    \(payment.status.rawValue), \(Self.ms(payment.createdAt)), \(Self.ms(payment.updatedAt)),
-                    \(Self.ms(checkAt)),
-                    (SELECT string_agg(w.key || '|' || w.day || '|' || pick.slot, ';' ORDER BY w.ord)
-                        FROM pick JOIN w ON w.ord = pick.ord)
-                FROM ok WHERE ok.complete AND (\(nonce == nil) OR EXISTS (SELECT 1 FROM n))
-                ON CONFLICT (merchant_id, merchant_order_id) DO NOTHING
-                RETURNING id),
-            upd AS (
-                UPDATE limit_counters AS c SET amount = c.amount + w.amount, count = c.count + 1
-                FROM pick JOIN w ON w.ord = pick.ord
-                WHERE c.limit_key = w.key AND c.day = w.day AND c.slot = pick.slot AND EXISTS (SELECT 1 FROM p)
-                RETURNING 1),
-            t AS (
-                INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, at)
-                SELECT id, \(TransactionKind.payment.rawValue), \(TransactionStatus.created.rawValue),
-                    \(payment.status.rawValue), 'accepted', \(Self.ms(payment.createdAt))
-                FROM p)
-            SELECT ok.complete, \(nonce == nil) OR EXISTS (SELECT 1 FROM n), EXISTS (SELECT 1 FROM p),
-                (SELECT count(*) FROM upd)
-            FROM ok
-            """, on: connection
-        ).first
-        guard let row else { throw StoreError("the payment insert answered no row") }
-        let (complete, nonceFresh, inserted, moved) = try row.decode((Bool, Bool, Bool, Int64).self)
-        guard complete else { return .missed }
-        guard nonceFresh else { return .replayedNonce }
-        guard inserted else { return .conflicted }
-        if moved != Int64(holds.count) {
-            // Cannot happen: the statement holds the lock of every slot it picked, so its update finds each.
-            logger.critical(
-                "ledger: a payment's limit reservation moved fewer counters than it holds",
-                metadata: ["payment_id": "\(payment.id)", "moved": "\(moved)", "holds": "\(holds.count)"])
-        }
-        return .inserted
-    }
-
     /// Reserves every hold inside the caller's transaction, counter by counter in the holds' (key) order, and
     /// returns them with the slot each went to; throws `LimitRefused` with the first that does not fit (the
     /// caller's transaction then rolls back). Each counter: a free slot with room; else a slot with room that

@@ -105,7 +105,7 @@ final class PostgresPaymentStore: PaymentStore, Service {
     }
 
     /// Without holds: one statement (nonce, row, first transition), no BEGIN/COMMIT. With holds: one statement
-    /// that also reserves every counter when each has a free slot with room (`insertReservingAtOnce`); else a
+    /// that also reserves every counter when each has a free slot with room (`insertNonceAndPayment`); else a
     /// transaction: the nonce and the payment's row first (one statement), so that a copy of the same request
     /// waits at the row's unique key before it holds any counter, then the counters one by one (`reserve`).
     private func insertPayment(
@@ -114,13 +114,9 @@ final class PostgresPaymentStore: PaymentStore, Service {
         let key = PaymentKey.order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId)
         let slots = max(1, configuration.limitSlots)
         let answered = try await withConnection(writing: "insertPayment") { connection -> PaymentInsertResult? in
-            let row =
-                holds.isEmpty
-                ? try await self.insertNonceAndPayment(
-                    payment, metadata: metadata, checkAt: checkAt, nonce: nonce, withTransition: true, on: connection)
-                : try await self.insertReservingAtOnce(
-                    payment, metadata: metadata, checkAt: checkAt, nonce: nonce, holds: holds, slots: slots,
-                    on: connection)
+            let row = try await self.insertNonceAndPayment(
+                payment, metadata: metadata, checkAt: checkAt, nonce: nonce, holds: holds, withTransition: true,
+                on: connection)
             return try await self.answer(row, payment, key, on: connection)
         }
         if let answered { return answered }
@@ -154,19 +150,54 @@ final class PostgresPaymentStore: PaymentStore, Service {
         }
     }
 
-    /// One statement: the request's nonce (when given; a replayed one stores nothing), the payment's row
-    /// unless one with its merchant order id exists, and with `withTransition` its first transition.
+    /// What one statement of a new payment did.
+    private enum RowInsert {
+        /// The payment's row is in (with its reservations and first transition where the statement writes them).
+        case inserted
+        /// A payment with the merchant order id exists: nothing but the nonce was written.
+        case conflicted
+        /// The merchant's nonce was seen before: nothing was written.
+        case replayedNonce
+        /// A counter had no free slot with room: nothing was written.
+        case missed
+    }
+
+    /// One statement (data-modifying CTEs): a free slot with room for every hold (`FOR NO KEY UPDATE SKIP
+    /// LOCKED`, starting at a random slot, so concurrent payments spread over the slots without waiting), and only
+    /// when every hold found one (always, without holds), the nonce (when given; a replayed one stores nothing),
+    /// the payment's row with its `limit_holds` (the form of `LimitHold.encode`) unless one with its merchant
+    /// order id exists, the counters (only when the row went in) and, with `withTransition`, the first
+    /// transition.
     private func insertNonceAndPayment(
-        _ payment: PaymentRecord, metadata: String?, checkAt: Date, nonce: MerchantNonce?, withTransition: Bool,
-        on connection: PostgresConnection
+        _ payment: PaymentRecord, metadata: String?, checkAt: Date, nonce: MerchantNonce?, holds: [LimitHold] = [],
+        withTransition: Bool, on connection: PostgresConnection
     ) async throws -> RowInsert {
-        // Without a nonce the nonce CTE inserts nothing and does not gate the payment.
+        let slots = max(1, configuration.limitSlots)
+        let keys = holds.map(\.key)
+        let days = holds.map(\.day)
+        let amounts = holds.map(\.amount)
+        let capAmounts = holds.map { LimitHold.stored($0.capAmount) }
+        let capCounts = holds.map { LimitHold.stored($0.capCount) }
+        let starts = holds.map { _ in Int64.random(in: 0..<Int64(slots)) }
         let row = try await rows(
             """
-            WITH n AS (
+            WITH w AS (
+                SELECT * FROM unnest(\(keys)::TEXT[], \(days)::TEXT[], \(amounts)::BIGINT[], \(capAmounts)::BIGINT[],
+                    \(capCounts)::BIGINT[], \(starts)::BIGINT[])
+                    WITH ORDINALITY AS w(key, day, amount, cap_amount, cap_count, start, ord)),
+            pick AS MATERIALIZED (
+                SELECT w.ord, p.slot FROM w CROSS JOIN LATERAL (
+                    SELECT c.slot FROM limit_counters AS c
+                    WHERE c.limit_key = w.key AND c.day = w.day
+                        AND c.amount + w.amount <= c.amount_quota AND c.count + 1 <= c.count_quota
+                        AND c.cap_amount = w.cap_amount AND c.cap_count = w.cap_count
+                    ORDER BY (c.slot + \(Int64(slots)) - w.start) % \(Int64(slots))
+                    LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED) AS p),
+            ok AS (SELECT count(*) = \(Int64(holds.count)) AS complete FROM pick),
+            n AS (
                 INSERT INTO merchant_nonces (merchant_id, nonce, seen_at)
                 SELECT \(nonce?.merchantId), \(nonce?.value), \(nonce.map { Self.ms($0.seenAt) })
-                WHERE \(nonce != nil)
+                FROM ok WHERE ok.complete AND \(nonce != nil)
                 ON CONFLICT DO NOTHING
                 RETURNING 1),
             p AS (
@@ -175,22 +206,39 @@ final class PostgresPaymentStore: PaymentStore, Service {
                 SELECT \(payment.id), \(payment.merchantId), \(payment.merchantOrderId), \(payment.channelId),
                     \(payment.amount), \(payment.currency), \(payment.subject), \(payment.notifyURL), \(metadata),
                     \(payment.status.rawValue), \(Self.ms(payment.createdAt)), \(Self.ms(payment.updatedAt)),
-                    \(Self.ms(checkAt)), NULL
-                WHERE \(nonce == nil) OR EXISTS (SELECT 1 FROM n)
+                    \(Self.ms(checkAt)),
+                    (SELECT string_agg(w.key || '|' || w.day || '|' || pick.slot, ';' ORDER BY w.ord)
+                        FROM pick JOIN w ON w.ord = pick.ord)
+                FROM ok WHERE ok.complete AND (\(nonce == nil) OR EXISTS (SELECT 1 FROM n))
                 ON CONFLICT (merchant_id, merchant_order_id) DO NOTHING
                 RETURNING id),
+            upd AS (
+                UPDATE limit_counters AS c SET amount = c.amount + w.amount, count = c.count + 1
+                FROM pick JOIN w ON w.ord = pick.ord
+                WHERE c.limit_key = w.key AND c.day = w.day AND c.slot = pick.slot AND EXISTS (SELECT 1 FROM p)
+                RETURNING 1),
             t AS (
                 INSERT INTO transitions (transaction_id, kind, from_status, to_status, cause, at)
                 SELECT id, \(TransactionKind.payment.rawValue), \(TransactionStatus.created.rawValue),
                     \(payment.status.rawValue), 'accepted', \(Self.ms(payment.createdAt))
                 FROM p WHERE \(withTransition))
-            SELECT \(nonce == nil) OR EXISTS (SELECT 1 FROM n), EXISTS (SELECT 1 FROM p)
+            SELECT ok.complete, \(nonce == nil) OR EXISTS (SELECT 1 FROM n), EXISTS (SELECT 1 FROM p),
+                (SELECT count(*) FROM upd)
+            FROM ok
             """, on: connection
         ).first
         guard let row else { throw StoreError("the payment insert answered no row") }
-        let (nonceFresh, inserted) = try row.decode((Bool, Bool).self)
+        let (complete, nonceFresh, inserted, moved) = try row.decode((Bool, Bool, Bool, Int64).self)
+        guard complete else { return .missed }
         guard nonceFresh else { return .replayedNonce }
-        return inserted ? .inserted : .conflicted
+        guard inserted else { return .conflicted }
+        if moved != Int64(holds.count) {
+            // Cannot happen: the statement holds the lock of every slot it picked, so its update finds each.
+            logger.critical(
+                "ledger: a payment's limit reservation moved fewer counters than it holds",
+                metadata: ["payment_id": "\(payment.id)", "moved": "\(moved)", "holds": "\(holds.count)"])
+        }
+        return .inserted
     }
 
     private func existingPayment(_ key: PaymentKey, on connection: PostgresConnection) async throws -> PaymentRecord {
