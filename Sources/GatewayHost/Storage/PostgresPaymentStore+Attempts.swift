@@ -69,7 +69,7 @@ extension PostgresPaymentStore {
             guard current.status == .processing, current.transactionId == failover.fromTransactionId else { return .notCurrent }
             let attemptStart = try row.makeRandomAccess()["attempt_start"].decode(Int64.self)
             try await self.release(paymentId: current.id, on: connection)
-            let reserved = try await self.reserve(failover.holds, slots: max(1, self.configuration.limitSlots), on: connection)
+            let reserved = try await self.reserve(failover.holds, on: connection)
             let update = failover.outcome
             try await self.execute(
                 """

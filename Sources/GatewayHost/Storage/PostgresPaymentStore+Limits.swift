@@ -24,16 +24,16 @@ extension PostgresPaymentStore {
     /// returns them with the slot each went to; throws `LimitRefused` with the first that does not fit (the
     /// caller's transaction then rolls back). Each counter: a free slot with room; else a slot with room that
     /// another transaction holds, waiting for it alone; else the slow path.
-    func reserve(_ holds: [LimitHold], slots: Int, on connection: PostgresConnection) async throws -> [LimitHold] {
+    func reserve(_ holds: [LimitHold], on connection: PostgresConnection) async throws -> [LimitHold] {
         try await refuseIfFull(holds, on: connection)
         var reserved: [LimitHold] = []
         for var hold in holds {
-            if let slot = try await reserveFree(hold, slots: slots, on: connection) {
+            if let slot = try await reserveSlot(hold, waiting: false, on: connection) {
                 hold.slot = slot
-            } else if let slot = try await reserveWaiting(hold, slots: slots, on: connection) {
+            } else if let slot = try await reserveSlot(hold, waiting: true, on: connection) {
                 hold.slot = slot
             } else {
-                switch try await reserveSlow(hold, slots: slots, on: connection) {
+                switch try await reserveSlow(hold, on: connection) {
                 case .success(let slot): hold.slot = slot
                 case .failure(let passed): throw LimitRefused(refusal: hold.refusal(passed))
                 }
@@ -43,31 +43,16 @@ extension PostgresPaymentStore {
         return reserved
     }
 
-    /// A slot of the hold's counter with room that no other transaction holds (`SKIP LOCKED`, from a random
-    /// slot), with the payment added; nil when there is none.
-    private func reserveFree(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws -> Int? {
-        let start = Int64.random(in: 0..<Int64(slots))
-        return try await rows(
-            """
-            WITH pick AS MATERIALIZED (
-                SELECT slot FROM limit_counters
-                WHERE limit_key = \(hold.key) AND day = \(hold.day)
-                    AND amount + \(hold.amount) <= amount_quota AND count + 1 <= count_quota
-                    AND cap_amount = \(LimitHold.stored(hold.capAmount)) AND cap_count = \(LimitHold.stored(hold.capCount))
-                ORDER BY (slot + \(Int64(slots)) - \(start)) % \(Int64(slots))
-                LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)
-            UPDATE limit_counters AS c SET amount = c.amount + \(hold.amount), count = c.count + 1
-            FROM pick WHERE c.limit_key = \(hold.key) AND c.day = \(hold.day) AND c.slot = pick.slot
-            RETURNING c.slot
-            """, on: connection
-        ).first?.decode(Int.self)
-    }
+    /// The slots of each counter (`Configuration.limitSlots`, at least one).
+    var slotsPerCounter: Int { max(1, configuration.limitSlots) }
 
-    /// A slot of the hold's counter that had room when the statement began (from a random slot), with the payment
-    /// added once its holder commits and only if it still has room then (PostgreSQL re-checks the condition on the
-    /// row it waited for); nil when there was none or it no longer had room.
-    private func reserveWaiting(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws -> Int? {
-        let start = Int64.random(in: 0..<Int64(slots))
+    /// A slot of the hold's counter with room (from a random slot), with the payment added; nil when there is
+    /// none. `waiting: false`: only a slot no other transaction holds (`SKIP LOCKED`). `waiting: true`: a slot
+    /// that had room when the statement began, added to once its holder commits and only if it still has room
+    /// then (PostgreSQL re-checks the UPDATE's condition on the row it waited for).
+    private func reserveSlot(_ hold: LimitHold, waiting: Bool, on connection: PostgresConnection) async throws -> Int? {
+        let slots = Int64(slotsPerCounter)
+        let start = Int64.random(in: 0..<slots)
         let capAmount = LimitHold.stored(hold.capAmount)
         let capCount = LimitHold.stored(hold.capCount)
         return try await rows(
@@ -81,8 +66,8 @@ extension PostgresPaymentStore {
                     WHERE limit_key = \(hold.key) AND day = \(hold.day)
                         AND amount + \(hold.amount) <= amount_quota AND count + 1 <= count_quota
                         AND cap_amount = \(capAmount) AND cap_count = \(capCount)
-                    ORDER BY (slot + \(Int64(slots)) - \(start)) % \(Int64(slots))
-                    LIMIT 1)
+                    ORDER BY (slot + \(slots) - \(start)) % \(slots)
+                    LIMIT 1 \(unescaped: waiting ? "" : "FOR NO KEY UPDATE SKIP LOCKED"))
             RETURNING c.slot
             """, on: connection
         ).first?.decode(Int.self)
@@ -117,9 +102,10 @@ extension PostgresPaymentStore {
 
     /// The slow path (no free slot with room, a new day, a changed cap): locks the counter's slots in slot
     /// order and shares out what is left (`LimitBalancer`).
-    private func reserveSlow(_ hold: LimitHold, slots: Int, on connection: PostgresConnection) async throws
+    private func reserveSlow(_ hold: LimitHold, on connection: PostgresConnection) async throws
         -> Result<Int, LimitBalancer.Passed>
     {
+        let slots = slotsPerCounter
         let capAmount = LimitHold.stored(hold.capAmount)
         let capCount = LimitHold.stored(hold.capCount)
         let start = Int.random(in: 0..<slots)

@@ -112,7 +112,6 @@ final class PostgresPaymentStore: PaymentStore, Service {
         _ payment: PaymentRecord, metadata: String?, checkAt: Date, holds: [LimitHold], nonce: MerchantNonce?
     ) async throws -> PaymentInsertResult {
         let key = PaymentKey.order(merchantId: payment.merchantId, merchantOrderId: payment.merchantOrderId)
-        let slots = max(1, configuration.limitSlots)
         let answered = try await withConnection(writing: "insertPayment") { connection -> PaymentInsertResult? in
             let row = try await self.insertNonceAndPayment(
                 payment, metadata: metadata, checkAt: checkAt, nonce: nonce, holds: holds, withTransition: true,
@@ -129,7 +128,7 @@ final class PostgresPaymentStore: PaymentStore, Service {
                 }
                 return answered
             }
-            let reserved = try await self.reserve(holds, slots: slots, on: connection)
+            let reserved = try await self.reserve(holds, on: connection)
             try await self.recordTransition(
                 id: payment.id, kind: .payment, from: .created, to: payment.status, cause: "accepted", bankCode: nil,
                 bankMessage: nil, at: payment.createdAt, limitHolds: (payment.id, LimitHold.encode(reserved)),
@@ -172,7 +171,7 @@ final class PostgresPaymentStore: PaymentStore, Service {
         _ payment: PaymentRecord, metadata: String?, checkAt: Date, nonce: MerchantNonce?, holds: [LimitHold] = [],
         withTransition: Bool, on connection: PostgresConnection
     ) async throws -> RowInsert {
-        let slots = max(1, configuration.limitSlots)
+        let slots = slotsPerCounter
         let keys = holds.map(\.key)
         let days = holds.map(\.day)
         let amounts = holds.map(\.amount)

@@ -1,5 +1,6 @@
 import ChannelKit
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The bodies of the webhook events this process's outcome updates wrote, rendered from the row each update
@@ -12,8 +13,8 @@ import Synchronization
 final class WebhookBodies: Sendable {
     private struct Bodies {
         var byEvent: [String: String] = [:]
-        var order: [String] = []
-        var head = 0
+        /// The ids in the order they were kept (taken ones too: removing them would cost a search).
+        var order = CircularBuffer<String>()
     }
 
     private let bodies = Mutex(Bodies())
@@ -52,15 +53,9 @@ final class WebhookBodies: Sendable {
         bodies.withLock { bodies in
             if bodies.byEvent.updateValue(body, forKey: id) != nil { return }
             bodies.order.append(id)
-            // Ids already taken still sit in `order` (removing them would cost a search): the bound counts every
-            // body kept since, taken or not.
-            while bodies.order.count - bodies.head > capacity {
-                bodies.byEvent.removeValue(forKey: bodies.order[bodies.head])
-                bodies.head += 1
-            }
-            if bodies.head > capacity {
-                bodies.order.removeFirst(bodies.head)
-                bodies.head = 0
+            // The bound counts every body kept since, taken or not.
+            while bodies.order.count > capacity {
+                bodies.byEvent.removeValue(forKey: bodies.order.removeFirst())
             }
         }
     }
